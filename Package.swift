@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every target opts in to the same upcoming features (STYLE.md §1).
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Pacer",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pacer", targets: ["pacer"]),
+        .library(name: "PacerModel", targets: ["PacerModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // core: pure values, no I/O
+        .target(name: "PacerModel", swiftSettings: upcoming),
+        // edge: libxml2 wrapped once, then the CIB store
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerCIB", dependencies: ["PacerXML", "PacerModel"], swiftSettings: upcoming),
+        // top
+        .target(
+            name: "PacerCLI",
+            dependencies: [
+                "PacerModel", "PacerXML", "PacerCIB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming),
+        .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
+        // tests
+        .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .testTarget(name: "PacerCIBTests", dependencies: ["PacerCIB", "PacerXML", "PacerModel"], swiftSettings: upcoming),
+    ]
+)

@@ -1,0 +1,19 @@
+public import ArgumentParser
+
+/// The `pacer` command line.
+public struct PacerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pacer",
+        abstract: "Configure and inspect a Pacer cluster.",
+        subcommands: [])
+
+    public init() {}
+}
+
+/// Entry point for the `pacer` executable.
+public enum PacerMain {
+    /// Parses the process arguments and runs the chosen command, exiting with its status.
+    public static func run() async {
+        await PacerCommand.main()
+    }
+}

@@ -1,0 +1,3 @@
+import PacerCLI
+
+await PacerMain.run()
