@@ -21,6 +21,7 @@ let package = Package(
     targets: [
         // core: pure values, no I/O
         .target(name: "PacerModel", swiftSettings: upcoming),
+        .target(name: "PacerCrmSyntax", dependencies: ["PacerModel"], swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
@@ -29,7 +30,7 @@ let package = Package(
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming),

@@ -5,7 +5,7 @@ public struct PacerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pacer",
         abstract: "Configure and inspect a Pacer cluster.",
-        subcommands: [])
+        subcommands: [Configure.self, NodeCommand.self, CibCommand.self])
 
     public init() {}
 }

@@ -1,0 +1,111 @@
+public import ArgumentParser
+import PacerCIB
+import PacerCrmSyntax
+import PacerModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pacer configure …`: crmsh's configure level, on a CIB file.
+struct Configure: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Edit the cluster configuration with crmsh's syntax.",
+        discussion: """
+        Commands: property, rsc_defaults, op_defaults, node, primitive, group, clone,
+        location, colocation, order, delete, show [xml], verify.
+        Examples:
+          pacer configure property stonith-enabled=false
+          pacer configure primitive vip ocf:heartbeat:IPaddr2 params ip=192.0.2.10 op monitor interval=5s
+          pacer configure -f pair.crm        (a crm script, as `crm -f`; - reads stdin)
+        """)
+
+    @OptionGroup var cib: CIBOptions
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("Run a crm script (as crm -f); '-' reads standard input.", valueName: "file"))
+    var script: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "A configure command and its words.")
+    var words: [String] = []
+
+    func validate() throws {
+        if script == nil && words.isEmpty { throw ValidationError("give a configure command, or -f FILE") }
+        if script != nil && !words.isEmpty { throw ValidationError("give either a command or -f FILE, not both") }
+    }
+
+    func run() throws {
+        let file = try cib.resolve()
+        let text: String
+        if let script {
+            text = try readScript(script)
+        } else {
+            text = ""
+        }
+        var result: CrmScript?
+        do {
+            try file.update { (root: inout XMLElement) throws(CrmError) in
+                var session = CrmScript(cib: root)
+                if script != nil {
+                    try session.run(script: text)
+                } else {
+                    try session.run(["configure"] + words)
+                }
+                root = session.cib
+                result = session
+                // One write; the epoch moves once per commit point, as separate crm commits would.
+                if session.commits > 1 {
+                    root["epoch"] = String((Int(root["epoch"] ?? "") ?? 0) + session.commits - 1)
+                }
+            }
+        } catch let error as CIBError {
+            fail(error.description, code: error.exitCode)
+        } catch let error as CrmError {
+            fail(error.description, code: error.exitCode)
+        }
+        var problems = 0
+        for output in result?.outputs ?? [] {
+            switch output {
+            case .show(let text): print(text)
+            case .message(let text): printError(text)
+            case .verify(let root): problems += Verify.report(root)
+            }
+        }
+        if problems > 0 { throw ExitCode(78) }
+    }
+
+    func readScript(_ path: String) throws -> String {
+        var bytes: [UInt8] = []
+        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { fail("cannot read script \(path): \(String(cString: strerror(errno)))", code: 66) }
+        defer { if fd != 0 { close(fd) } }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; fail("cannot read script \(path): \(String(cString: strerror(errno)))", code: 66) }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { fail("script \(path) is not UTF-8 text", code: 65) }
+        return text
+    }
+}
+
+/// Schema and reference checks, printed as crm_verify would; returns the number of errors.
+enum Verify {
+    static func report(_ root: XMLElement) -> Int {
+        var errors = 0
+        switch CIBSchema.validate(root) {
+        case .valid: break
+        case .skipped(let reason): printError("pacer: warning: schema validation skipped: \(reason)")
+        case .invalid(let schema, let problems):
+            for problem in problems { printError("pacer: error: \(problem) (schema \(schema))") }
+            errors += problems.count
+        }
+        for problem in CIBReferenceCheck.check(root) {
+            switch problem.severity {
+            case .error: errors += 1; printError("pacer: error: \(problem)")
+            case .warning: printError("pacer: warning: \(problem)")
+            }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,48 @@
+public import ArgumentParser
+import PacerCIB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every command that reads or writes a CIB shares.
+public struct CIBOptions: ParsableArguments {
+    @Option(name: .customLong("cib-file"), help: ArgumentHelp("Work offline on this CIB file (like CIB_file=).", valueName: "path"))
+    public var cibFile: String?
+
+    public init() {}
+
+    /// `--cib-file`, else `$CIB_file`.
+    /// - Throws: `CLIError.noCIB` when neither is given.
+    func resolve() throws -> CIBFile {
+        if let cibFile { return CIBFile(path: cibFile) }
+        if let env = getenv("CIB_file"), env.pointee != 0 { return CIBFile(path: String(cString: env)) }
+        throw CLIError.noCIB
+    }
+}
+
+/// A failure reported as `pacer: <message>` with a Pacemaker exit status.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    var description: String { message }
+
+    static let noCIB = CLIError(
+        message: "no CIB to work on: pacerd is not running here; pass --cib-file PATH or set CIB_file=PATH",
+        code: 66)
+}
+
+/// Prints `pacer: <error>` to stderr and exits with the error's status.
+func fail(_ message: String, code: Int32) -> Never {
+    printError("pacer: \(message)")
+    exit(code)
+}
+
+func printError(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(2, $0.baseAddress! + offset, bytes.count - offset) }
+        if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+        offset += n
+    }
+}

@@ -1,0 +1,152 @@
+public import PacerModel
+
+/// `location`, `colocation`, `order`.
+extension CIBEditor {
+    /// Ids of every resource (primitive, group, clone, …) defined in `<resources>`.
+    var resourceIDs: Set<String> {
+        var result = Set<String>()
+        cib.firstElement(named: "configuration")?.firstElement(named: "resources")?.forEachElement { element in
+            if ["primitive", "group", "clone", "master", "bundle"].contains(element.name), let id = element["id"] { result.insert(id) }
+        }
+        return result
+    }
+
+    var groupedResourceIDs: Set<String> {
+        var result = Set<String>()
+        cib.firstElement(named: "configuration")?.firstElement(named: "resources")?.forEachElement { element in
+            if element.name == "group" { for child in element.elements(named: "primitive") { result.insert(child.id) } }
+        }
+        return result
+    }
+
+    var nodeNames: Set<String> {
+        Set(cib.firstElement(named: "configuration")?.firstElement(named: "nodes")?.elements(named: "node").compactMap { $0["uname"] } ?? [])
+    }
+
+    /// Refuses a constraint naming an unknown resource; warns about group members.
+    mutating func checkResources(_ ids: [String], constraint: String, kind: String) throws(CrmError) {
+        let known = resourceIDs
+        for id in ids where !known.contains(id) {
+            throw CrmError(.noSuchObject, "\(kind) '\(constraint)' refers to unknown resource '\(id)'")
+        }
+        let grouped = groupedResourceIDs
+        for id in ids where grouped.contains(id) {
+            messages.append("WARNING: \(constraint): resource \(id) is grouped, constraints should apply to the group")
+        }
+    }
+
+    mutating func addLocation(_ definition: LocationDefinition) throws(CrmError) {
+        try checkResources([definition.resource], constraint: definition.id, kind: "location")
+        try claimID(definition.id, for: "location")
+        var attributes = [("id", definition.id), ("rsc", definition.resource)]
+        if let role = definition.role { attributes.append(("role", role)) }
+        if let discovery = definition.resourceDiscovery { attributes.append(("resource-discovery", discovery)) }
+        var element: XMLElement
+        if let score = definition.score, let node = definition.node {
+            attributes += [("score", score), ("node", node)]
+            element = XMLElement("rsc_location", attributes)
+            if !nodeNames.contains(node) { messages.append("WARNING: \(definition.id): referenced node \(node) does not exist") }
+        } else {
+            element = XMLElement("rsc_location", attributes)
+            for rule in definition.rules { element.append(makeRule(rule, constraint: definition.id)) }
+        }
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    mutating func makeRule(_ rule: RuleDefinition, constraint: String) -> XMLElement {
+        var attributes: [(String, String)] = []
+        let id: String
+        if let given = rule.id {
+            id = given
+            ids.insert(given)
+            attributes.append(("id", id))
+            if let role = rule.role { attributes.append(("role", role)) }
+            if let score = rule.score { attributes.append(("score", score)) }
+            if let attribute = rule.scoreAttribute { attributes.append(("score-attribute", attribute)) }
+            if let op = rule.booleanOp { attributes.append(("boolean-op", op)) }
+        } else {
+            id = allocateID("\(constraint)-rule")
+            if let score = rule.score { attributes.append(("score", score)) }
+            if let attribute = rule.scoreAttribute { attributes.append(("score-attribute", attribute)) }
+            if let op = rule.booleanOp { attributes.append(("boolean-op", op)) }
+            attributes.append(("id", id))
+            if let role = rule.role { attributes.append(("role", role)) }
+        }
+        var element = XMLElement("rule", attributes)
+        for expression in rule.expressions {
+            let expressionID = allocateID("\(id)-expression")
+            switch expression.kind {
+            case .compare(let attribute, let operation, let value, let type):
+                var attributes = [("operation", operation), ("attribute", attribute)]
+                if let type { attributes.append(("type", type)) }
+                attributes += [("value", value), ("id", expressionID)]
+                element.append(XMLElement("expression", attributes))
+            case .defined(let attribute, let negated):
+                element.append(XMLElement("expression", [("operation", negated ? "not_defined" : "defined"),
+                                                         ("attribute", attribute), ("id", expressionID)]))
+            case .date(let operation, let start, let end):
+                var attributes = [("operation", operation)]
+                if let start { attributes.append(("start", start)) }
+                if let end { attributes.append(("end", end)) }
+                attributes.append(("id", expressionID))
+                element.append(XMLElement("date_expression", attributes))
+            }
+        }
+        return element
+    }
+
+    mutating func addColocation(_ definition: ColocationDefinition) throws(CrmError) {
+        let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
+        try checkResources(referenced, constraint: definition.id, kind: "colocation")
+        try claimID(definition.id, for: "colocation")
+        var attributes = [("id", definition.id), ("score", definition.score)]
+        if let attribute = definition.nodeAttribute { attributes.append(("node-attribute", attribute)) }
+        if definition.refs.count == 2 {
+            attributes.append(("rsc", definition.refs[0].id))
+            if let role = definition.refs[0].role { attributes.append(("rsc-role", role)) }
+            attributes.append(("with-rsc", definition.refs[1].id))
+            if let role = definition.refs[1].role { attributes.append(("with-rsc-role", role)) }
+        }
+        var element = XMLElement("rsc_colocation", attributes)
+        appendSets(definition.sets, constraint: definition.id, to: &element)
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    mutating func addOrder(_ definition: OrderDefinition) throws(CrmError) {
+        let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
+        try checkResources(referenced, constraint: definition.id, kind: "order")
+        try claimID(definition.id, for: "order")
+        var attributes = [("id", definition.id)]
+        if let kind = definition.kind { attributes.append(("kind", kind)) }
+        if let symmetrical = definition.symmetrical { attributes.append(("symmetrical", symmetrical)) }
+        if definition.refs.count == 2 {
+            attributes.append(("first", definition.refs[0].id))
+            if let action = definition.refs[0].action { attributes.append(("first-action", action)) }
+            attributes.append(("then", definition.refs[1].id))
+            if let action = definition.refs[1].action { attributes.append(("then-action", action)) }
+        }
+        var element = XMLElement("rsc_order", attributes)
+        appendSets(definition.sets, constraint: definition.id, to: &element)
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    mutating func appendSets(_ sets: [ResourceSet], constraint: String, to element: inout XMLElement) {
+        for (index, set) in sets.enumerated() {
+            var attributes: [(String, String)] = []
+            if !set.requireAll { attributes.append(("require-all", "false")) }
+            if !set.sequential { attributes.append(("sequential", "false")) }
+            if let role = set.role { attributes.append(("role", role)) }
+            if let action = set.action { attributes.append(("action", action)) }
+            attributes.append(("id", allocateID("\(constraint)-\(index)")))
+            var setElement = XMLElement("resource_set", attributes)
+            for resource in set.resources { setElement.append(XMLElement("resource_ref", [("id", resource)])) }
+            element.append(setElement)
+        }
+    }
+}

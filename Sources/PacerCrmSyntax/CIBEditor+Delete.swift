@@ -1,0 +1,134 @@
+public import PacerModel
+
+/// `delete ID`: removes an object and fixes the references to it, as crmsh does.
+extension CIBEditor {
+    static let constraintKinds = ["rsc_location": "location", "rsc_colocation": "colocation", "rsc_order": "order"]
+    static let referenceAttributes = ["rsc", "with-rsc", "first", "then"]
+
+    mutating func delete(_ id: String) throws(CrmError) {
+        guard let configuration = cib.firstElement(named: "configuration"),
+              let path = configuration.path(toID: id), let element = configuration.element(at: path) else {
+            throw CrmError(.noSuchObject, "object \(id) does not exist")
+        }
+        var resources = takeSection("resources")
+        switch element.name {
+        case "group", "clone", "master":
+            // Un-group: the members go back to the top level, constraints follow the first member.
+            let children = element.elements.filter { ["primitive", "group"].contains($0.name) }
+            removeElement(id: id, from: &resources)
+            for child in children { resources.append(child) }
+            putSection(resources)
+            if let first = children.first { repoint(from: id, to: first.id) }
+        case "primitive":
+            let parentPath = Array(path.dropLast())
+            removeElement(id: id, from: &resources)
+            putSection(resources)
+            removeReferences(to: id)
+            // A group left empty goes too (crmsh: deleting the only member deletes the group).
+            if parentPath.count > 1, let parent = configuration.element(at: parentPath), parent.name == "group",
+               parent.elements(named: "primitive").count == 1 {
+                var resources = takeSection("resources")
+                removeElement(id: parent.id, from: &resources)
+                putSection(resources)
+                removeReferences(to: parent.id)
+            }
+        default:
+            putSection(resources)
+            cib.withChild(named: "configuration") { configuration in
+                _ = configuration.modify(at: path.dropLast()[...]) { parent in
+                    parent.removeElements { $0["id"] == id && $0.name == element.name }
+                }
+            }
+        }
+        var removed = Set<String>()
+        cib.firstElement(named: "configuration")?.forEachElement { if let id = $0["id"] { removed.insert(id) } }
+        cib.firstElement(named: "status")?.forEachElement { if let id = $0["id"] { removed.insert(id) } }
+        ids = ids.intersection(removed.union(["cib"]))
+        cib.forEachElement { if let id = $0["id"] { ids.insert(id) } }
+    }
+
+    /// Removes the element with `id` anywhere below `root`.
+    func removeElement(id: String, from root: inout XMLElement) {
+        guard let path = root.path(toID: id) else { return }
+        root.modify(at: path.dropLast()[...]) { parent in parent.removeElements { $0["id"] == id } }
+    }
+
+    /// Deletes constraints that name `id` directly and drops it from resource sets.
+    mutating func removeReferences(to id: String) {
+        var constraints = takeSection("constraints")
+        var kept: [XMLNode] = []
+        for node in constraints.children {
+            guard case .element(var constraint) = node, let kind = Self.constraintKinds[constraint.name] else {
+                kept.append(node)
+                continue
+            }
+            if Self.referenceAttributes.contains(where: { constraint[$0] == id }) {
+                messages.append("INFO: hanging \(kind):\(constraint.id) deleted")
+                continue
+            }
+            let sets = constraint.elements(named: "resource_set")
+            guard sets.contains(where: { $0.elements(named: "resource_ref").contains { $0.id == id } }) else {
+                kept.append(node)
+                continue
+            }
+            constraint.children = constraint.children.compactMap { child in
+                guard case .element(var set) = child, set.name == "resource_set" else { return child }
+                set.removeElements { $0.name == "resource_ref" && $0.id == id }
+                return set.elements(named: "resource_ref").isEmpty ? nil : .element(set)
+            }
+            let remaining = constraint.elements(named: "resource_set").flatMap { $0.elements(named: "resource_ref") }
+            let minimum = kind == "location" ? 1 : 2
+            if remaining.count < minimum {
+                messages.append("INFO: hanging \(kind):\(constraint.id) deleted")
+                continue
+            }
+            if kind != "location", remaining.count == 2,
+               constraint.elements(named: "resource_set").allSatisfy({ $0["sequential"] != "false" && $0["role"] == nil && $0["action"] == nil }) {
+                constraint.removeElements { $0.name == "resource_set" }
+                let (a, b) = kind == "order" ? ("first", "then") : ("rsc", "with-rsc")
+                constraint[a] = remaining[0].id
+                constraint[b] = remaining[1].id
+            }
+            messages.append("INFO: constraint \(kind):\(constraint.id) updated")
+            kept.append(.element(constraint))
+        }
+        constraints.children = kept
+        putSection(constraints)
+    }
+
+    /// Makes constraints that name `old` name `new` instead.
+    mutating func repoint(from old: String, to new: String) {
+        var constraints = takeSection("constraints")
+        for index in constraints.children.indices {
+            guard case .element(var constraint) = constraints.children[index], let kind = Self.constraintKinds[constraint.name] else { continue }
+            var changed = false
+            for attribute in Self.referenceAttributes where constraint[attribute] == old {
+                constraint[attribute] = new
+                changed = true
+            }
+            for setIndex in constraint.children.indices {
+                guard case .element(var set) = constraint.children[setIndex], set.name == "resource_set" else { continue }
+                for refIndex in set.children.indices {
+                    guard case .element(var ref) = set.children[refIndex], ref.name == "resource_ref", ref.id == old else { continue }
+                    ref["id"] = new
+                    set.children[refIndex] = .element(ref)
+                    changed = true
+                }
+                constraint.children[setIndex] = .element(set)
+            }
+            if changed {
+                messages.append("INFO: modified \(kind):\(constraint.id) from \(old) to \(new)")
+                constraints.children[index] = .element(constraint)
+            }
+        }
+        // A two-resource constraint that now relates the new resource to itself means nothing: drop it.
+        constraints.removeElements { constraint in
+            guard let kind = Self.constraintKinds[constraint.name], kind != "location" else { return false }
+            let (a, b) = kind == "order" ? ("first", "then") : ("rsc", "with-rsc")
+            guard let left = constraint[a], left == constraint[b] else { return false }
+            messages.append("INFO: hanging \(kind):\(constraint.id) deleted")
+            return true
+        }
+        putSection(constraints)
+    }
+}

@@ -1,0 +1,161 @@
+/// One parsed crmsh command, before it is applied to a CIB.
+public enum CrmCommand: Sendable, Equatable {
+    /// `property`, `rsc_defaults`, `op_defaults`: name=value pairs merged into an attribute set.
+    case attributeSet(AttributeSetCommand)
+    /// `node [$id=ID] NAME …` at the configure level.
+    case node(NodeDefinition)
+    case primitive(PrimitiveDefinition)
+    case group(GroupDefinition)
+    case clone(CloneDefinition)
+    case location(LocationDefinition)
+    case colocation(ColocationDefinition)
+    case order(OrderDefinition)
+    case delete(ids: [String])
+    case show(xml: Bool, ids: [String])
+    case verify
+    /// `node standby|online NAME` (node level): the permanent `standby` node attribute.
+    case nodeStandby(node: String, on: Bool)
+}
+
+/// An ordered list of `name=value` pairs as typed.
+public struct NameValues: Sendable, Equatable {
+    public var pairs: [Pair]
+    public struct Pair: Sendable, Equatable {
+        public var name: String
+        public var value: String
+    }
+    public init(_ pairs: [(name: String, value: String)] = []) {
+        self.pairs = pairs.map { Pair(name: $0.name, value: $0.value) }
+    }
+    public var isEmpty: Bool { pairs.isEmpty }
+}
+
+/// One `params`/`meta`/`utilization` block of a resource.
+public struct AttributeBlock: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case params = "instance_attributes", meta = "meta_attributes", utilization
+    }
+    public var kind: Kind
+    public var values: NameValues
+}
+
+public struct AttributeSetCommand: Sendable, Equatable {
+    public enum Section: String, Sendable, Equatable {
+        case property, rscDefaults = "rsc_defaults", opDefaults = "op_defaults"
+    }
+    public var section: Section
+    /// The set id given with `$id=` or `ID:`; nil means the default set.
+    public var setID: String?
+    public var values: NameValues
+}
+
+public struct NodeDefinition: Sendable, Equatable {
+    public var id: String?
+    public var uname: String
+    public var type: String?
+    public var description: String?
+    public var attributes: NameValues
+    public var utilization: NameValues
+}
+
+public struct OpDefinition: Sendable, Equatable {
+    public var name: String
+    /// Attributes placed on `<op>`, in typed order.
+    public var attributes: NameValues
+    public var params: NameValues
+    public var meta: NameValues
+}
+
+public struct PrimitiveDefinition: Sendable, Equatable {
+    public var id: String
+    public var resourceClass: String
+    public var provider: String?
+    public var type: String
+    public var description: String?
+    /// `params`, `meta` and `utilization` blocks in typed order; each becomes one set.
+    public var blocks: [AttributeBlock]
+    public var ops: [OpDefinition]
+}
+
+public struct GroupDefinition: Sendable, Equatable {
+    public var id: String
+    public var members: [String]
+    public var description: String?
+    public var blocks: [AttributeBlock]
+}
+
+public struct CloneDefinition: Sendable, Equatable {
+    public var id: String
+    public var child: String
+    public var description: String?
+    public var blocks: [AttributeBlock]
+}
+
+/// `location ID RSC [role=R] [resource-discovery=D] (SCORE: NODE | rule …)`.
+public struct LocationDefinition: Sendable, Equatable {
+    public var id: String
+    public var resource: String
+    public var role: String?
+    public var resourceDiscovery: String?
+    public var score: String?
+    public var node: String?
+    public var rules: [RuleDefinition]
+}
+
+public struct RuleDefinition: Sendable, Equatable {
+    public var id: String?
+    public var role: String?
+    /// `score` as crmsh writes it (`INFINITY`, `-INFINITY`, a number), or nil with `scoreAttribute`.
+    public var score: String?
+    public var scoreAttribute: String?
+    /// "and" / "or", only when more than one expression.
+    public var booleanOp: String?
+    public var expressions: [ExpressionDefinition]
+}
+
+public struct ExpressionDefinition: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case compare(attribute: String, operation: String, value: String, type: String?)
+        case defined(attribute: String, negated: Bool)
+        case date(operation: String, start: String?, end: String?)
+    }
+    public var kind: Kind
+}
+
+/// A resource set of a colocation or order: `( … )` is not sequential, `[ … ]` also not require-all.
+public struct ResourceSet: Sendable, Equatable {
+    public var resources: [String]
+    public var sequential: Bool
+    public var requireAll: Bool
+    public var role: String?
+    public var action: String?
+}
+
+public struct ColocationDefinition: Sendable, Equatable {
+    public var id: String
+    public var score: String
+    /// Two resources (rsc, with-rsc); empty when `sets` is used.
+    public var refs: [ResourceRef]
+    public var sets: [ResourceSet]
+    public var nodeAttribute: String?
+
+    public struct ResourceRef: Sendable, Equatable {
+        public var id: String
+        public var role: String?
+    }
+}
+
+public struct OrderDefinition: Sendable, Equatable {
+    public var id: String
+    /// `Mandatory`, `Optional`, `Serialize`, or nil when no kind was given.
+    public var kind: String?
+    /// Two resources (first, then); empty when `sets` is used.
+    public var refs: [ResourceRef]
+    public var sets: [ResourceSet]
+    public var symmetrical: String?
+
+    public struct ResourceRef: Sendable, Equatable {
+        public var id: String
+        public var action: String?
+    }
+}

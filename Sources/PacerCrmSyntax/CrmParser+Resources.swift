@@ -1,0 +1,150 @@
+/// `primitive`, `group` and `clone`.
+extension CrmParser {
+    /// Resource agent classes Pacemaker knows.
+    public static let agentClasses = ["ocf", "lsb", "systemd", "service", "stonith", "nagios", "upstart"]
+
+    /// Attributes crmsh puts on `<op>` itself; any other `name=value` becomes an op parameter.
+    static let opAttributes: Set<String> = ["interval", "timeout", "on-fail", "start-delay", "role", "enabled",
+                                            "record-pending", "requires", "description", "interval-origin"]
+
+    static func primitive(_ cursor: inout CrmWords) throws(CrmError) -> PrimitiveDefinition {
+        let id = try cursor.expect("primitive id")
+        try checkID(id, &cursor)
+        let spec = try cursor.expect("resource agent (class:provider:type)")
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        var resourceClass = "ocf", provider: String? = "heartbeat", type = spec
+        switch parts.count {
+        case 1: break
+        case 2:
+            resourceClass = parts[0]
+            type = parts[1]
+            if resourceClass != "ocf" { provider = nil }
+        case 3:
+            resourceClass = parts[0]; provider = parts[1]; type = parts[2]
+            guard resourceClass == "ocf" else {
+                throw cursor.error("only the ocf class takes a provider ('\(spec)')", kind: .badValue)
+            }
+        default:
+            throw cursor.error("expected class:provider:type, got '\(spec)'", kind: .badValue)
+        }
+        guard agentClasses.contains(resourceClass) else {
+            throw cursor.error("unknown resource agent class '\(resourceClass)'; expected one of \(agentClasses.joined(separator: ", "))", kind: .badValue)
+        }
+        guard !type.isEmpty, provider?.isEmpty != true else {
+            throw cursor.error("incomplete resource agent '\(spec)'", kind: .badValue)
+        }
+        var definition = PrimitiveDefinition(id: id, resourceClass: resourceClass, provider: provider, type: type,
+                                             description: nil, blocks: [], ops: [])
+        while let word = cursor.peek {
+            if word == "op" {
+                _ = cursor.next()
+                definition.ops.append(try op(&cursor))
+                continue
+            }
+            guard definition.ops.isEmpty else {
+                _ = cursor.next()
+                throw cursor.error("expected 'op' (params, meta and utilization come before the operations)")
+            }
+            switch word {
+            case "params":
+                _ = cursor.next()
+                definition.blocks.append(.init(kind: .params, values: try block(word, &cursor)))
+            case "meta":
+                _ = cursor.next()
+                definition.blocks.append(.init(kind: .meta, values: try block(word, &cursor)))
+            case "utilization":
+                _ = cursor.next()
+                definition.blocks.append(.init(kind: .utilization, values: try block(word, &cursor)))
+            default:
+                if word.hasPrefix("description=") {
+                    _ = cursor.next()
+                    definition.description = String(word.dropFirst(12))
+                } else if cursor.nameValue(word) != nil {
+                    definition.blocks.append(.init(kind: .params, values: NameValues(cursor.nameValues())))   // "params" is optional
+                } else {
+                    _ = cursor.next()
+                    throw cursor.error("expected 'params', 'meta', 'utilization', 'op' or name=value")
+                }
+            }
+        }
+        return definition
+    }
+
+    static func op(_ cursor: inout CrmWords) throws(CrmError) -> OpDefinition {
+        let name = try cursor.expect("operation name after 'op'")
+        guard cursor.nameValue(name) == nil, !["op", "op_params", "op_meta"].contains(name) else {
+            throw cursor.error("expected an operation name (start, stop, monitor, …)")
+        }
+        var definition = OpDefinition(name: name, attributes: NameValues(), params: NameValues(), meta: NameValues())
+        for pair in cursor.nameValues() {
+            if opAttributes.contains(pair.name) {
+                definition.attributes.pairs.append(.init(name: pair.name, value: pair.value))
+            } else {
+                definition.params.pairs.append(.init(name: pair.name, value: pair.value))
+            }
+        }
+        if let interval = definition.attributes.pairs.first(where: { $0.name == "interval" })?.value,
+           !isValidInterval(interval) {
+            throw cursor.error("invalid interval '\(interval)' for operation '\(name)'; expected e.g. 10s, 500ms, 1min", kind: .badValue)
+        }
+        while let word = cursor.peek, word == "op_params" || word == "op_meta" {
+            _ = cursor.next()
+            let values = try block(word, &cursor)
+            if word == "op_params" { definition.params.pairs += values.pairs } else { definition.meta.pairs += values.pairs }
+        }
+        if let word = cursor.peek, word != "op" {
+            _ = cursor.next()
+            throw cursor.error("expected 'op', 'op_params', 'op_meta' or name=value")
+        }
+        return definition
+    }
+
+    /// Pacemaker's interval syntax: a number with an optional unit, or ISO 8601 `P…`.
+    static func isValidInterval(_ text: String) -> Bool {
+        if text.hasPrefix("P") { return text.count > 1 }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty else { return false }
+        return ["", "s", "sec", "ms", "msec", "us", "usec", "m", "min", "h", "hr"].contains(String(text.dropFirst(digits.count)))
+    }
+
+    static func group(_ cursor: inout CrmWords) throws(CrmError) -> GroupDefinition {
+        let id = try cursor.expect("group id")
+        try checkID(id, &cursor)
+        var definition = GroupDefinition(id: id, members: [], description: nil, blocks: [])
+        while let word = cursor.peek, word != "meta", word != "params", !word.contains("=") {
+            _ = cursor.next()
+            try checkID(word, &cursor)
+            guard !definition.members.contains(word) else {
+                throw cursor.error("'\(word)' is listed twice in group '\(id)'", kind: .badValue)
+            }
+            definition.members.append(word)
+        }
+        guard !definition.members.isEmpty else { throw cursor.missing("at least one group member") }
+        try trailingBlocks(&cursor, description: &definition.description, blocks: &definition.blocks)
+        return definition
+    }
+
+    static func clone(_ cursor: inout CrmWords) throws(CrmError) -> CloneDefinition {
+        let id = try cursor.expect("clone id")
+        try checkID(id, &cursor)
+        let child = try cursor.expect("the resource to clone")
+        try checkID(child, &cursor)
+        var definition = CloneDefinition(id: id, child: child, description: nil, blocks: [])
+        try trailingBlocks(&cursor, description: &definition.description, blocks: &definition.blocks)
+        return definition
+    }
+
+    /// `[description=…] [meta …] [params …]` after a group's or clone's members.
+    static func trailingBlocks(_ cursor: inout CrmWords, description: inout String?,
+                               blocks: inout [AttributeBlock]) throws(CrmError) {
+        while let word = cursor.next() {
+            switch word {
+            case "meta": blocks.append(.init(kind: .meta, values: try block(word, &cursor)))
+            case "params": blocks.append(.init(kind: .params, values: try block(word, &cursor)))
+            default:
+                if word.hasPrefix("description=") { description = String(word.dropFirst(12)); continue }
+                throw cursor.error("expected 'meta', 'params' or 'description=…'")
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+public import PacerModel
+
+/// Unpacks `rsc_location`, `rsc_colocation` and `rsc_order`. Mirrors
+/// `pcmk__unpack_constraints()` (lib/pacemaker/pcmk_sched_constraints.c) and the
+/// simple (non-set) cases of pcmk_sched_location.c, _colocation.c and _ordering.c.
+extension WorkingSet {
+    func unpackConstraints() {
+        guard let cons = configuration?.firstElement(named: "constraints") else { return }
+        for el in cons.elements {
+            switch el.name {
+            case "rsc_location": unpackLocation(el)
+            case "rsc_colocation": unpackColocation(el)
+            case "rsc_order": unpackOrder(el)
+            default: warn("Ignoring unsupported constraint <\(el.name)> '\(el.id)'")
+            }
+        }
+    }
+
+    private func constraintResource(_ el: XMLElement, _ attr: String) -> Resource? {
+        guard let id = el[attr] else { warn("Ignoring constraint '\(el.id)' without \(attr)"); return nil }
+        guard let rsc = resourceByID[id] else {
+            warn("Ignoring constraint '\(el.id)' because resource '\(id)' does not exist")
+            return nil
+        }
+        return rsc
+    }
+
+    // MARK: location
+
+    /// Mirrors `unpack_rsc_location()` for single resources, node scores and rules.
+    private func unpackLocation(_ el: XMLElement) {
+        guard let rsc = constraintResource(el, "rsc") else { return }
+        if let role = el["role"], Role(text: role) > .started { return }
+        if let nodeName = el["node"] {
+            guard let node = nodeByUname[nodeName] else { return }
+            guard let s = el["score"] else { warn("Ignoring location '\(el.id)' without score"); return }
+            applyLocation(rsc, [(node, Score(parsing: s).value)])
+            return
+        }
+        for rule in el.elements(named: "rule") {
+            var r = rule
+            if let ref = rule["id-ref"], let target = element(withID: ref) { r = target }
+            if let role = r["role"], Role(text: role) > .started { continue }
+            var list: [(Node, Int)] = []
+            for node in nodes where evaluateRule(r, node: node) {
+                var score = 0
+                if let s = r["score"] { score = Score(parsing: s).value }
+                else if let attr = r["score-attribute"] { score = Score(parsing: node.attributes[attr]).value }
+                list.append((node, score))
+            }
+            applyLocation(rsc, list)
+        }
+    }
+
+    /// Mirrors `pcmk__apply_location()` / `pcmk__group_apply_location()`.
+    private func applyLocation(_ rsc: Resource, _ list: [(Node, Int)]) {
+        for (node, score) in list {
+            if rsc.allowed[node.index] == nil { rsc.allowed[node.index] = score }
+            else { rsc.allowed[node.index] = Score.add(rsc.allowed[node.index]!, score) }
+        }
+        for child in rsc.children { applyLocation(child, list) }
+    }
+
+    // MARK: colocation
+
+    private func unpackColocation(_ el: XMLElement) {
+        if el.firstElement(named: "resource_set") != nil {
+            warn("Ignoring colocation '\(el.id)': resource sets are not supported"); return
+        }
+        guard let dependent = constraintResource(el, "rsc"), let primary = constraintResource(el, "with-rsc") else { return }
+        let score = Score(parsing: el["score"]).value
+        let influence = el["influence"].map(isTrue) ?? dependent.critical
+        newColocation(id: el.id, dependent: dependent, primary: primary, score: score,
+                      dependentRole: Role(text: el["rsc-role"] ?? ""), primaryRole: Role(text: el["with-rsc-role"] ?? ""),
+                      nodeAttribute: el["node-attribute"], influence: influence)
+    }
+
+    /// Mirrors `pcmk__new_colocation()`: ignores score 0, keeps both lists sorted.
+    func newColocation(id: String, dependent: Resource, primary: Resource, score: Int, dependentRole: Role,
+                       primaryRole: Role, nodeAttribute: String?, influence: Bool) {
+        if score == 0 { return }
+        let c = Colocation(id: id, dependent: dependent, primary: primary, score: score, dependentRole: dependentRole,
+                           primaryRole: primaryRole, nodeAttribute: nodeAttribute, influence: influence)
+        colocations.append(c)
+        addThisWith(dependent, c)
+        addWithThis(primary, c)
+    }
+
+    func addThisWith(_ rsc: Resource, _ c: Colocation) {
+        let i = rsc.thisWith.firstIndex { comparePrimary($0, c) > 0 } ?? rsc.thisWith.count
+        rsc.thisWith.insert(c, at: i)
+    }
+
+    func addWithThis(_ rsc: Resource, _ c: Colocation) {
+        let i = rsc.withThis.firstIndex { compareDependent($0, c) > 0 } ?? rsc.withThis.count
+        rsc.withThis.insert(c, at: i)
+    }
+
+    /// `cmp_primary_priority()`: higher priority, then groups, then id.
+    private func comparePrimary(_ a: Colocation, _ b: Colocation) -> Int {
+        compareRsc(a.primary, b.primary)
+    }
+
+    private func compareDependent(_ a: Colocation, _ b: Colocation) -> Int {
+        compareRsc(a.dependent, b.dependent)
+    }
+
+    private func compareRsc(_ x: Resource, _ y: Resource) -> Int {
+        if x.priority != y.priority { return x.priority > y.priority ? -1 : 1 }
+        if x.variant != y.variant { return x.variant.rawValue > y.variant.rawValue ? -1 : 1 }
+        return x.id < y.id ? -1 : (x.id == y.id ? 0 : 1)
+    }
+
+    // MARK: ordering
+
+    private enum Kind { case mandatory, optional, serialize }
+
+    private func orderKind(_ el: XMLElement) -> Kind {
+        guard let kind = el["kind"] else {
+            if let s = el["score"], Score(parsing: s).value == 0 { return .optional }
+            return .mandatory
+        }
+        switch kind.lowercased() {
+        case "optional": return .optional
+        case "serialize": return .serialize
+        case "mandatory": return .mandatory
+        default:
+            warn("Resetting 'kind' for constraint \(el.id) to 'Mandatory' because '\(kind)' is not valid")
+            return .mandatory
+        }
+    }
+
+    private func flagsFor(_ kind: Kind, first: String, symmetric: Bool, inverse: Bool) -> OrderFlags {
+        var f: OrderFlags = [.optional]
+        switch kind {
+        case .optional: break
+        case .serialize: f.insert(.serializeOnly)
+        case .mandatory:
+            if inverse { f.insert(.impliesFirst) }
+            else if !symmetric { f.insert(.asymmetrical) }
+            else {
+                f.insert(.impliesThen)
+                if first == "start" || first == "promote" { f.insert(.runnableLeft) }
+            }
+        }
+        return f
+    }
+
+    private func invert(_ action: String) -> String? {
+        switch action {
+        case "start": return "stop"
+        case "stop": return "start"
+        case "promote": return "demote"
+        case "demote": return "promote"
+        case "promoted": return "demoted"
+        case "demoted": return "promoted"
+        case "running": return "stopped"
+        case "stopped": return "running"
+        default: return nil
+        }
+    }
+
+    /// Mirrors `unpack_simple_rsc_order()` and `inverse_ordering()`.
+    private func unpackOrder(_ el: XMLElement) {
+        if el.firstElement(named: "resource_set") != nil {
+            warn("Ignoring ordering '\(el.id)': resource sets are not supported"); return
+        }
+        guard let first = constraintResource(el, "first"), let then = constraintResource(el, "then") else { return }
+        let firstAction = el["first-action"] ?? "start"
+        let thenAction = el["then-action"] ?? firstAction
+        let kind = orderKind(el)
+        var symmetric: Bool
+        if let s = el["symmetrical"] { symmetric = isTrue(s) && kind != .serialize }
+        else { symmetric = kind != .serialize }
+        var flags = flagsFor(kind, first: firstAction, symmetric: symmetric, inverse: false)
+        if kind == .optional && then.restartTypeRestart { flags.insert(.impliesThen) }
+        orderResourceActions(first, firstAction, then, thenAction, flags)
+        if symmetric {
+            guard let ta = invert(thenAction), let fa = invert(firstAction) else {
+                warn("Cannot invert constraint '\(el.id)' (please specify inverse manually)"); return
+            }
+            var inv = flagsFor(kind, first: fa, symmetric: true, inverse: true)
+            if kind == .optional && then.restartTypeRestart { inv.insert(.impliesFirst) }
+            orderResourceActions(then, ta, first, fa, inv)
+        }
+        symmetric = false
+    }
+}

@@ -1,0 +1,184 @@
+public import PacerModel
+
+/// Resource roles in Pacemaker's order (`enum rsc_role_e`).
+enum Role: Int, Comparable {
+    case unknown = 0, stopped, started, unpromoted, promoted
+    static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
+    var text: String {
+        switch self {
+        case .unknown: return "Unknown"
+        case .stopped: return "Stopped"
+        case .started: return "Started"
+        case .unpromoted: return "Unpromoted"
+        case .promoted: return "Promoted"
+        }
+    }
+    init(text: String) {
+        switch text.lowercased() {
+        case "stopped": self = .stopped
+        case "started": self = .started
+        case "unpromoted", "slave": self = .unpromoted
+        case "promoted", "master": self = .promoted
+        default: self = .unknown
+        }
+    }
+}
+
+/// What to do after a failed action (`enum action_fail_response`), in severity order.
+enum OnFail: Int {
+    case ignore = 0, demote, recover, migrate, block, stop, standby, fence, restartContainer, resetRemote
+}
+
+/// `multiple-active` (`enum rsc_recovery_type`).
+enum RecoveryType { case stopStart, stopOnly, block, stopUnexpected }
+
+/// One configured operation (`<op>`), after op_defaults.
+struct OpConfig {
+    var id: String
+    var name: String
+    var intervalMs: Int
+    var role: Role
+    var onFail: String?
+    var enabled: Bool
+    var meta: [String: String]
+}
+
+/// A primitive or group. Mirrors `pe_resource_t`.
+final class Resource {
+    enum Variant: Int { case primitive = 0, group = 1 }
+    let id: String
+    let variant: Variant
+    weak var parent: Resource?
+    var children: [Resource] = []
+    var xml: XMLElement
+    var resourceClass = ""
+    var provider: String?
+    var agentType = ""
+    var meta: [String: String] = [:]
+    var ops: [OpConfig] = []
+    var index = 0
+
+    var priority = 0
+    var stickiness = 0
+    var migrationThreshold = Score.infinityValue
+    var failureTimeout = 0
+    var recoveryType = RecoveryType.stopStart
+    var restartTypeRestart = false
+    var needsQuorum = true
+    var needsFencing = false
+    var critical = true
+
+    // flags
+    var managed = true
+    var failed = false
+    var stopFlag = false        // pe_rsc_stop
+    var block = false
+    var orphan = false
+    var provisional = true
+    var allocating = false
+    var merging = false
+    var startPending = false
+    var failureIgnored = false
+    var maintenance = false
+    var reload = false
+    var restarting = false
+    var stopUnexpected = false
+    var isFenceDevice = false
+
+    var role = Role.stopped
+    var nextRole = Role.unknown
+    var runningOn: [Node] = []
+    var knownOn: Set<Int> = []
+    /// Allowed node scores by node index; nil where the node is not allowed at all.
+    var allowed: [Int?]
+    var allocatedTo: Node?
+    /// Colocations where this resource is the dependent (`rsc_cons`).
+    var thisWith: [Colocation] = []
+    /// Colocations where this resource is the primary (`rsc_cons_lhs`).
+    var withThis: [Colocation] = []
+    var actions: [Action] = []
+    var pendingTask: String?
+
+    init(id: String, variant: Variant, xml: XMLElement, nodeCount: Int) {
+        self.id = id
+        self.variant = variant
+        self.xml = xml
+        self.allowed = Array(repeating: nil, count: nodeCount)
+    }
+
+    var top: Resource { parent?.top ?? self }
+
+    /// First node in `running_on` (`pe__current_node()`).
+    var currentNode: Node? { runningOn.first }
+
+    /// Members of a group, or the primitive itself.
+    var primitives: [Resource] { variant == .group ? children.flatMap { $0.primitives } : [self] }
+
+    var agentDescription: String {
+        if let provider { return "\(resourceClass):\(provider):\(agentType)" }
+        return "\(resourceClass):\(agentType)"
+    }
+
+    /// Mirrors `native_add_running()`.
+    func addRunning(_ node: Node, onFailNotIgnored: Bool) {
+        if runningOn.contains(where: { $0 === node }) { return }
+        runningOn.append(node)
+        if variant == .primitive && node.maintenance {
+            managed = false
+            maintenance = true
+        }
+        if !managed {
+            allowed[node.index] = Score.add(allowed[node.index] ?? node.baseWeight, Score.infinityValue)
+            var p = parent
+            while let q = p, node.online {
+                if !q.runningOn.contains(where: { $0 === node }) { q.runningOn.append(node) }
+                p = q.parent
+            }
+            return
+        }
+        if variant == .primitive && runningOn.count > 1 {
+            switch recoveryType {
+            case .stopOnly:
+                for i in allowed.indices { allowed[i] = -Score.infinityValue }
+            case .block:
+                managed = false
+                block = true
+                if let p = parent, p.variant == .group, p.recoveryType == .block {
+                    for c in p.children { c.managed = false; c.block = true }
+                }
+            default: break
+            }
+        }
+        parent?.addRunning(node, onFailNotIgnored: false)
+    }
+
+    /// Adds `score` for one node (or all nodes), as `resource_location()`.
+    func addLocation(_ node: Node?, _ score: Int, nodes: [Node]) {
+        if let node {
+            allowed[node.index] = Score.add(allowed[node.index] ?? node.baseWeight, score)
+        } else {
+            for n in nodes { allowed[n.index] = Score.add(allowed[n.index] ?? n.baseWeight, score) }
+        }
+    }
+}
+
+/// A colocation constraint. Mirrors `pcmk__colocation_t`.
+final class Colocation {
+    let id: String
+    unowned let dependent: Resource
+    unowned let primary: Resource
+    let score: Int
+    let dependentRole: Role
+    let primaryRole: Role
+    let nodeAttribute: String?
+    let influence: Bool
+    init(id: String, dependent: Resource, primary: Resource, score: Int, dependentRole: Role,
+         primaryRole: Role, nodeAttribute: String?, influence: Bool) {
+        self.id = id; self.dependent = dependent; self.primary = primary; self.score = score
+        self.dependentRole = dependentRole; self.primaryRole = primaryRole
+        self.nodeAttribute = nodeAttribute; self.influence = influence
+    }
+
+    /// Mirrors `pcmk__colocation_has_influence()`.
+    var hasInfluence: Bool { influence || primary.runningOn.isEmpty }
+}

@@ -1,0 +1,193 @@
+public import PacerModel
+
+/// `no-quorum-policy` values the scheduler supports.
+enum NoQuorumPolicy { case stop, ignore, freeze, demote, suicide }
+
+/// Everything the scheduler knows and decides for one run. Mirrors `pe_working_set_t`.
+///
+/// A reference type used only inside one `Scheduler.schedule(_:)` call; nothing
+/// escapes except the `Transition` value built at the end.
+final class WorkingSet {
+    let input: XMLElement
+    let now: Int
+    var nodes: [Node] = []
+    var nodeByID: [String: Node] = [:]
+    var nodeByUname: [String: Node] = [:]
+    /// Top-level resources in allocation order (priority, then config order).
+    var resources: [Resource] = []
+    var resourceByID: [String: Resource] = [:]
+    var allPrimitives: [Resource] = []
+    var actions: [Action] = []
+    var actionIndex: [String: [Action]] = [:]
+    var orderings: [Ordering] = []
+    var colocations: [Colocation] = []
+    var warnings: [String] = []
+
+    // cluster options
+    var haveQuorum = true
+    var noQuorumPolicy = NoQuorumPolicy.stop
+    var stonithEnabled = true
+    var symmetric = true
+    var maintenanceMode = false
+    var stopEverything = false
+    var stopOrphanResources = true
+    var stopOrphanActions = true
+    var startFailureIsFatal = true
+    var haveStonithResource = false
+    var dcUUID: String?
+    var properties: [String: String] = [:]
+    var rscDefaults: [String: String] = [:]
+    var opDefaults: [String: String] = [:]
+
+    init(input: XMLElement, now: Int) {
+        self.input = input
+        self.now = now
+    }
+
+    var nodeCount: Int { nodes.count }
+
+    func warn(_ text: String) { warnings.append(text) }
+
+    // MARK: actions
+
+    private func indexKey(_ rsc: Resource?, _ key: String, _ node: Node?) -> String {
+        "\(rsc?.id ?? "")\u{1}\(key)\u{1}\(node?.index ?? -1)"
+    }
+
+    /// Finds an existing action by resource, key and node.
+    func findAction(_ rsc: Resource?, key: String, node: Node?) -> Action? {
+        actionIndex[indexKey(rsc, key, node)]?.first
+    }
+
+    /// Mirrors `custom_action()` with `save_action` true: find or create, then
+    /// update optional and runnable.
+    @discardableResult
+    func customAction(_ rsc: Resource?, key: String, task: String, node: Node?, optional: Bool) -> Action {
+        let action: Action
+        if let existing = findAction(rsc, key: key, node: node) {
+            action = existing
+        } else {
+            var flags: ActionFlags = [.runnable]
+            if optional { flags.insert(.optional) }
+            action = Action(id: actions.count, rsc: rsc, task: task, key: key, node: node,
+                            intervalMs: intervalOf(key: key), flags: flags)
+            if let rsc { configureOperation(action, rsc: rsc) }
+            actions.append(action)
+            actionIndex[indexKey(rsc, key, node), default: []].append(action)
+            rsc?.actions.append(action)
+        }
+        // update_action_optional()
+        if let rsc, action.node != nil, !action.pseudo, !rsc.managed, action.intervalMs == 0 {
+            action.flags.insert(.optional)
+        } else if !optional {
+            action.flags.remove(.optional)
+        }
+        if rsc != nil { updateRunnable(action) }
+        return action
+    }
+
+    /// A pseudo action without a resource (`get_pseudo_op()`).
+    func pseudoOp(_ name: String) -> Action {
+        if let a = findAction(nil, key: name, node: nil) { return a }
+        let a = customAction(nil, key: name, task: name, node: nil, optional: true)
+        a.flags.formUnion([.pseudo, .runnable])
+        return a
+    }
+
+    private func intervalOf(key: String) -> Int {
+        guard let last = key.split(separator: "_").last, let v = Int(last) else { return 0 }
+        return v
+    }
+
+    /// Mirrors `unpack_operation()` for the parts that matter: requires and on-fail.
+    private func configureOperation(_ action: Action, rsc: Resource) {
+        let task = action.task
+        if task != "start" && task != "promote" {
+            action.needsNothing = true
+        } else {
+            action.needsNothing = !(rsc.needsQuorum || rsc.needsFencing)
+        }
+        let op = rsc.ops.first { $0.name == task && $0.intervalMs == action.intervalMs && $0.enabled }
+        (action.onFail, action.failRole) = onFailFor(rsc: rsc, task: task, value: op?.onFail ?? opDefaults["on-fail"])
+    }
+
+    /// The failure response of `task`, as `unpack_operation()` decides it.
+    func onFailFor(rsc: Resource, task: String, value rawValue: String?) -> (OnFail, Role) {
+        var value = rawValue?.lowercased()
+        if task == "stop", let v = value, !["standby", "demote", "stop"].contains(v) == false { value = nil }
+        if task == "stop", let v = value, v == "standby" || v == "demote" || v == "stop" { value = nil }
+        switch value {
+        case "block": return (.block, .started)
+        case "fence": return stonithEnabled ? (.fence, .started) : (.stop, .stopped)
+        case "standby": return (.standby, .started)
+        case "ignore", "nothing": return (.ignore, .started)
+        case "migrate": return (.migrate, .started)
+        case "stop": return (.stop, .stopped)
+        case "restart": return (.recover, .started)
+        default: break
+        }
+        if task == "stop" { return stonithEnabled ? (.fence, .started) : (.block, .started) }
+        return (.recover, .started)
+    }
+
+    /// Mirrors `update_resource_action_runnable()`.
+    func updateRunnable(_ action: Action) {
+        guard let rsc = action.rsc, !action.pseudo else { return }
+        guard let node = action.node else { action.flags.remove(.runnable); return }
+        if !action.dcAction && !node.online {
+            action.flags.remove(.runnable)
+        } else if !action.dcAction && node.pending {
+            action.flags.remove(.runnable)
+        } else if action.needsNothing {
+            action.setReason(nil, overwrite: true)
+            action.flags.insert(.runnable)
+        } else {
+            let policy = haveQuorum ? NoQuorumPolicy.ignore : noQuorumPolicy
+            switch policy {
+            case .stop:
+                action.flags.remove(.runnable)
+                action.setReason("no quorum", overwrite: true)
+            case .freeze:
+                if rsc.runningOn.isEmpty || rsc.nextRole > rsc.role {
+                    action.flags.remove(.runnable)
+                    action.setReason("quorum freeze", overwrite: true)
+                }
+            default:
+                action.flags.insert(.runnable)
+            }
+        }
+    }
+
+    /// All actions of `rsc` with `task` (on `node` if given). Mirrors `pe__resource_actions()`.
+    func resourceActions(_ rsc: Resource, node: Node?, task: String) -> [Action] {
+        let key = opKey(rsc.id, task, 0)
+        return rsc.actions.filter { $0.key == key && (node == nil || $0.node === node) }
+    }
+
+    /// Adds an ordering edge between two actions; false if it already existed.
+    /// Mirrors `order_actions()`.
+    @discardableResult
+    func orderActions(_ first: Action, _ then: Action, _ type: OrderFlags) -> Bool {
+        if first === then { return false }
+        for edge in first.after where edge.action === then && !edge.type.intersection(type).isEmpty { return false }
+        first.after.insert(ActionEdge(then, type), at: 0)
+        then.before.insert(ActionEdge(first, type), at: 0)
+        return true
+    }
+
+    /// Records an ordering to resolve later (`pcmk__new_ordering()`).
+    func newOrdering(firstRsc: Resource?, firstKey: String?, firstAction: Action?,
+                     thenRsc: Resource?, thenKey: String?, thenAction: Action?, flags: OrderFlags) {
+        var fr = firstRsc, tr = thenRsc
+        if fr == nil, let a = firstAction { fr = a.rsc }
+        if tr == nil, let a = thenAction { tr = a.rsc }
+        orderings.append(Ordering(firstRsc: fr, firstKey: firstKey ?? firstAction?.key, firstAction: firstAction,
+                                  thenRsc: tr, thenKey: thenKey ?? thenAction?.key, thenAction: thenAction, flags: flags))
+    }
+
+    /// `pcmk__order_resource_actions()`.
+    func orderResourceActions(_ first: Resource, _ firstTask: String, _ then: Resource, _ thenTask: String, _ flags: OrderFlags) {
+        newOrdering(firstRsc: first, firstKey: opKey(first.id, firstTask), firstAction: nil,
+                    thenRsc: then, thenKey: opKey(then.id, thenTask), thenAction: nil, flags: flags)
+    }
+}

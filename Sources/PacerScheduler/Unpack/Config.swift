@@ -1,0 +1,75 @@
+public import PacerModel
+
+/// Cluster options, defaults sections and nodes. Mirrors `unpack_config()` and
+/// `unpack_nodes()` (lib/pengine/unpack.c).
+extension WorkingSet {
+    var configuration: XMLElement? { input.firstElement(named: "configuration") }
+
+    func unpackConfig() {
+        haveQuorum = isTrue(input["have-quorum"]) 
+        if input["have-quorum"] == nil { haveQuorum = false }
+        dcUUID = input["dc-uuid"]
+        guard let config = configuration else { return }
+        if let crm = config.firstElement(named: "crm_config") {
+            nvpairs(of: crm, setName: "cluster_property_set", into: &properties)
+        }
+        if let d = config.firstElement(named: "rsc_defaults") { nvpairs(of: d, setName: "meta_attributes", into: &rscDefaults) }
+        if let d = config.firstElement(named: "op_defaults") { nvpairs(of: d, setName: "meta_attributes", into: &opDefaults) }
+        stonithEnabled = properties["stonith-enabled"].map(isTrue) ?? true
+        symmetric = properties["symmetric-cluster"].map(isTrue) ?? true
+        maintenanceMode = isTrue(properties["maintenance-mode"])
+        stopEverything = isTrue(properties["stop-all-resources"])
+        stopOrphanResources = properties["stop-orphan-resources"].map(isTrue) ?? true
+        stopOrphanActions = properties["stop-orphan-actions"].map(isTrue) ?? true
+        startFailureIsFatal = properties["start-failure-is-fatal"].map(isTrue) ?? true
+        switch properties["no-quorum-policy"]?.lowercased() {
+        case nil, "stop": noQuorumPolicy = .stop
+        case "ignore": noQuorumPolicy = .ignore
+        case "freeze": noQuorumPolicy = .freeze
+        case "demote": noQuorumPolicy = .demote
+        case "suicide": noQuorumPolicy = stonithEnabled ? .suicide : .stop
+        case let other?:
+            warn("Resetting no-quorum-policy to 'stop': '\(other)' is not valid")
+            noQuorumPolicy = .stop
+        }
+        if let legacy = properties["default-resource-stickiness"], rscDefaults["resource-stickiness"] == nil {
+            rscDefaults["resource-stickiness"] = legacy
+        }
+        if let legacy = properties["is-managed-default"], rscDefaults["is-managed"] == nil {
+            rscDefaults["is-managed"] = legacy
+        }
+    }
+
+    func unpackNodes() {
+        guard let nodesEl = configuration?.firstElement(named: "nodes") else { return }
+        for el in nodesEl.elements(named: "node") {
+            guard let id = el["id"] else { warn("Ignoring <node> entry in configuration without id"); continue }
+            let uname = el["uname"] ?? id
+            if let type = el["type"], type == "remote" || type == "ping" { continue }
+            if nodeByID[id] != nil || nodeByUname[uname] != nil { continue }
+            let node = Node(id: id, uname: uname)
+            node.baseWeight = Score(parsing: el["score"]).value
+            nodes.append(node)
+            nodeByID[id] = node
+            nodeByUname[uname] = node
+        }
+        nodes.sort { $0.uname.lowercased() < $1.uname.lowercased() }
+        for (i, n) in nodes.enumerated() { n.index = i }
+        for node in nodes {
+            guard let el = nodesEl.elements(named: "node").first(where: { $0["id"] == node.id }) else { continue }
+            node.attributes["#uname"] = node.uname
+            node.attributes["#id"] = node.id
+            node.isDC = dcUUID == node.id
+            node.attributes["#is_dc"] = node.isDC ? "true" : "false"
+            node.attributes["#kind"] = "cluster"
+            var attrs: [String: String] = [:]
+            nvpairs(of: el, setName: "instance_attributes", node: node, into: &attrs)
+            for (k, v) in attrs where node.attributes[k] == nil { node.attributes[k] = v }
+            node.standby = isTrue(node.attributes["standby"])
+            node.maintenance = isTrue(node.attributes["maintenance"])
+            // Until status says otherwise a configured node is offline and unclean
+            // when fencing is enabled (startup-fencing), as handle_startup_fencing().
+            node.unclean = stonithEnabled && (properties["startup-fencing"].map(isTrue) ?? true)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+public import PacerModel
+
+/// Node state from `<node_state>`. Mirrors `unpack_node_state()`,
+/// `determine_online_status()` and `unpack_node_history()` (lib/pengine/unpack.c).
+extension WorkingSet {
+    func findNode(id: String?, uname: String?) -> Node? {
+        if let id, let n = nodeByID[id] { return n }
+        if let uname, let n = nodeByUname[uname] { return n }
+        return nil
+    }
+
+    func unpackStatus() {
+        guard let status = input.firstElement(named: "status") else { return }
+        let states = status.elements(named: "node_state")
+        for state in states {
+            guard let id = state["id"], let uname = state["uname"] else {
+                warn("Ignoring malformed node_state entry without id or uname"); continue
+            }
+            guard let node = findNode(id: id, uname: uname) else {
+                warn("Ignoring recorded node state for '\(uname)' because it is no longer in the configuration")
+                continue
+            }
+            node.hasState = true
+            if let t = state.firstElement(named: "transient_attributes") {
+                var attrs: [String: String] = [:]
+                nvpairs(of: t, setName: "instance_attributes", node: node, into: &attrs)
+                for (k, v) in attrs where node.attributes[k] == nil { node.attributes[k] = v }
+                if isTrue(node.attributes["standby"]) { node.standby = true }
+                if isTrue(node.attributes["maintenance"]) { node.maintenance = true }
+            }
+            node.unclean = false
+            determineOnlineStatus(state, node)
+        }
+        for state in states {
+            guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
+            if !stonithEnabled && !node.online { continue }
+            node.unpacked = true
+            unpackNodeHistory(node, state)
+        }
+        if stonithEnabled {
+            for state in states {
+                guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
+                node.unpacked = true
+                unpackNodeHistory(node, state)
+            }
+        }
+    }
+
+    private func determineOnlineStatus(_ state: XMLElement, _ node: Node) {
+        let exp = state["expected"]
+        node.shutdown = false
+        node.expectedUp = false
+        if let s = node.attributes["shutdown"], !s.isEmpty, s != "0" {
+            node.shutdown = true
+        } else if exp?.lowercased() == "member" {
+            node.expectedUp = true
+        }
+        let online = stonithEnabled ? onlineWithFencing(state, node) : onlineWithoutFencing(state, node)
+        node.online = online
+    }
+
+    private func onlineWithoutFencing(_ state: XMLElement, _ node: Node) -> Bool {
+        let join = state["join"]?.lowercased(), peer = state["crmd"]?.lowercased()
+        if !isTrue(state["in_ccm"]) { return false }
+        if peer == "online" { return join == "member" }
+        if !node.expectedUp { return false }
+        node.unclean = true
+        return false
+    }
+
+    private func onlineWithFencing(_ state: XMLElement, _ node: Node) -> Bool {
+        let join = state["join"]?.lowercased(), inCluster = state["in_ccm"]
+        let crmdOnline = state["crmd"]?.lowercased() == "online"
+        let exp = state["expected"]?.lowercased() ?? "down"
+        let terminateRaw = node.attributes["terminate"] ?? ""
+        let terminate = isTrue(terminateRaw) || (terminateRaw.first.map { $0 != "0" && $0.isNumber } ?? false)
+        var online = isTrue(inCluster)
+        if node.shutdown {
+            online = crmdOnline
+        } else if inCluster == nil {
+            node.unclean = true
+        } else if join == "nack" {
+            node.unclean = true
+        } else if !terminate && exp == "down" {
+            if isTrue(inCluster) || crmdOnline { node.standby = true; node.pending = true }
+        } else if terminate && join == "down" && !isTrue(inCluster) && !crmdOnline {
+            online = false
+        } else if !isTrue(inCluster) {
+            node.unclean = true
+        } else if !crmdOnline {
+            node.unclean = true
+        } else if terminate {
+            node.unclean = true
+        } else if join == "member" {
+        } else if join == "pending" || join == "down" {
+            node.standby = true; node.pending = true
+        } else {
+            node.unclean = true
+        }
+        return online
+    }
+}

@@ -1,0 +1,140 @@
+public import PacerModel
+
+/// Primitives and groups from `<resources>`. Mirrors `unpack_resources()` and
+/// `pe__unpack_resource()` (lib/pengine/unpack.c, complex.c).
+extension WorkingSet {
+    func unpackResources() {
+        guard let resEl = configuration?.firstElement(named: "resources") else { return }
+        var list: [Resource] = []
+        for el in resEl.elements {
+            switch el.name {
+            case "primitive", "group":
+                if let r = makeResource(el, parent: nil) { list.append(r) }
+            case "template": continue
+            default:
+                warn("Ignoring <\(el.name)> resource '\(el.id)': not supported by this scheduler")
+            }
+        }
+        // g_list_sort(…, pe__cmp_rsc_priority) is a stable merge sort.
+        resources = stableSorted(list) { $0.priority > $1.priority }
+        for (i, r) in resources.enumerated() { r.index = i }
+    }
+
+    func makeResource(_ el: XMLElement, parent: Resource?) -> Resource? {
+        guard let id = el["id"], !id.isEmpty else { warn("Ignoring <\(el.name)> configuration without id"); return nil }
+        if resourceByID[id] != nil { warn("Ignoring duplicate resource '\(id)'"); return nil }
+        let variant: Resource.Variant = el.name == "group" ? .group : .primitive
+        let rsc = Resource(id: id, variant: variant, xml: el, nodeCount: nodes.count)
+        rsc.parent = parent
+        resourceByID[id] = rsc
+        // get_meta_attributes(): XML attributes, own meta sets, parent's meta, rsc_defaults.
+        for a in el.attributes { rsc.meta[a.name] = a.value }
+        nvpairs(of: el, setName: "meta_attributes", into: &rsc.meta)
+        if let parent { for (k, v) in parent.meta where rsc.meta[k] == nil { rsc.meta[k] = v } }
+        for (k, v) in rscDefaults where rsc.meta[k] == nil { rsc.meta[k] = v }
+        rsc.resourceClass = el["class"] ?? ""
+        rsc.provider = el["provider"]
+        rsc.agentType = el["type"] ?? ""
+        applyMeta(rsc)
+        if variant == .primitive {
+            rsc.ops = unpackOps(el)
+            allPrimitives.append(rsc)
+        } else {
+            for child in el.elements(named: "primitive") {
+                if let c = makeResource(child, parent: rsc) { rsc.children.append(c) }
+            }
+        }
+        if symmetric { rsc.addLocation(nil, 0, nodes: nodes) }
+        return rsc
+    }
+
+    /// Reads the meta-attributes the scheduler acts on (`pe__unpack_resource()`).
+    func applyMeta(_ rsc: Resource) {
+        let m = rsc.meta
+        rsc.managed = !maintenanceMode
+        rsc.priority = Score(parsing: m["priority"]).value
+        rsc.critical = m["critical"].map(isTrue) ?? true
+        if let v = m["is-managed"], v.lowercased() != "default" { rsc.managed = isTrue(v) }
+        if isTrue(m["maintenance"]) { rsc.managed = false; rsc.maintenance = true }
+        if maintenanceMode { rsc.managed = false; rsc.maintenance = true }
+        rsc.restartTypeRestart = m["restart-type"]?.lowercased() == "restart"
+        switch m["multiple-active"]?.lowercased() {
+        case "stop_only": rsc.recoveryType = .stopOnly
+        case "block": rsc.recoveryType = .block
+        case "stop_unexpected": rsc.recoveryType = .stopUnexpected
+        default: rsc.recoveryType = .stopStart
+        }
+        if let v = m["resource-stickiness"], v.lowercased() != "default" { rsc.stickiness = Score(parsing: v).value }
+        if let v = m["migration-threshold"], v.lowercased() != "default" {
+            rsc.migrationThreshold = Score(parsing: v).value
+            if rsc.migrationThreshold < 0 { rsc.migrationThreshold = 1 }
+        }
+        if rsc.resourceClass.lowercased() == "stonith" {
+            haveStonithResource = true
+            rsc.isFenceDevice = true
+        }
+        // unpack_requires()
+        var requires = m["requires"]?.lowercased()
+        if rsc.isFenceDevice { requires = "quorum" }
+        switch requires {
+        case "nothing": rsc.needsQuorum = false; rsc.needsFencing = false
+        case "quorum": rsc.needsQuorum = true; rsc.needsFencing = false
+        case "fencing", "unfencing": rsc.needsFencing = stonithEnabled; rsc.needsQuorum = !stonithEnabled
+        default: rsc.needsFencing = stonithEnabled; rsc.needsQuorum = !stonithEnabled
+        }
+        if let v = m["failure-timeout"] { rsc.failureTimeout = parseIntervalMs(v) / 1000 }
+        if let v = m["target-role"] { rsc.nextRole = targetRole(v, rsc: rsc) ?? .unknown }
+    }
+
+    /// Mirrors `get_target_role()`: nil when the value means "default".
+    func targetRole(_ value: String?, rsc: Resource) -> Role? {
+        guard let value, value.lowercased() != "started", value.lowercased() != "default" else { return nil }
+        let role = Role(text: value)
+        if role == .unknown {
+            warn("Ignoring 'target-role' for \(rsc.id) because '\(value)' is not valid")
+            return nil
+        }
+        if role > .started { return nil }
+        return role
+    }
+
+    func unpackOps(_ el: XMLElement) -> [OpConfig] {
+        guard var opsEl = el.firstElement(named: "operations") else { return [] }
+        if let ref = opsEl["id-ref"], let target = element(withID: ref) { opsEl = target }
+        var result: [OpConfig] = []
+        for op in opsEl.elements(named: "op") {
+            var o = op
+            if let ref = op["id-ref"], let target = element(withID: ref) { o = target }
+            var meta: [String: String] = [:]
+            for a in o.attributes { meta[a.name] = a.value }
+            nvpairs(of: o, setName: "meta_attributes", into: &meta)
+            for (k, v) in opDefaults where meta[k] == nil { meta[k] = v }
+            let name = meta["name"] ?? ""
+            result.append(OpConfig(id: o.id, name: name, intervalMs: parseIntervalMs(meta["interval"]),
+                                   role: Role(text: meta["role"] ?? ""), onFail: meta["on-fail"],
+                                   enabled: meta["enabled"].map(isTrue) ?? true, meta: meta))
+        }
+        return result
+    }
+
+    /// A resource for history whose configuration is gone (`create_fake_resource()`).
+    func makeOrphan(id: String, entry: XMLElement) -> Resource {
+        var el = XMLElement("primitive", [("id", id)])
+        for name in ["class", "type", "provider"] { if let v = entry[name] { el[name] = v } }
+        let rsc = makeResource(el, parent: nil)!
+        rsc.orphan = true
+        if !stopOrphanResources { rsc.managed = false } else { rsc.addLocation(nil, -Score.infinityValue, nodes: nodes) }
+        rsc.index = resources.count
+        resources.append(rsc)
+        return rsc
+    }
+}
+
+/// A stable sort (Swift's `sort` is not guaranteed stable).
+func stableSorted<T>(_ items: [T], by before: (T, T) -> Bool) -> [T] {
+    items.enumerated().sorted { a, b in
+        if before(a.element, b.element) { return true }
+        if before(b.element, a.element) { return false }
+        return a.offset < b.offset
+    }.map(\.element)
+}
