@@ -22,6 +22,8 @@ let package = Package(
         // core: pure values, no I/O
         .target(name: "PacerModel", swiftSettings: upcoming),
         .target(name: "PacerCrmSyntax", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerStatusView", dependencies: ["PacerModel"], swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
@@ -31,6 +33,7 @@ let package = Package(
             name: "PacerCLI",
             dependencies: [
                 "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax",
+                "PacerScheduler", "PacerStatusView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming),
@@ -38,5 +41,16 @@ let package = Package(
         // tests
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerCIBTests", dependencies: ["PacerCIB", "PacerXML", "PacerModel"], swiftSettings: upcoming),
+        .testTarget(
+            name: "PacerSchedulerTests",
+            dependencies: ["PacerScheduler", "PacerModel", "PacerXML"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming),
+        .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),
+        .testTarget(
+            name: "PacerCLITests",
+            dependencies: ["PacerModel", "PacerXML"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming),
     ]
 )

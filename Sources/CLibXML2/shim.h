@@ -1,5 +1,10 @@
 #ifndef PACER_CLIBXML2_SHIM_H
 #define PACER_CLIBXML2_SHIM_H
+/* Debian's libxml2 is built with ICU, so encoding.h would pull in the system ICU headers,
+   which clash with the ICU copy inside swift-foundation when both are imported. Pacer never
+   touches xmlCharEncodingHandler (the only struct whose layout depends on this), so hide it. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>

@@ -155,6 +155,7 @@ struct DirectoryLock {
     init(directoryOf path: String) throws(CIBError) {
         let directory = CIBFile.directory(of: path)
         fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT { throw .notFound(path: path) }
         guard fd >= 0 else { throw .unwritable(path: path, reason: "cannot open directory \(directory): \(String(cString: strerror(errno)))") }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }

@@ -33,7 +33,7 @@ struct Configure: ParsableCommand {
     }
 
     func run() throws {
-        let file = try cib.resolve()
+        let file = cib.resolve()
         let text: String
         if let script {
             text = try readScript(script)

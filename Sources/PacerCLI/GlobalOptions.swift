@@ -12,23 +12,12 @@ public struct CIBOptions: ParsableArguments {
     public init() {}
 
     /// `--cib-file`, else `$CIB_file`.
-    /// - Throws: `CLIError.noCIB` when neither is given.
-    func resolve() throws -> CIBFile {
+    /// Exits with status 66 and a message when neither is given.
+    func resolve() -> CIBFile {
         if let cibFile { return CIBFile(path: cibFile) }
         if let env = getenv("CIB_file"), env.pointee != 0 { return CIBFile(path: String(cString: env)) }
-        throw CLIError.noCIB
+        fail("no CIB to work on: pacerd is not running here; pass --cib-file PATH or set CIB_file=PATH", code: 66)
     }
-}
-
-/// A failure reported as `pacer: <message>` with a Pacemaker exit status.
-struct CLIError: Error, CustomStringConvertible {
-    var message: String
-    var code: Int32
-    var description: String { message }
-
-    static let noCIB = CLIError(
-        message: "no CIB to work on: pacerd is not running here; pass --cib-file PATH or set CIB_file=PATH",
-        code: 66)
 }
 
 /// Prints `pacer: <error>` to stderr and exits with the error's status.

@@ -25,7 +25,7 @@ struct NodeCommand: ParsableCommand {
     }
 
     static func set(node: String, standby: Bool, cib: CIBOptions) throws {
-        let file = try cib.resolve()
+        let file = cib.resolve()
         var messages: [String] = []
         do {
             try file.update { (root: inout XMLElement) throws(CrmError) in

@@ -13,6 +13,9 @@ extension CrmParser {
         let spec = try cursor.expect("resource agent (class:provider:type)")
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var resourceClass = "ocf", provider: String? = "heartbeat", type = spec
+        if parts.count > 1, !agentClasses.contains(parts[0]) {
+            throw cursor.error("unknown resource agent class '\(parts[0])'; expected one of \(agentClasses.joined(separator: ", "))", kind: .badValue)
+        }
         switch parts.count {
         case 1: break
         case 2:

@@ -57,7 +57,7 @@ final class ErrorCollector {
     var errors: [XMLError] = []
 }
 
-private func collectStructuredError(_ userData: UnsafeMutableRawPointer?, _ error: UnsafeMutablePointer<xmlError>?) {
+func collectStructuredError(_ userData: UnsafeMutableRawPointer?, _ error: UnsafeMutablePointer<xmlError>?) {
     guard let userData, let error else { return }
     let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
     var converted = XMLError(error.pointee)

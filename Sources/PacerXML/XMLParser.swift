@@ -38,6 +38,10 @@ public enum XMLParser {
             throw XMLError(line: 0, column: 0, message: "out of memory creating an XML parser")
         }
         defer { xmlFreeParserCtxt(context) }
+        // The first error is the useful one (later ones are consequences); collect them all.
+        let collector = ErrorCollector()
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(collector).toOpaque(), collectStructuredError)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue
                             | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
@@ -46,7 +50,8 @@ public enum XMLParser {
             }
         }
         guard let document else {
-            throw lastError(of: context) ?? XMLError(line: 0, column: 0, message: "document is empty or not XML")
+            throw collector.errors.first ?? lastError(of: context)
+                ?? XMLError(line: 0, column: 0, message: "document is empty or not XML")
         }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else {

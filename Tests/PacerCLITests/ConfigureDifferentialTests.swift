@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// `pacer configure` against the real crmsh on the same scripts (crmsh 4.4.1 is the oracle).
+@Suite("configure: same CIB as crmsh", .serialized)
+struct ConfigureDifferentialTests {
+    static var scripts: [String] {
+        let fixtures = Shell.fixture("scripts")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
+        return [Shell.repositoryRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path]
+            + names.filter { $0.hasSuffix(".crm") }.sorted().map { fixtures.appendingPathComponent($0).path }
+    }
+
+    /// The configure-level lines of a script, as a user would type them after `pacer configure`.
+    static func configureLines(_ script: String) throws -> [String] {
+        try String(contentsOfFile: script, encoding: .utf8).split(separator: "\n").map(String.init).filter { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return !trimmed.isEmpty && !trimmed.hasPrefix("#") && !["configure", "commit", "end", "up"].contains(trimmed)
+        }
+    }
+
+    @Test("crm -f, pacer configure -f and pacer configure line by line give the same CIB", arguments: scripts)
+    func sameCIB(script: String) throws {
+        let dir = try TemporaryDirectory()
+        let crmCIB = dir.file("crm.xml"), batchCIB = dir.file("batch.xml"), linesCIB = dir.file("lines.xml")
+        _ = try dir.write("crm.xml", try Shell.run(["cibadmin", "--empty"]).stdout)
+        let crm = try Shell.run(["crm", "-F", "-f", script], environment: ["CIB_file": crmCIB])
+        #expect(crm.status == 0, "crm -f failed: \(crm.stderr)")
+
+        try Shell.run([Shell.pacer, "cib", "new", batchCIB])
+        let batch = try Shell.run([Shell.pacer, "configure", "-f", script], environment: ["CIB_file": batchCIB])
+        #expect(batch.status == 0, "pacer configure -f failed: \(batch.stderr)")
+
+        try Shell.run([Shell.pacer, "cib", "new", linesCIB])
+        for line in try Self.configureLines(script) {
+            let typed = try Shell.sh("\"$PACER\" configure \(line)", environment: ["CIB_file": linesCIB, "PACER": Shell.pacer])
+            #expect(typed.status == 0, "pacer configure \(line) failed: \(typed.stderr)")
+        }
+
+        let expected = try canonicalCIB(crmCIB)
+        #expect(try canonicalCIB(batchCIB) == expected, "pacer configure -f \(script) differs from crm -f")
+        #expect(try canonicalCIB(linesCIB) == expected, "pacer configure line by line differs from crm -f")
+
+        let schema = try Shell.run(["xmllint", "--noout", "--relaxng", "/usr/share/pacemaker/pacemaker-3.9.rng", batchCIB])
+        #expect(schema.status == 0, "Pacer's CIB does not validate: \(schema.stderr)")
+
+        let crmShowOfCrm = try Shell.run(["crm", "configure", "show"], environment: ["CIB_file": crmCIB]).stdout
+        let crmShowOfOurs = try Shell.run(["crm", "configure", "show"], environment: ["CIB_file": batchCIB]).stdout
+        #expect(crmShowOfOurs == crmShowOfCrm)
+        let ourShow = try Shell.run([Shell.pacer, "configure", "show"], environment: ["CIB_file": crmCIB]).stdout
+        #expect(ourShow.trimmingCharacters(in: .newlines) == crmShowOfCrm.trimmingCharacters(in: .newlines),
+                "pacer configure show differs from crm configure show")
+    }
+
+    @Test("every commit point bumps the epoch once, as crm does")
+    func epochPerCommit() throws {
+        let dir = try TemporaryDirectory()
+        let cib = dir.file("cib.xml")
+        try Shell.run([Shell.pacer, "cib", "new", cib])
+        let script = try dir.write("s.crm", "configure\nproperty stonith-enabled=false\ncommit\nproperty no-quorum-policy=ignore\ncommit\n")
+        #expect(try Shell.run([Shell.pacer, "configure", "-f", script], environment: ["CIB_file": cib]).status == 0)
+        #expect(try dir.read("cib.xml").contains("epoch=\"3\" num_updates=\"0\""))
+        try Shell.run([Shell.pacer, "configure", "property", "stonith-enabled=true"], environment: ["CIB_file": cib])
+        #expect(try dir.read("cib.xml").contains("epoch=\"4\""))
+    }
+}
