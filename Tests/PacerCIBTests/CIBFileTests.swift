@@ -1,0 +1,136 @@
+import Foundation
+import PacerCIB
+import PacerModel
+import PacerXML
+import Testing
+
+@Suite("CIB file store")
+struct CIBFileTests {
+    func scratch() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-cibfile-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func property(_ cib: inout XMLElement, _ name: String, _ value: String) {
+        cib.withChild(named: "configuration") { configuration in
+            configuration.withChild(named: "crm_config") { config in
+                config.append(XMLElement("cluster_property_set", [("id", "set-\(name)")], elements: [
+                    XMLElement("nvpair", [("id", "set-\(name)-\(name)"), ("name", name), ("value", value)]),
+                ]))
+            }
+        }
+    }
+
+    @Test("a configuration change bumps epoch and resets num_updates")
+    func configurationChangeBumpsEpoch() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = CIBFile(path: "\(dir)/cib.xml")
+        var cib = EmptyCIB.make()
+        cib["num_updates"] = "7"
+        try file.save(cib)
+        let change = try file.update { (root: inout XMLElement) in property(&root, "a", "1") }
+        #expect(change == .configuration)
+        let after = try file.load()
+        #expect(after["epoch"] == "2")
+        #expect(after["num_updates"] == "0")
+    }
+
+    @Test("a status change bumps num_updates only")
+    func statusChangeBumpsNumUpdates() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = CIBFile(path: "\(dir)/cib.xml")
+        try file.save(EmptyCIB.make())
+        let change = try file.update { (root: inout XMLElement) in
+            root.withChild(named: "status") { $0.append(XMLElement("node_state", [("id", "1"), ("uname", "n1")])) }
+        }
+        #expect(change == .status)
+        let after = try file.load()
+        #expect(after["epoch"] == "1")
+        #expect(after["num_updates"] == "1")
+    }
+
+    @Test("no change writes nothing")
+    func noChangeNoWrite() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = CIBFile(path: "\(dir)/cib.xml")
+        try file.save(EmptyCIB.make())
+        let change = try file.update { (_: inout XMLElement) in }
+        #expect(change == .none)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/cib.xml.1"))
+    }
+
+    @Test("the last N versions are kept as FILE.1 … FILE.N")
+    func backupsRotate() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = CIBFile(path: "\(dir)/cib.xml", backups: 3)
+        try file.save(EmptyCIB.make())
+        for index in 1...5 { try file.update { (root: inout XMLElement) in property(&root, "p\(index)", "v") } }
+        #expect(try file.load()["epoch"] == "6")
+        #expect(try CIBFile(path: "\(dir)/cib.xml.1").load()["epoch"] == "5")
+        #expect(try CIBFile(path: "\(dir)/cib.xml.3").load()["epoch"] == "3")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/cib.xml.4"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp.") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a malformed file is reported with its position and never overwritten")
+    func malformedNeverOverwritten() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/cib.xml"
+        let text = "<cib>\n  <configuration>\n  <oops attr=>\n</cib>\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try CIBFile(path: path).update { (root: inout XMLElement) in property(&root, "a", "1") }
+        } throws: { error in
+            guard case .malformed(let where_, let xml) = error as? CIBError else { return false }
+            return where_ == path && xml.line == 3
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test("a document whose root is not <cib> is refused")
+    func notACIB() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "<html/>".write(toFile: "\(dir)/x.xml", atomically: true, encoding: .utf8)
+        #expect(throws: CIBError.notACIB(path: "\(dir)/x.xml", root: "html")) { try CIBFile(path: "\(dir)/x.xml").load() }
+    }
+
+    @Test("concurrent updates from many threads are all kept")
+    func concurrentUpdatesSerialize() async throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = CIBFile(path: "\(dir)/cib.xml", backups: 0)
+        try file.save(EmptyCIB.make())
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for step in 0..<10 {
+                        _ = try? file.update { (root: inout XMLElement) in property(&root, "w\(worker)s\(step)", "x") }
+                    }
+                }
+            }
+        }
+        let cib = try file.load()
+        #expect(cib["epoch"] == "41")
+        #expect(cib.firstElement(named: "configuration")?.firstElement(named: "crm_config")?.elements.count == 40)
+    }
+
+    @Test("RelaxNG validation reports the offending element")
+    func schemaValidation() throws {
+        var cib = EmptyCIB.make()
+        #expect(CIBSchema.validate(cib) == .valid(schema: "/usr/share/pacemaker/pacemaker-3.9.rng"))
+        cib.withChild(named: "configuration") { $0.withChild(named: "resources") { $0.append(XMLElement("primitive", [("id", "x")])) } }
+        guard case .invalid(_, let errors) = CIBSchema.validate(cib) else {
+            Issue.record("expected the schema to reject a primitive without class and type")
+            return
+        }
+        #expect(errors.contains { $0.message.contains("primitive") })
+    }
+}

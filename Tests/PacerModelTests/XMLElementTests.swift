@@ -1,0 +1,38 @@
+import PacerModel
+import Testing
+
+@Suite("XML value tree")
+struct XMLElementTests {
+    @Test("serializes in Pacemaker's layout with escaping")
+    func serialize() {
+        let element = XMLElement("a", [("id", "x"), ("v", "<&>\"\n")], elements: [XMLElement("b"), XMLElement("c", [("k", "1")])])
+        #expect(element.serialized() == "<a id=\"x\" v=\"&lt;&amp;&gt;&quot;&#10;\">\n  <b/>\n  <c k=\"1\"/>\n</a>\n")
+    }
+
+    @Test("attribute subscript sets, updates in place and removes")
+    func attributes() {
+        var element = XMLElement("n", [("a", "1"), ("b", "2")])
+        element["a"] = "3"
+        element["c"] = "4"
+        element["b"] = nil
+        #expect(element.attributes.map(\.name) == ["a", "c"])
+        #expect(element["a"] == "3")
+    }
+
+    @Test("path(toID:) finds nested elements and modify(at:) edits them in place")
+    func pathAndModify() {
+        var root = XMLElement("r", [], elements: [XMLElement("g", [("id", "g")], elements: [XMLElement("p", [("id", "p")])])])
+        let path = root.path(toID: "p")
+        #expect(path == [0, 0])
+        root.modify(at: path![...]) { $0["class"] = "ocf" }
+        #expect(root.element(at: [0, 0])?["class"] == "ocf")
+    }
+
+    @Test("CIB versions compare admin_epoch, then epoch, then num_updates")
+    func versionOrder() {
+        let a = CIBVersion(adminEpoch: 0, epoch: 9, numUpdates: 100)
+        let b = CIBVersion(adminEpoch: 0, epoch: 10, numUpdates: 0)
+        let c = CIBVersion(adminEpoch: 1, epoch: 0, numUpdates: 0)
+        #expect(a < b && b < c)
+    }
+}
