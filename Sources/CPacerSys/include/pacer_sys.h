@@ -1,0 +1,14 @@
+#ifndef PACER_SYS_H
+#define PACER_SYS_H
+#include <sys/types.h>
+
+/// pidfd_open(2): a file descriptor that becomes readable when process `pid` exits (-1 on error, errno set).
+int pacer_pidfd_open(pid_t pid);
+
+/// Spawns `path` with `argv`/`envp` in a new process group (its pgid = its pid), stdin from
+/// /dev/null, stdout/stderr to the given descriptors, every other descriptor closed, default
+/// signal dispositions and an empty signal mask. Returns 0 and sets *pid, or an errno value.
+int pacer_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, pid_t *pid);
+/// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0 or -1 with errno set.
+int pacer_pipe(int fds[2]);
+#endif

@@ -1,0 +1,104 @@
+/// One action to run on a resource agent, with everything the agent's environment needs.
+public struct AgentAction: Sendable, Equatable {
+    public var resourceID: String
+    public var agent: ResourceAgent
+    /// `start`, `stop`, `monitor`, `validate-all`, `meta-data`, …
+    public var name: String
+    /// Instance parameters, in configuration order (→ `OCF_RESKEY_<name>`).
+    public var parameters: [(name: String, value: String)] {
+        get { parameterList.map { ($0.name, $0.value) } }
+        set { parameterList = newValue.map { Parameter(name: $0.name, value: $0.value) } }
+    }
+    public var parameterList: [Parameter]
+    /// Meta attributes and controller data (→ `OCF_RESKEY_CRM_meta_<name>`, `-` as `_`).
+    public var meta: [Parameter]
+    /// Recurring interval; zero for one-shot actions and probes.
+    public var interval: Duration
+    public var timeout: Duration
+    /// `OCF_CHECK_LEVEL`, from the op's instance attribute of that name.
+    public var checkLevel: String?
+
+    public struct Parameter: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) { self.name = name; self.value = value }
+    }
+
+    public init(resourceID: String, agent: ResourceAgent, name: String,
+                parameters: [(name: String, value: String)] = [], meta: [Parameter] = [],
+                interval: Duration = .zero, timeout: Duration = .seconds(20), checkLevel: String? = nil) {
+        self.resourceID = resourceID
+        self.agent = agent
+        self.name = name
+        self.parameterList = parameters.map { Parameter(name: $0.name, value: $0.value) }
+        self.meta = meta
+        self.interval = interval
+        self.timeout = timeout
+        self.checkLevel = checkLevel
+    }
+
+    public static func == (lhs: AgentAction, rhs: AgentAction) -> Bool {
+        lhs.resourceID == rhs.resourceID && lhs.agent == rhs.agent && lhs.name == rhs.name
+            && lhs.parameterList == rhs.parameterList && lhs.meta == rhs.meta && lhs.interval == rhs.interval
+            && lhs.timeout == rhs.timeout && lhs.checkLevel == rhs.checkLevel
+    }
+
+    /// A probe: a one-shot monitor (interval 0), expected to find the resource stopped.
+    public var isProbe: Bool { name == "monitor" && interval == .zero }
+
+    /// The key Pacemaker records the result under: `<rsc>_<action>_<interval ms>`.
+    public var operationKey: String { "\(resourceID)_\(name)_\(interval.milliseconds)" }
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded down).
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// What an agent action came to: Pacemaker's execution status plus the OCF rc.
+public struct ActionResult: Sendable, Equatable {
+    /// Pacemaker's `op-status`.
+    public enum Status: Int, Sendable, Equatable {
+        case done = 0, cancelled = 1, timedOut = 2, notSupported = 3, error = 4, notInstalled = 7
+    }
+
+    public var status: Status
+    /// The OCF exit code (meaningful when `status == .done`; 1 otherwise, as Pacemaker records).
+    public var rc: Int32
+    /// The agent's `ocf-exit-reason:` line, or the executor's own explanation.
+    public var exitReason: String
+    public var stdout: String
+    public var stderr: String
+    public var elapsed: Duration
+
+    public init(status: Status, rc: Int32, exitReason: String, stdout: String = "", stderr: String = "", elapsed: Duration = .zero) {
+        self.status = status
+        self.rc = rc
+        self.exitReason = exitReason
+        self.stdout = stdout
+        self.stderr = stderr
+        self.elapsed = elapsed
+    }
+
+    /// OCF's name for an rc (`ok`, `not running`, `not configured`, …), as crm_mon prints it.
+    public static func name(of rc: Int32) -> String {
+        switch rc {
+        case 0: return "ok"
+        case 1: return "error"
+        case 2: return "invalid parameter"
+        case 3: return "unimplemented feature"
+        case 4: return "insufficient privileges"
+        case 5: return "not installed"
+        case 6: return "not configured"
+        case 7: return "not running"
+        case 8: return "promoted"
+        case 9: return "promoted (failed)"
+        case 190: return "OCF_DEGRADED"
+        case 191: return "promoted (degraded)"
+        default: return "unknown error (\(rc))"
+        }
+    }
+}
