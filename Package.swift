@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor",
                 "PacerScheduler", "PacerStatusView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -23,9 +23,13 @@ public struct Score: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init(parsing text: String?) {
         guard let raw = text else { self.init(0); return }
         let text = raw.trimmingLeadingSpaces()
+        // INFINITY is matched case-sensitively, as pcmk_str_is_infinity() does.
+        switch text {
+        case "INFINITY", "+INFINITY": self.init(Score.infinityValue); return
+        case "-INFINITY": self.init(-Score.infinityValue); return
+        default: break
+        }
         switch text.lowercased() {
-        case "infinity", "+infinity": self.init(Score.infinityValue); return
-        case "-infinity": self.init(-Score.infinityValue); return
         case "red", "yellow", "green": self.init(0); return
         default: break
         }
@@ -45,9 +49,9 @@ public struct Score: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Whether the text is a score Pacemaker accepts without falling back to 0.
     public static func isValid(_ text: String) -> Bool {
-        let t = text.lowercased()
-        if ["infinity", "+infinity", "-infinity", "red", "yellow", "green"].contains(t) { return true }
-        var s = Substring(t)
+        if ["INFINITY", "+INFINITY", "-INFINITY"].contains(text) { return true }
+        if ["red", "yellow", "green"].contains(text.lowercased()) { return true }
+        var s = Substring(text)
         if let f = s.first, f == "-" || f == "+" { s = s.dropFirst() }
         return !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber }
     }

@@ -33,7 +33,7 @@ struct ActionFlags: OptionSet {
 
 /// One edge of the action graph (`pe_action_wrapper_t`).
 final class ActionEdge {
-    unowned let action: Action
+    unowned(unsafe) let action: Action
     var type: OrderFlags
     init(_ action: Action, _ type: OrderFlags) { self.action = action; self.type = type }
 }
@@ -41,7 +41,7 @@ final class ActionEdge {
 /// A scheduled (or candidate) action. Mirrors `pe_action_t`.
 final class Action {
     let id: Int
-    let rsc: Resource?
+    unowned(unsafe) let rsc: Resource?
     let task: String
     let key: String
     let node: Node?

@@ -20,6 +20,8 @@ final class Node {
     /// Resources assigned here so far (`num_resources`), used to balance ties.
     var numResources = 0
     var hasState = false
+    /// Parsed fail-count attributes by resource id (built on first use).
+    var failTable: [String: (count: Int, last: Int)]?
 
     init(id: String, uname: String) {
         self.id = id

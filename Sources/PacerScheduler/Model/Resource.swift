@@ -48,7 +48,7 @@ final class Resource {
     enum Variant: Int { case primitive = 0, group = 1 }
     let id: String
     let variant: Variant
-    weak var parent: Resource?
+    unowned(unsafe) var parent: Resource?
     var children: [Resource] = []
     var xml: XMLElement
     var resourceClass = ""
@@ -165,8 +165,8 @@ final class Resource {
 /// A colocation constraint. Mirrors `pcmk__colocation_t`.
 final class Colocation {
     let id: String
-    unowned let dependent: Resource
-    unowned let primary: Resource
+    unowned(unsafe) let dependent: Resource
+    unowned(unsafe) let primary: Resource
     let score: Int
     let dependentRole: Role
     let primaryRole: Role

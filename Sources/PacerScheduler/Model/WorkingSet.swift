@@ -22,6 +22,8 @@ final class WorkingSet {
     var orderings: [Ordering] = []
     var colocations: [Colocation] = []
     var warnings: [String] = []
+    /// History entries by node index and resource id, built on first use.
+    var historyIndex: [String: XMLElement]?
 
     // cluster options
     var haveQuorum = true
@@ -168,7 +170,7 @@ final class WorkingSet {
     /// Mirrors `order_actions()`.
     @discardableResult
     func orderActions(_ first: Action, _ then: Action, _ type: OrderFlags) -> Bool {
-        if first === then { return false }
+        if type.isEmpty || first === then { return false }
         for edge in first.after where edge.action === then && !edge.type.intersection(type).isEmpty { return false }
         first.after.insert(ActionEdge(then, type), at: 0)
         then.before.insert(ActionEdge(first, type), at: 0)

@@ -4,25 +4,53 @@ public import PacerModel
 /// Mirrors `pe_get_failcount()` (lib/pengine/failcounts.c) and
 /// `check_operation_expiry()` (lib/pengine/unpack.c).
 extension WorkingSet {
-    /// Whether an attribute name belongs to `rsc`: `PREFIX-RSC` or `PREFIX-RSC#OP_INTERVAL`.
-    private func matches(_ name: String, prefix: String, rsc: String) -> Bool {
-        let base = prefix + rsc
-        if name == base { return true }
-        return name.hasPrefix(base + "#")
+    /// Per-resource fail counts and last-failure times of one node, parsed once from
+    /// `fail-count-RSC[#OP_INTERVAL]` and `last-failure-RSC[#OP_INTERVAL]` attributes.
+    private func failTable(_ node: Node) -> [String: (count: Int, last: Int)] {
+        if let t = node.failTable { return t }
+        var table: [String: (count: Int, last: Int)] = [:]
+        // generate_fail_regexes(): CIBs older than feature set 3.0.13 use per-resource
+        // names (`fail-count-RSC`), newer ones per-operation names (`fail-count-RSC#OP_INTERVAL`).
+        let legacy = compareVersions(input["crm_feature_set"], "3.0.13") < 0
+        for (name, value) in node.attributes {
+            let isCount = name.hasPrefix("fail-count-"), isLast = name.hasPrefix("last-failure-")
+            guard isCount || isLast else { continue }
+            var rsc = Substring(name.dropFirst(isCount ? 11 : 13))
+            if let hash = rsc.firstIndex(of: "#") {
+                if legacy { continue }
+                let op = rsc[rsc.index(after: hash)...]
+                guard let u = op.lastIndex(of: "_"), u != op.startIndex, op.index(after: u) != op.endIndex,
+                      op[op.index(after: u)...].allSatisfy({ $0.isASCII && $0.isNumber }) else { continue }
+                rsc = rsc[..<hash]
+            } else if !legacy {
+                continue
+            }
+            var entry = table[String(rsc)] ?? (0, 0)
+            if isCount { entry.count = Score.add(entry.count, Score(parsing: value).value) }
+            else { entry.last = max(entry.last, Int(value) ?? 0) }
+            table[String(rsc)] = entry
+        }
+        node.failTable = table
+        return table
+    }
+
+    /// Compares dotted versions as `compare_version()`; a missing version sorts first.
+    func compareVersions(_ a: String?, _ b: String) -> Int {
+        guard let a else { return -1 }
+        let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
+        for i in 0..<max(x.count, y.count) {
+            let p = i < x.count ? x[i] : 0, q = i < y.count ? y[i] : 0
+            if p != q { return p < q ? -1 : 1 }
+        }
+        return 0
     }
 
     /// The resource's fail count on `node`: the sum of its `fail-count-*` attributes.
     /// - Parameter effective: ignore failures older than `failure-timeout`.
     func failCount(_ node: Node, _ rsc: Resource, effective: Bool) -> Int {
-        var count = 0
-        var last = 0
-        for (name, value) in node.attributes {
-            if matches(name, prefix: "fail-count-", rsc: rsc.id) {
-                count = Score.add(count, Score(parsing: value).value)
-            } else if matches(name, prefix: "last-failure-", rsc: rsc.id) {
-                last = max(last, Int(value) ?? 0)
-            }
-        }
+        guard let entry = failTable(node)[rsc.id] else { return 0 }
+        var count = entry.count
+        let last = entry.last
         if count > 0 && rsc.failureTimeout > 0 && blockFailure(node, rsc) {
             rsc.failureTimeout = 0
         }
@@ -30,14 +58,6 @@ extension WorkingSet {
             count = 0
         }
         return count
-    }
-
-    func lastFailureTime(_ node: Node, _ rsc: Resource) -> Int {
-        var last = 0
-        for (name, value) in node.attributes where matches(name, prefix: "last-failure-", rsc: rsc.id) {
-            last = max(last, Int(value) ?? 0)
-        }
-        return last
     }
 
     /// Whether a failed operation of `rsc` on `node` has `on-fail=block` (`block_failure()`).
@@ -54,12 +74,21 @@ extension WorkingSet {
     }
 
     func historyEntry(_ node: Node, _ rscID: String) -> XMLElement? {
-        guard let status = input.firstElement(named: "status") else { return nil }
-        for state in status.elements(named: "node_state") where state["id"] == node.id || state["uname"] == node.uname {
-            guard let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
-            for e in list.elements(named: "lrm_resource") where e["id"] == rscID { return e }
+        if historyIndex == nil {
+            var index: [String: XMLElement] = [:]
+            if let status = input.firstElement(named: "status") {
+                for state in status.elements(named: "node_state") {
+                    guard let n = findNode(id: state["id"], uname: state["uname"]),
+                          let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
+                    for e in list.elements(named: "lrm_resource") {
+                        let key = "\(n.index)\u{1}\(e["id"] ?? "")"
+                        if index[key] == nil { index[key] = e }
+                    }
+                }
+            }
+            historyIndex = index
         }
-        return nil
+        return historyIndex?["\(node.index)\u{1}\(rscID)"]
     }
 
     /// Mirrors `check_operation_expiry()`: true if the entry is older than failure-timeout

@@ -24,9 +24,9 @@ extension WorkingSet {
             if let t = state.firstElement(named: "transient_attributes") {
                 var attrs: [String: String] = [:]
                 nvpairs(of: t, setName: "instance_attributes", node: node, into: &attrs)
-                for (k, v) in attrs where node.attributes[k] == nil { node.attributes[k] = v }
-                if isTrue(node.attributes["standby"]) { node.standby = true }
-                if isTrue(node.attributes["maintenance"]) { node.maintenance = true }
+                for (k, v) in attrs { node.attributes[k] = v }
+                node.standby = isTrue(node.attributes["standby"])
+                node.maintenance = isTrue(node.attributes["maintenance"])
             }
             node.unclean = false
             determineOnlineStatus(state, node)

@@ -30,8 +30,19 @@ struct HistoryOp {
         rc = Int(el["rc-code"] ?? "") ?? 0
         status = Int(el["op-status"] ?? "") ?? 0
         // transition-key is "action:transition:target-rc:uuid".
-        let parts = (el["transition-key"] ?? "").split(separator: ":", omittingEmptySubsequences: false)
-        targetRC = parts.count >= 3 ? (Int(parts[2]) ?? -1) : -1
+        targetRC = -1
+        if let key = el["transition-key"] {
+            var field = 0, value = 0, digits = 0
+            for b in key.utf8 {
+                if b == UInt8(ascii: ":") {
+                    if field == 2 { break }
+                    field += 1; value = 0; digits = 0
+                } else if field == 2, b >= 48, b <= 57 {
+                    value = value * 10 + Int(b - 48); digits += 1
+                }
+            }
+            if field == 2 && digits > 0 { targetRC = value }
+        }
         lastChange = Int(el["last-rc-change"] ?? el["last-run"] ?? "")
     }
 
@@ -52,6 +63,9 @@ extension WorkingSet {
 
     /// Ops of one history entry sorted by call id, pending (-1) last (`sort_op_by_callid()`).
     func sortedOps(_ entry: XMLElement) -> [HistoryOp] {
+        if entry.children.count == 1, case .element(let only) = entry.children[0], only.name == "lrm_rsc_op" {
+            return [HistoryOp(only)]
+        }
         let ops = entry.elements(named: "lrm_rsc_op").map(HistoryOp.init)
         return stableSorted(ops) { a, b in
             let x = a.callID < 0 ? Int.max : a.callID, y = b.callID < 0 ? Int.max : b.callID

@@ -75,15 +75,22 @@ extension WorkingSet {
         }
         // unpack_requires()
         var requires = m["requires"]?.lowercased()
-        if rsc.isFenceDevice { requires = "quorum" }
-        switch requires {
-        case "nothing": rsc.needsQuorum = false; rsc.needsFencing = false
-        case "quorum": rsc.needsQuorum = true; rsc.needsFencing = false
-        case "fencing", "unfencing": rsc.needsFencing = stonithEnabled; rsc.needsQuorum = !stonithEnabled
-        default: rsc.needsFencing = stonithEnabled; rsc.needsQuorum = !stonithEnabled
+        if requires == "fencing" || requires == "unfencing" {
+            if !stonithEnabled || rsc.isFenceDevice { requires = "quorum" }
+        } else if requires != "nothing" && requires != "quorum" {
+            if rsc.isFenceDevice || isRemoteConnection(rsc) { requires = "quorum" }
+            else if stonithEnabled { requires = "fencing" }
+            else if noQuorumPolicy == .ignore { requires = "nothing" }
+            else { requires = "quorum" }
         }
+        rsc.needsQuorum = requires == "quorum"
+        rsc.needsFencing = requires == "fencing" || requires == "unfencing"
         if let v = m["failure-timeout"] { rsc.failureTimeout = parseIntervalMs(v) / 1000 }
         if let v = m["target-role"] { rsc.nextRole = targetRole(v, rsc: rsc) ?? .unknown }
+    }
+
+    func isRemoteConnection(_ rsc: Resource) -> Bool {
+        rsc.resourceClass == "ocf" && rsc.provider == "pacemaker" && rsc.agentType == "remote"
     }
 
     /// Mirrors `get_target_role()`: nil when the value means "default".

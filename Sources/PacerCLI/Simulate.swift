@@ -1,0 +1,137 @@
+public import ArgumentParser
+import PacerCIB
+import PacerModel
+import PacerScheduler
+import PacerStatusView
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pacer simulate`: crm_simulate's counterpart, on a CIB file.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what the scheduler would do with a CIB, and optionally simulate doing it.")
+
+    @Option(name: [.customShort("x"), .customLong("xml-file")], help: ArgumentHelp("The CIB file to use.", valueName: "FILE"))
+    var xmlFile: String?
+    @Flag(name: [.customShort("R"), .customLong("run")], help: "Decide what to do (print the Transition Summary).")
+    var runOnly = false
+    @Flag(name: [.customShort("S"), .customLong("simulate")], help: "Decide, then simulate executing the transition.")
+    var simulate = false
+    @Flag(name: [.customShort("s"), .customLong("show-scores")], help: "Show allocation scores.")
+    var showScores = false
+    @Option(name: .customLong("node-up"), help: ArgumentHelp("Bring a node online first.", valueName: "NODE"))
+    var nodeUp: [String] = []
+    @Option(name: .customLong("node-down"), help: ArgumentHelp("Take a node offline first.", valueName: "NODE"))
+    var nodeDown: [String] = []
+    @Option(name: .customLong("node-fail"), help: ArgumentHelp("Mark a node as failed first.", valueName: "NODE"))
+    var nodeFail: [String] = []
+    @Option(name: [.customShort("i"), .customLong("op-inject")],
+            help: ArgumentHelp("Record an operation result first.", valueName: "RSC_OP_INTERVAL@NODE=RC"))
+    var opInject: [String] = []
+    @Option(name: [.customShort("O"), .customLong("save-output")], help: ArgumentHelp("Write the resulting CIB here.", valueName: "FILE"))
+    var saveOutput: String?
+    @Option(name: [.customShort("t"), .customLong("set-datetime")], help: ArgumentHelp("Use this time (seconds since the epoch).", valueName: "SECONDS"))
+    var dateTime: Int?
+
+    func validate() throws {
+        if xmlFile == nil { throw ValidationError("Missing expected argument '--xml-file <FILE>'") }
+        for spec in opInject where SimulationInjector.parseOpSpec(spec) == nil {
+            throw ValidationError("The value '\(spec)' is invalid for '--op-inject': expected RSC_OP_INTERVAL@NODE=RC")
+        }
+    }
+
+    func run() throws {
+        let path = xmlFile!
+        var cib: XMLElement
+        do { cib = try CIBFile(path: path, backups: 0).load() } catch { fail(error.description, code: error.exitCode) }
+        var out = ""
+        let now = dateTime ?? Int(time(nil))
+        let execDate = cib["execution-date"].flatMap { Int($0) }
+        if let d = execDate { out += "Using the original execution date of: \(formatUTC(d))\n" }
+        var injector = SimulationInjector(cib: cib)
+        for n in nodeUp { injector.nodeState(n, up: true, failed: false) }
+        for n in nodeDown { injector.nodeState(n, up: false, failed: false) }
+        for n in nodeFail { injector.nodeState(n, up: true, failed: true) }
+        for spec in opInject {
+            if let error = injector.injectOp(SimulationInjector.parseOpSpec(spec)!) { fail(error, code: 105) }
+        }
+        cib = injector.cib
+        let input = SchedulerInput(cib: cib, now: now)
+        let t0 = clock()
+        let transition = Scheduler.schedule(input)
+        if getenv("PACER_TIMING") != nil { printError("schedule: \(Double(clock() - t0) / Double(CLOCKS_PER_SEC))s") }
+        let before = snapshot(transition.status)
+        if let line = StatusView.disabledLine(before) { out += line + "\n\n" }
+        out += "Current cluster status:\n"
+        out += StatusView.lines(before).joined(separator: "\n") + "\n"
+        if showScores {
+            out += "\nAllocation scores:\n" + transition.scores.joined(separator: "\n") + "\n"
+        }
+        let decide = runOnly || simulate || showScores || !nodeUp.isEmpty || !nodeDown.isEmpty || !nodeFail.isEmpty
+        if decide || (!runOnly && !simulate) {
+            out += "\nTransition Summary:\n"
+            for line in transition.summary { out += line + "\n" }
+        }
+        var final = cib
+        if simulate {
+            out += "\nExecuting Cluster Transition:\n"
+            var executor = SimulationInjector(cib: cib)
+            for action in transition.actions {
+                out += executor.describe(action) + "\n"
+                executor.execute(action)
+            }
+            final = executor.cib
+            if let d = execDate { out += "Using the original execution date of: \(formatUTC(d))\n" }
+            let after = snapshot(Scheduler.status(SchedulerInput(cib: final, now: now)))
+            out += "\nRevised Cluster Status:\n"
+            out += StatusView.lines(after).joined(separator: "\n") + "\n"
+        }
+        writeStdout(out)
+        for w in transition.warnings { printError("warning: \(w)") }
+        if let saveOutput {
+            do { try CIBFile(path: saveOutput, backups: 0).save(final) } catch { fail(error.description, code: error.exitCode) }
+        }
+    }
+
+    private func snapshot(_ s: ClusterStatus) -> StatusView.Snapshot {
+        func map(_ r: ClusterStatus.ResourceState) -> StatusView.Resource {
+            StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : nil, role: r.role,
+                                nodes: r.nodes, failed: r.failed, managed: r.managed, blocked: r.blocked,
+                                orphan: r.orphan, disabled: r.targetRoleStopped)
+        }
+        return StatusView.Snapshot(
+            nodes: s.nodes.map { StatusView.Node(name: $0.name, online: $0.online, unclean: $0.unclean, standby: $0.standby,
+                                                 maintenance: $0.maintenance, shutdown: $0.shutdown, pending: $0.pending) },
+            resources: s.resources.map(map))
+    }
+
+    private func writeStdout(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, bytes.count - offset) }
+            if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+            offset += n
+        }
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SSZ` for seconds since the epoch (UTC), as crm_simulate prints it.
+func formatUTC(_ t: Int) -> String {
+    let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+    let secs = t - days * 86400
+    // civil_from_days (Howard Hinnant)
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    var y = yoe + era * 400
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    if m <= 2 { y += 1 }
+    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(y)-\(two(m))-\(two(d)) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+}

@@ -1,0 +1,22 @@
+import PacerModel
+
+/// One-shot probes where a resource's state is unknown. Mirrors
+/// `pcmk__schedule_probes()` and `pcmk__probe_rsc_on_node()` (pcmk_sched_probes.c).
+extension WorkingSet {
+    func scheduleProbes() {
+        for node in nodes where node.online && !node.unclean {
+            for rsc in resources { probe(rsc, node) }
+        }
+    }
+
+    private func probe(_ rsc: Resource, _ node: Node) {
+        if !rsc.children.isEmpty { rsc.children.forEach { probe($0, node) }; return }
+        if rsc.orphan || rsc.knownOn.contains(node.index) { return }
+        let p = customAction(rsc, key: opKey(rsc.id, "monitor"), task: "monitor", node: node, optional: false)
+        p.flags.remove(.optional)
+        var flags: OrderFlags = [.optional]
+        if !p.runnable && rsc.runningOn.isEmpty { flags.insert(.runnableLeft) }
+        newOrdering(firstRsc: rsc, firstKey: nil, firstAction: p, thenRsc: rsc,
+                    thenKey: opKey(rsc.id, "start"), thenAction: nil, flags: flags)
+    }
+}

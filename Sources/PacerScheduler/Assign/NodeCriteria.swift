@@ -1,0 +1,25 @@
+/// Stickiness and migration thresholds. Mirrors `apply_node_criteria()`,
+/// `apply_stickiness()` and `check_failure_threshold()` (pcmk_sched_allocate.c).
+extension WorkingSet {
+    func applyNodeCriteria() {
+        for rsc in resources { applyStickiness(rsc) }
+        for node in nodes {
+            for rsc in resources { checkFailureThreshold(rsc, node) }
+        }
+    }
+
+    private func applyStickiness(_ rsc: Resource) {
+        if !rsc.children.isEmpty { rsc.children.forEach(applyStickiness); return }
+        guard rsc.managed, rsc.stickiness >= 1, rsc.runningOn.count == 1, let node = rsc.runningOn.first else { return }
+        if !symmetric && rsc.allowed[node.index] == nil { return }
+        rsc.addLocation(node, rsc.stickiness, nodes: nodes)
+    }
+
+    private func checkFailureThreshold(_ rsc: Resource, _ node: Node) {
+        if !rsc.children.isEmpty { rsc.children.forEach { checkFailureThreshold($0, node) }; return }
+        if hasClearFailcount(rsc, node) { return }
+        if thresholdReached(rsc, node) { rsc.addLocation(node, -Score.infinityValue, nodes: nodes) }
+    }
+}
+
+import PacerModel

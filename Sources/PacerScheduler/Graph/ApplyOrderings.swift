@@ -1,0 +1,87 @@
+/// Turns recorded orderings into graph edges, then propagates flags. Mirrors
+/// `pcmk__apply_orderings()`, `rsc_order_first()` and
+/// `order_resource_actions_after()` (pcmk_sched_ordering.c).
+extension WorkingSet {
+    func applyOrderings() {
+        for order in orderings {
+            if let rsc = order.firstRsc {
+                orderFirst(rsc, order)
+            } else if let rsc = order.thenRsc {
+                orderAfter(order.firstAction, rsc, order)
+            } else if let f = order.firstAction, let t = order.thenAction {
+                orderActions(f, t, order.flags)
+            }
+        }
+        for action in actions.reversed() { blockColocationDependents(action) }
+        for action in actions.reversed() { updateActionForOrderings(action) }
+    }
+
+    private func findByKey(_ rsc: Resource, _ key: String) -> [Action] {
+        rsc.actions.filter { $0.key == key }.reversed()
+    }
+
+    private func orderFirst(_ firstRsc: Resource, _ order: Ordering) {
+        var firsts: [Action] = []
+        if let a = order.firstAction { firsts = [a] } else if let key = order.firstKey { firsts = findByKey(firstRsc, key) }
+        if firsts.isEmpty {
+            if firstRsc === order.thenRsc { return }
+            guard let key = order.firstKey else { return }
+            let task = taskOf(key: key, rsc: firstRsc)
+            let state = firstRsc.variant == .group ? (firstRsc.children.contains { !$0.runningOn.isEmpty } ? Role.started : .stopped)
+                                                   : (firstRsc.runningOn.isEmpty ? Role.stopped : firstRsc.role)
+            if state == .stopped && task == "stop" { return }
+            if state == .unpromoted && task == "demote" { return }
+            let a = customAction(firstRsc, key: key, task: task, node: nil, optional: true)
+            firsts = [a]
+        }
+        guard let thenRsc = order.thenRsc ?? order.thenAction?.rsc else {
+            if let t = order.thenAction { for f in firsts { orderActions(f, t, order.flags) } }
+            return
+        }
+        for f in firsts { orderAfter(f, thenRsc, order) }
+    }
+
+    private func taskOf(key: String, rsc: Resource) -> String {
+        var rest = Substring(key)
+        if rest.hasPrefix(rsc.id + "_") { rest = rest.dropFirst(rsc.id.count + 1) }
+        if let u = rest.lastIndex(of: "_") { return String(rest[..<u]) }
+        return String(rest)
+    }
+
+    private func orderAfter(_ first: Action?, _ rsc: Resource, _ order: Ordering) {
+        var thens: [Action] = []
+        if let t = order.thenAction { thens = [t] } else if let key = order.thenKey { thens = findByKey(rsc, key) }
+        if thens.isEmpty { return }
+        if first == nil && !order.flags.contains(.impliesThen) { return }
+        for t in thens {
+            if let first { orderActions(first, t, order.flags) } else { t.flags.remove(.runnable) }
+        }
+    }
+
+    /// Mirrors `pcmk__block_colocation_dependents()`.
+    func blockColocationDependents(_ action: Action) {
+        if action.runnable { return }
+        let isStart = action.task == "start"
+        guard isStart || action.task == "promote", let arsc = action.rsc else { return }
+        let rsc = arsc.top
+        if rsc.withThis.isEmpty { return }
+        for child in rsc.children {
+            let ca = child.actions.first { $0.task == action.task }
+            if ca == nil || ca!.runnable { return }
+        }
+        for c in rsc.withThis where c.score >= 1_000_000 {
+            if !isStart && c.primaryRole != .promoted { continue }
+            markActionBlocked(c.dependent, task: c.dependentRole == .promoted ? "promote" : "start", reason: arsc)
+        }
+    }
+
+    private func markActionBlocked(_ rsc: Resource, task: String, reason: Resource) {
+        for a in rsc.actions where a.runnable && a.task == task {
+            a.flags.remove(.runnable)
+            a.setReason("colocation with \(reason.id)", overwrite: false)
+            blockColocationDependents(a)
+            updateActionForOrderings(a)
+        }
+        for child in rsc.children { markActionBlocked(child, task: task, reason: reason) }
+    }
+}

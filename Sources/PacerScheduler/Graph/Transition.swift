@@ -1,0 +1,57 @@
+/// The scheduler's decision: summary lines, the action graph in execution order,
+/// configuration warnings and the cluster state it started from.
+public struct Transition: Sendable {
+    /// Transition Summary lines exactly as crm_simulate prints them (with `  * `).
+    public var summary: [String]
+    /// Actions of the graph, ordered so that every action follows its inputs.
+    public var actions: [TransitionAction]
+    /// What was ignored or reset in the input, as Pacemaker would log it.
+    public var warnings: [String]
+    /// The cluster state before the transition (for status displays).
+    public var status: ClusterStatus
+    /// Allocation scores (`-s`).
+    public var scores: [String]
+}
+
+/// One action of the transition graph.
+public struct TransitionAction: Sendable, Equatable {
+    public enum Kind: Sendable { case resource, pseudo, cluster }
+    public var kind: Kind
+    public var resource: String?
+    public var task: String
+    public var intervalMs: Int
+    public var node: String?
+    public var key: String
+    /// The resource's agent class, provider and type, for writing history.
+    public var agentClass: String?
+    public var agentProvider: String?
+    public var agentType: String?
+}
+
+/// The cluster state the scheduler unpacked: what `crm_mon` would show.
+public struct ClusterStatus: Sendable {
+    public struct NodeState: Sendable {
+        public var name: String
+        public var online: Bool
+        public var unclean: Bool
+        public var standby: Bool
+        public var maintenance: Bool
+        public var shutdown: Bool
+        public var pending: Bool
+    }
+    public struct ResourceState: Sendable {
+        public var id: String
+        public var agent: String
+        public var isGroup: Bool
+        public var members: [ResourceState]
+        public var role: String
+        public var nodes: [String]
+        public var failed: Bool
+        public var managed: Bool
+        public var blocked: Bool
+        public var orphan: Bool
+        public var targetRoleStopped: Bool
+    }
+    public var nodes: [NodeState]
+    public var resources: [ResourceState]
+}

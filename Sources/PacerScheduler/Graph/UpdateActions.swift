@@ -1,0 +1,218 @@
+/// Flag propagation across ordering edges. Mirrors
+/// `pcmk__update_action_for_orderings()`, `update_action_for_ordering_flags()` and
+/// `pcmk__update_ordered_actions()` (pcmk_sched_actions.c) and the group
+/// variants in pcmk_sched_group.c.
+extension WorkingSet {
+    /// Flags of an action as seen by orderings (`pcmk__group_action_flags()` for groups).
+    func orderingFlags(_ action: Action) -> ActionFlags {
+        guard let rsc = action.rsc, rsc.variant == .group else { return action.flags }
+        var flags: ActionFlags = [.optional, .runnable, .pseudo]
+        let base = baseTask(action.task)
+        for member in rsc.children {
+            if let ma = member.actions.last(where: { $0.task == base }) {
+                let mf = orderingFlags(ma)
+                if flags.contains(.optional) && !mf.contains(.optional) {
+                    flags.remove(.optional)
+                    action.flags.remove(.optional)
+                }
+                if base != action.task && flags.contains(.runnable) && !mf.contains(.runnable) {
+                    flags.remove(.runnable)
+                    action.flags.remove(.runnable)
+                }
+            } else if base != "stop" && base != "demote" {
+                flags.remove(.runnable)
+            }
+        }
+        return flags
+    }
+
+    private func baseTask(_ task: String) -> String {
+        switch task {
+        case "running": return "start"
+        case "stopped": return "stop"
+        case "promoted": return "promote"
+        case "demoted": return "demote"
+        default: return task
+        }
+    }
+
+    /// Remaps a group's start/stop to running/stopped (`action_for_ordering()`).
+    private func actionForOrdering(_ action: Action) -> Action {
+        guard let rsc = action.rsc, rsc.variant == .group, action.intervalMs == 0 else { return action }
+        let mapped: String
+        switch action.task {
+        case "start": mapped = "running"
+        case "stop": mapped = "stopped"
+        case "running", "stopped": mapped = action.task
+        default: return action
+        }
+        return findAction(rsc, key: opKey(rsc.id, mapped), node: nil) ?? action
+    }
+
+    private func isParent(_ child: Resource?, _ parent: Resource?) -> Bool {
+        guard let parent else { return false }
+        var p = child?.parent
+        while let q = p { if q === parent { return true }; p = q.parent }
+        return false
+    }
+
+    func updateActionForOrderings(_ then: Action) {
+        var changedThen = false
+        let lastFlags = then.flags
+        for other in then.before {
+            var first = other.action
+            if other.type.contains(.sameNode), let fn = first.node, let tn = then.node, fn !== tn {
+                other.type = []
+                continue
+            }
+            var changedFirst = false
+            if let fr = first.rsc, let tr = then.rsc, fr !== tr, !isParent(tr, fr) {
+                first = actionForOrdering(first)
+            }
+            if first === other.action {
+                let firstFlags = orderingFlags(first)
+                let thenFlags = orderingFlags(then)
+                let (cf, ct) = updateForOrderingFlags(first, then, firstFlags, thenFlags, other)
+                changedFirst = cf
+                if ct { changedThen = true }
+            } else if orderActions(first, then, other.type) {
+                changedThen = true
+                other.type = []
+            } else {
+                other.type = []
+            }
+            if changedFirst {
+                for a in first.after.map(\.action) { updateActionForOrderings(a) }
+                updateActionForOrderings(first)
+            }
+        }
+        if changedThen || lastFlags != then.flags {
+            if lastFlags.contains(.runnable) && !then.runnable { blockColocationDependents(then) }
+            if changedThen { updateActionForOrderings(then) }
+            for a in then.after.map(\.action) { updateActionForOrderings(a) }
+        }
+    }
+
+    /// Returns (first changed, then changed).
+    private func updateForOrderingFlags(_ first: Action, _ then: Action, _ firstFlags: ActionFlags,
+                                        _ thenFlags: ActionFlags, _ order: ActionEdge) -> (Bool, Bool) {
+        var cf = false, ct = false
+        func merge(_ r: (Bool, Bool)) { if r.0 { cf = true }; if r.1 { ct = true } }
+        let type = order.type
+        if type.contains(.impliesThen) {
+            if then.rsc != nil {
+                merge(updateOrdered(first, then, firstFlags.intersection(.optional), filter: .optional, type: .impliesThen))
+            } else if !firstFlags.contains(.optional) && then.optional {
+                then.flags.remove(.optional); ct = true
+            }
+        }
+        if type.contains(.restart), then.rsc != nil {
+            merge(updateOrdered(first, then, firstFlags, filter: [.optional, .runnable], type: .restart))
+        }
+        if type.contains(.impliesFirst) {
+            if first.rsc != nil {
+                merge(updateOrdered(first, then, firstFlags, filter: .optional, type: .impliesFirst))
+            } else if !firstFlags.contains(.optional) && first.runnable {
+                first.flags.remove(.runnable); cf = true
+            }
+        }
+        if type.contains(.runnableLeft) {
+            if then.rsc != nil {
+                merge(updateOrdered(first, then, firstFlags, filter: .runnable, type: .runnableLeft))
+            } else if !firstFlags.contains(.runnable) && then.runnable {
+                then.flags.remove(.runnable); ct = true
+            }
+        }
+        if type.contains(.optional), then.rsc != nil {
+            merge(updateOrdered(first, then, firstFlags, filter: .runnable, type: .optional))
+        }
+        if type.contains(.asymmetrical), then.rsc != nil {
+            merge(updateOrdered(first, then, firstFlags, filter: .runnable, type: .asymmetrical))
+        }
+        if first.runnable && type.contains(.impliesThenPrinted) && !firstFlags.contains(.optional) {
+            then.flags.insert(.printAlways)
+        }
+        if type.contains(.impliesFirstPrinted) && !thenFlags.contains(.optional) {
+            first.flags.insert(.printAlways)
+        }
+        if !type.intersection([.impliesThen, .impliesFirst, .restart]).isEmpty, let fr = first.rsc,
+           !fr.managed, fr.block, !first.runnable, first.task == "stop" {
+            if then.runnable { then.flags.remove(.runnable); ct = true }
+        }
+        return (cf, ct)
+    }
+
+    /// Dispatches on the `then` resource's variant (`update_ordered_actions`).
+    private func updateOrdered(_ first: Action, _ then: Action, _ flags: ActionFlags, filter: ActionFlags,
+                               type: OrderFlags) -> (Bool, Bool) {
+        var r = updateOrderedPrimitive(first, then, flags, filter: filter, type: type)
+        if let rsc = then.rsc, rsc.variant == .group {
+            for member in rsc.children {
+                if let ma = member.actions.last(where: { $0.task == then.task }) {
+                    let m = updateOrderedPrimitive(first, ma, flags, filter: filter, type: type)
+                    if m.0 { r.0 = true }
+                    if m.1 { r.1 = true }
+                }
+            }
+        }
+        return r
+    }
+
+    private func clearFlag(_ action: Action, _ flag: ActionFlags, because reason: Action) {
+        guard action.flags.contains(flag) else { return }
+        action.flags.remove(flag)
+        if action.rsc !== reason.rsc {
+            let change = flag == .optional ? "required" : "unrunnable"
+            let text = "\(change)\(reason.rsc == nil ? "" : " ")\(reason.rsc?.id ?? "") \(reason.task)"
+            action.setReason(text, overwrite: flag == .migrateRunnable)
+        }
+    }
+
+    /// Mirrors `pcmk__update_ordered_actions()`.
+    private func updateOrderedPrimitive(_ first: Action, _ then: Action, _ flags: ActionFlags, filter: ActionFlags,
+                                        type: OrderFlags) -> (Bool, Bool) {
+        let thenBefore = then.flags, firstBefore = first.flags
+        if type.contains(.asymmetrical) { handleAsymmetric(first, then) }
+        if type.contains(.impliesFirst) && !thenBefore.contains(.optional) {
+            if filter.contains(.optional) && !flags.contains(.optional) && firstBefore.contains(.optional) {
+                clearFlag(first, .optional, because: then)
+            }
+        }
+        if type.contains(.runnableLeft) && filter.contains(.runnable) && then.runnable && !flags.contains(.runnable) {
+            clearFlag(then, .runnable, because: first)
+        }
+        if type.contains(.impliesThen) && filter.contains(.optional) && then.optional && !flags.contains(.optional) {
+            clearFlag(then, .optional, because: first)
+        }
+        if type.contains(.restart) { handleRestart(first, then, filter: filter) }
+        let ct = thenBefore != then.flags
+        let cf = firstBefore != first.flags
+        if ct, let r = then.rsc, r.parent != nil { updateActionForOrderings(then) }
+        return (cf, ct)
+    }
+
+    /// Mirrors `handle_asymmetric_ordering()`.
+    private func handleAsymmetric(_ first: Action, _ then: Action) {
+        guard let rsc = then.rsc else { return }
+        let running = !rsc.runningOn.isEmpty
+        if !running && then.task == "stop" { return }
+        if running && then.optional, let n = then.node, rsc.runningOn.count == 1, rsc.runningOn[0] === n,
+           then.task == "start" { return }
+        if !first.runnable {
+            clearFlag(then, .optional, because: first)
+            clearFlag(then, .runnable, because: first)
+        }
+    }
+
+    /// Mirrors `handle_restart_ordering()`.
+    private func handleRestart(_ first: Action, _ then: Action, filter: ActionFlags) {
+        guard let tr = then.rsc, tr.variant == .primitive, first.rsc?.variant == .primitive else { return }
+        var reason = false
+        if filter.contains(.optional) && !then.optional { reason = true }
+        if filter.contains(.runnable) && !then.runnable && tr.managed && first.rsc === tr { reason = true }
+        guard reason else { return }
+        if first.runnable { clearFlag(first, .optional, because: then) }
+        if !then.optional { clearFlag(first, .optional, because: then) }
+        if !first.optional && !first.runnable { clearFlag(then, .runnable, because: first) }
+    }
+}

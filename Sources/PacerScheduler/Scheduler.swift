@@ -1,0 +1,102 @@
+public import PacerModel
+
+/// What the scheduler is given: the CIB (configuration and status) and the time.
+public struct SchedulerInput: Sendable {
+    /// The `<cib>` root element.
+    public var cib: XMLElement
+    /// Current time in seconds since the epoch; the CIB's `execution-date` overrides it.
+    public var now: Int
+
+    public init(cib: XMLElement, now: Int) {
+        self.cib = cib
+        self.now = now
+    }
+
+    /// The time the scheduler uses: `execution-date` if present (as crm_simulate does).
+    public var effectiveNow: Int { Int(cib["execution-date"] ?? "") ?? now }
+}
+
+/// The pure policy engine: `schedule(_:)` is the whole public surface.
+public enum Scheduler {
+    /// Decides what the cluster should do. Mirrors `pcmk__schedule_actions()`
+    /// (lib/pacemaker/pcmk_sched_allocate.c): unpack, constraints, node criteria,
+    /// internal constraints, assignment, actions, orderings, summary.
+    ///
+    /// Guarantees: no I/O, no clock reads; output order never depends on hashing.
+    public static func schedule(_ input: SchedulerInput) -> Transition {
+        let ws = WorkingSet(input: input.cib, now: input.effectiveNow)
+        ws.unpackConfig()
+        ws.unpackNodes()
+        ws.unpackResources()
+        ws.unpackStatus()
+        let before = ws.clusterStatus()
+        ws.unpackConstraints()
+        ws.applyNodeCriteria()
+        ws.createInternalConstraints()
+        ws.allocateResources()
+        let scores = ws.scoreLines()
+        ws.scheduleResourceActions()
+        ws.scheduleShutdowns()
+        ws.applyOrderings()
+        return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(),
+                          warnings: ws.warnings, status: before, scores: scores)
+    }
+}
+
+extension WorkingSet {
+    /// Mirrors `schedule_resource_actions()`.
+    func scheduleResourceActions() {
+        scheduleProbes()
+        if stopOrphanResources {
+            for rsc in resources where rsc.orphan {
+                for node in nodes where node.online && failCount(node, rsc, effective: true) > 0 {
+                    clearFailcount(rsc, node)
+                }
+            }
+        }
+        for rsc in resources { createActions(rsc) }
+    }
+
+    /// Shutdown actions for nodes leaving (`schedule_fencing_and_shutdowns()`).
+    func scheduleShutdowns() {
+        for node in nodes where node.online && node.shutdown && !node.unclean {
+            let shutdown = customAction(nil, key: "do_shutdown-\(node.uname)", task: "do_shutdown", node: node, optional: false)
+            shutdown.flags.insert(.runnable)
+            for a in actions where a.task == "stop" && a.node === node {
+                guard let rsc = a.rsc else { continue }
+                if rsc.maintenance || node.maintenance { continue }
+                if !rsc.managed && !rsc.block { continue }
+                a.flags.remove(.optional)
+                newOrdering(firstRsc: rsc, firstKey: nil, firstAction: a, thenRsc: nil, thenKey: nil,
+                            thenAction: shutdown, flags: [.optional, .runnableLeft])
+            }
+        }
+    }
+
+    /// `-s/--show-scores` lines: allocation scores per resource and node.
+    func scoreLines() -> [String] {
+        var lines: [String] = []
+        for rsc in resources {
+            for r in [rsc] + rsc.children {
+                for node in nodes {
+                    let w = r.allowed[node.index] ?? -Score.infinityValue
+                    let kind = r.variant == .group ? "pcmk__group_assign" : "pcmk__primitive_assign"
+                    lines.append("\(kind): \(r.id) allocation score on \(node.uname): \(Score(w))")
+                }
+            }
+        }
+        return lines
+    }
+}
+
+extension Scheduler {
+    /// The cluster state only (no decisions): what a status display needs.
+    public static func status(_ input: SchedulerInput) -> ClusterStatus {
+        let ws = WorkingSet(input: input.cib, now: input.effectiveNow)
+        ws.unpackConfig()
+        ws.unpackNodes()
+        ws.unpackResources()
+        ws.unpackStatus()
+        return ws.clusterStatus()
+    }
+}

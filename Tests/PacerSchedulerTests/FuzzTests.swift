@@ -1,0 +1,84 @@
+import Foundation
+import PacerModel
+import PacerScheduler
+import PacerXML
+import Testing
+
+/// Seeded random generator (SplitMix64, as argument-parser's Examples/roll).
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Feeds mutated CIBs to the scheduler: it must never crash (a crash fails the run),
+/// and it must stay deterministic.
+@Suite("scheduler fuzz")
+struct FuzzTests {
+    static let garbage = ["", "INFINITY", "-INFINITY", "+INFINITY", "inf", "-1", "0", "999999999", "abc", "Stopped",
+                          "Started", "false", "true", "block", "ignore", "stop", "freeze", "suicide", "node1", "nosuch",
+                          "-", "10s", "P1D", "#uname", "Master", "Promoted"]
+
+    private func mutate(_ el: inout XMLElement, _ rng: inout SplitMix64) {
+        let roll = Int.random(in: 0..<100, using: &rng)
+        if !el.attributes.isEmpty && roll < 30 {
+            let i = Int.random(in: 0..<el.attributes.count, using: &rng)
+            el.attributes[i].value = Self.garbage.randomElement(using: &rng)!
+        } else if !el.attributes.isEmpty && roll < 38 {
+            el.attributes.remove(at: Int.random(in: 0..<el.attributes.count, using: &rng))
+        } else if !el.children.isEmpty && roll < 46 {
+            el.children.remove(at: Int.random(in: 0..<el.children.count, using: &rng))
+        } else if !el.children.isEmpty && roll < 52 {
+            el.children.append(el.children[Int.random(in: 0..<el.children.count, using: &rng)])
+        }
+        for i in el.children.indices where Int.random(in: 0..<4, using: &rng) == 0 {
+            if case .element(var child) = el.children[i] {
+                mutate(&child, &rng)
+                el.children[i] = .element(child)
+            }
+        }
+    }
+
+    @Test("mutated CIBs never crash the scheduler", arguments: [UInt64(1), 2, 3, 4])
+    func mutatedCIBsDoNotCrash(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let cases = try FileManager.default.contentsOfDirectory(atPath: Tools.corpus + "/cases").filter { $0.hasSuffix(".xml") }.sorted()
+            + (try FileManager.default.contentsOfDirectory(atPath: Tools.fixtures).filter { $0.hasSuffix(".xml") }.sorted().map { "../../../main/Tests/PacerSchedulerTests/Fixtures/" + $0 })
+        for round in 0..<60 {
+            let name = cases.randomElement(using: &rng)!
+            let path = name.hasPrefix("../") ? Tools.fixtures + "/" + (name as NSString).lastPathComponent : Tools.corpus + "/cases/" + name
+            var cib = try XMLParser.parse(String(contentsOfFile: path, encoding: .utf8))
+            mutate(&cib, &rng)
+            let a = Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_000))
+            let b = Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_000))
+            #expect(a.summary == b.summary, "seed \(seed) round \(round) (\(name)): non-deterministic summary")
+        }
+    }
+
+    @Test("bad input is reported, not fatal")
+    func badInputIsHandled() throws {
+        let text = """
+        <cib crm_feature_set="3.16.1" have-quorum="true"><configuration><crm_config><cluster_property_set id="o">
+        <nvpair id="a" name="no-quorum-policy" value="bogus"/><nvpair id="b" name="stonith-enabled" value="false"/>
+        </cluster_property_set></crm_config><nodes><node id="1" uname="n1"/></nodes>
+        <resources><primitive id="r1" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+        <constraints><rsc_colocation id="c1" rsc="r1" with-rsc="ghost" score="INFINITY"/>
+        <rsc_location id="l1" rsc="r1" node="n1" score="lots"/></constraints></configuration>
+        <status><node_state id="1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member">
+        <lrm id="1"><lrm_resources><lrm_resource id="orphan" class="ocf" provider="heartbeat" type="Dummy">
+        <lrm_rsc_op id="o1" operation="start" call-id="1" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x"/>
+        </lrm_resource></lrm_resources></lrm></node_state></status></cib>
+        """
+        let t = Scheduler.schedule(SchedulerInput(cib: try XMLParser.parse(text), now: 0))
+        #expect(t.warnings.contains { $0.contains("ghost") })
+        #expect(t.warnings.contains { $0.contains("no-quorum-policy") })
+        #expect(t.summary.contains { $0.contains("Stop") && $0.contains("orphan") })
+        #expect(t.summary.contains { $0.contains("Start") && $0.contains("r1") })
+    }
+}
