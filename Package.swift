@@ -40,6 +40,7 @@ let package = Package(
             ],
             swiftSettings: upcoming),
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
+        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor"], path: "Sources/pacer-bench"),
         // tests
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerCIBTests", dependencies: ["PacerCIB", "PacerXML", "PacerModel"], swiftSettings: upcoming),
