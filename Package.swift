@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerCIB", dependencies: ["PacerXML", "PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerConfig", swiftSettings: upcoming),
         .target(name: "CPacerSys"),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
         // top
@@ -49,6 +50,7 @@ let package = Package(
             dependencies: ["PacerScheduler", "PacerModel", "PacerXML"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming),
+        .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),
         .testTarget(
