@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // core: pure values, no I/O
@@ -24,18 +25,23 @@ let package = Package(
         .target(name: "PacerCrmSyntax", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerStatusView", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerMembership", swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerCIB", dependencies: ["PacerXML", "PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerConfig", swiftSettings: upcoming),
         .target(name: "CPacerSys"),
+        .target(
+            name: "PacerHeartbeat",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
         // top
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat",
                 "PacerScheduler", "PacerStatusView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -44,12 +50,14 @@ let package = Package(
         .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor"], path: "Sources/pacer-bench"),
         // tests
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .testTarget(name: "PacerMembershipTests", dependencies: ["PacerMembership"], swiftSettings: upcoming),
         .testTarget(name: "PacerCIBTests", dependencies: ["PacerCIB", "PacerXML", "PacerModel"], swiftSettings: upcoming),
         .testTarget(
             name: "PacerSchedulerTests",
             dependencies: ["PacerScheduler", "PacerModel", "PacerXML"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming),
+        .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),

@@ -1,0 +1,91 @@
+public import ArgumentParser
+import PacerConfig
+import PacerHeartbeat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pacer keygen`: the shared key both nodes authenticate their traffic with.
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the cluster's authentication key (256 random bytes, mode 0600).",
+        discussion: "Copy the same file to the other node, e.g. with scp -p.")
+
+    @Option(name: [.short, .long], help: "Where to write the key.") var output = "/etc/pacer/authkey"
+    @Flag(help: "Replace an existing key.") var force = false
+
+    func run() throws {
+        do { try AuthKey.generate(path: output, force: force) } catch { fail(error.description, code: 1) }
+        print("wrote \(output) (256 bytes, mode 0600); copy it to the other node")
+    }
+}
+
+/// `pacer cluster init`: writes pacer.conf and the key for a two-node pair.
+struct ClusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Set up a two-node cluster.",
+        subcommands: [Init.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write pacer.conf and an authkey for a two-node pair.",
+            discussion: """
+            Example:
+              pacer cluster init --name lbpair --node alpha=10.0.0.1,192.168.10.11 --node bravo=10.0.0.2,192.168.10.12
+            Each --node is NAME=INTERLINK[,DATA]: the dedicated interlink address, and
+            optionally the data-network address as a second link.
+            """)
+
+        @Option(help: "The cluster's name.") var name: String
+        @Option(help: ArgumentHelp("A node: NAME=INTERLINK[,DATA] (give two).", valueName: "node")) var node: [String] = []
+        @Option(help: "Directory for pacer.conf and authkey.") var directory = "/etc/pacer"
+        @Option(help: "State directory of pacerd (the CIB lives there).") var stateDir = "/var/lib/pacer"
+        @Option(help: "UDP port for heartbeats (TCP port + 1 replicates the CIB).") var port: UInt16 = 5405
+        @Option(help: "Heartbeat interval, e.g. 100ms.") var interval = "100ms"
+        @Option(help: "Silence after which the peer is declared lost (default 3 × interval).") var deadtime: String?
+        @Flag(help: "Replace existing files.") var force = false
+
+        func validate() throws {
+            guard node.count == 2 else { throw ValidationError("give exactly two --node NAME=INTERLINK[,DATA] options (got \(node.count))") }
+        }
+
+        func run() throws {
+            var text = "[cluster]\nname = \(name)\nauthkey = \(directory)/authkey\nport = \(port)\ninterval = \(interval)\n"
+            if let deadtime { text += "deadtime = \(deadtime)\n" }
+            text += "state_dir = \(stateDir)\n"
+            for spec in node {
+                guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
+                    throw ValidationError("--node '\(spec)' is not NAME=INTERLINK[,DATA]")
+                }
+                let addresses = spec[spec.index(after: eq)...].split(separator: ",").map(String.init)
+                guard (1...2).contains(addresses.count) else { throw ValidationError("--node '\(spec)' needs one or two addresses") }
+                text += "\n[node \(spec[..<eq])]\ninterlink = \(addresses[0])\n"
+                if addresses.count == 2 { text += "data = \(addresses[1])\n" }
+            }
+            // Validate what we are about to write with the daemon's own parser.
+            let config: ClusterConfig
+            do { config = try ClusterConfig.parse(text) } catch { fail("invalid cluster settings: \(error.errors.map(\.message).joined(separator: "; "))", code: 78) }
+            mkdir(directory, 0o755)
+            let confPath = "\(directory)/pacer.conf"
+            if !force, access(confPath, F_OK) == 0 { fail("\(confPath) already exists; use --force to replace it", code: 1) }
+            do { try AuthKey.generate(path: config.authkeyPath, force: force) } catch { fail(error.description, code: 1) }
+            guard writeFile(confPath, config.rendered()) else { fail("cannot write \(confPath): \(String(cString: strerror(errno)))", code: 1) }
+            print("wrote \(confPath) and \(config.authkeyPath)")
+            print("copy both to the other node, then start pacerd on each (systemctl start pacerd)")
+        }
+    }
+}
+
+/// Writes `text` to `path` (mode 0644) via a temp file and rename.
+func writeFile(_ path: String, _ text: String) -> Bool {
+    let temp = "\(path).tmp.\(getpid())"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { return false }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    let synced = fsync(fd) == 0
+    close(fd)
+    guard written == bytes.count, synced, rename(temp, path) == 0 else { unlink(temp); return false }
+    return true
+}

@@ -1,0 +1,59 @@
+import Foundation
+import PacerHeartbeat
+import Testing
+
+@Suite("authentication")
+struct AuthTests {
+    func scratch() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-auth-\(getpid())-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("keygen writes 256 random bytes with mode 0600 and refuses to overwrite")
+    func keygen() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/authkey"
+        try AuthKey.generate(path: path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect((attributes[.size] as? Int) == 256)
+        #expect(throws: AuthKeyError.exists(path: path)) { try AuthKey.generate(path: path) }
+        _ = try AuthKey.load(path: path)
+        let other = "\(dir)/other"
+        try AuthKey.generate(path: other)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) != Data(contentsOf: URL(fileURLWithPath: other)))
+    }
+
+    @Test("a key readable by others is refused, naming the file and mode")
+    func worldReadable() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/authkey"
+        try AuthKey.generate(path: path)
+        chmod(path, 0o644)
+        #expect(throws: AuthKeyError.tooOpen(path: path, mode: 0o644)) { try AuthKey.load(path: path) }
+        #expect(throws: AuthKeyError.missing(path: "\(dir)/nope")) { try AuthKey.load(path: "\(dir)/nope") }
+    }
+
+    @Test("sealed packets open with the same key only; tampering and truncation are rejected")
+    func sealAndOpen() throws {
+        let key = try AuthKey(bytes: Array(repeating: 7, count: 32))
+        let wrong = try AuthKey(bytes: Array(repeating: 8, count: 32))
+        let sealer = PacketSealer(key: key)
+        let packet = sealer.seal(Array("hello".utf8))
+        #expect(Array(try sealer.open(packet)) == Array("hello".utf8))
+        #expect(throws: PacketSealer.Rejection.badTag) { try PacketSealer(key: wrong).open(packet) }
+        var flipped = packet
+        flipped[7] ^= 1
+        #expect(throws: PacketSealer.Rejection.badTag) { try sealer.open(flipped) }
+        #expect(throws: PacketSealer.Rejection.truncated(bytes: 10)) { try sealer.open(Array(packet.prefix(10))) }
+        #expect(throws: PacketSealer.Rejection.lengthMismatch) { try sealer.open(packet + [0]) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let garbage = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(throws: PacketSealer.Rejection.self) { try sealer.open(garbage) }
+        }
+    }
+}
