@@ -7,7 +7,7 @@ packages=(
   libxml2-dev libqb-dev libxml2-utils pkg-config        # build: libxml2, libqb
   pacemaker-cli-utils pacemaker crmsh resource-agents   # the oracle: crm_simulate, crm_mon, cibadmin, crm, ocf-tester
   haproxy iproute2 iputils-arping iputils-ping          # agents and end-to-end tests
-  shellcheck dash time util-linux bc
+  shellcheck dash time util-linux bc curl
 )
 missing=()
 for package in "${packages[@]}"; do
