@@ -12,6 +12,8 @@ struct ArchitectureTests {
         "PacerCrmSyntax": ["PacerModel"],
         "PacerScheduler": ["PacerModel"],
         "PacerStatusView": ["PacerModel"],
+        "PacerMembership": [],
+        "PacerConfig": [],
         "PacerXML": ["CLibXML2", "PacerModel"],
         "PacerCIB": ["PacerXML", "PacerModel"],
     ]

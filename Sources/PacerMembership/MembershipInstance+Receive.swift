@@ -1,0 +1,51 @@
+extension MembershipInstance {
+    /// Accepts a heartbeat from the peer or counts why not, updating the peer's state.
+    ///
+    /// Checks, in order: known link, link id matches the arrival link, our cluster,
+    /// sender is the peer, incarnation not older than the newest accepted (on any
+    /// link), then the link's `ReplayWindow`. Windows are per link because the
+    /// sender numbers each link separately: a slow link must not be judged by a fast
+    /// one's window, and a packet cannot be replayed on another link because the
+    /// authenticated link id must match.
+    mutating func receive(_ heartbeat: Heartbeat, on link: LinkID, now: Instant) {
+        guard let index = linkIndex(link) else {
+            counters.rejections.record(.unknownLink)
+            return
+        }
+        if let rejection = rejection(of: heartbeat, on: link, index: index) {
+            counters.rejections.record(rejection)
+            linkRecords[index].status.rejections.record(rejection)
+            return
+        }
+        counters.heartbeatsAccepted += 1
+        linkRecords[index].status.accepted += 1
+        linkRecords[index].status.lastHeard = now
+        peerLastHeard = now
+        let restarted = peerIncarnation.map { heartbeat.incarnation > $0 } ?? false
+        peerIncarnation = heartbeat.incarnation
+        peerSeesUs = heartbeat.seesRecipientAsMember
+        peerHasQuorum = heartbeat.hasQuorum
+        if heartbeat.isLeaving {
+            leftIncarnation = heartbeat.incarnation
+            peerState = .left
+        } else if peerState == .left && heartbeat.incarnation == leftIncarnation {
+            // Sent before the leave announcement and overtaken by it: the peer is still leaving.
+        } else if peerState == .member {
+            if restarted {
+                pendingRestart = heartbeat.incarnation
+                counters.peerRestarts += 1
+            }
+        } else {
+            peerState = .member
+            hasSeenPeer = true
+        }
+    }
+
+    private mutating func rejection(of heartbeat: Heartbeat, on link: LinkID, index: Int) -> HeartbeatRejection? {
+        if heartbeat.link != link { return .linkMismatch }
+        if heartbeat.cluster != cluster { return .wrongCluster }
+        if heartbeat.sender != peer { return .unknownSender }
+        if let newest = peerIncarnation, heartbeat.incarnation < newest { return .staleIncarnation }
+        return linkRecords[index].window.accept(incarnation: heartbeat.incarnation, sequence: heartbeat.sequence)
+    }
+}

@@ -1,0 +1,112 @@
+extension MembershipInstance {
+    /// Applies timeouts at `now` and reports every state that differs from the last report.
+    mutating func evaluate(now: Instant, into directives: inout [Directive]) {
+        for index in linkRecords.indices {
+            let old = linkRecords[index].status.state
+            let new = linkState(linkRecords[index].status, now: now)
+            if new != old {
+                linkRecords[index].status.state = new
+                directives.append(.linkChanged(linkRecords[index].status.id, from: old, to: new))
+            }
+        }
+        if peerHasTimedOut(now: now) {
+            peerState = .lost
+            peerSeesUs = false
+            peerHasQuorum = false
+        }
+        if peerState != reportedPeerState {
+            directives.append(.peerChanged(from: reportedPeerState, to: peerState))
+            reportedPeerState = peerState
+        }
+        if let incarnation = pendingRestart {
+            directives.append(.peerRestarted(incarnation: incarnation))
+            pendingRestart = nil
+        }
+        let quorate = startedAt != nil && (!settings.waitForAll || hasSeenPeer) && votes >= settings.quorumThreshold
+        if quorate != hasQuorum {
+            hasQuorum = quorate
+            directives.append(.quorumChanged(hasQuorum: quorate))
+        }
+    }
+
+    /// Up within `warntime` of the last heartbeat, late until `deadtime`, then down;
+    /// down without carrier or before any heartbeat.
+    func linkState(_ link: LinkStatus, now: Instant) -> LinkState {
+        guard link.carrierUp, let last = link.lastHeard else { return .down }
+        let silence = now - last
+        if silence >= settings.deadtime { return .down }
+        if silence >= settings.warntime { return .late }
+        return .up
+    }
+
+    /// Whether a direct-cable link has lost carrier: evidence the peer's end went dark.
+    var directCableIsDark: Bool {
+        linkRecords.contains { $0.status.configuration.isDirectCable && !$0.status.carrierUp }
+    }
+
+    /// The silence after which a member peer is lost: `deadtime`, or `warntime` while a
+    /// direct cable is dark (never carrier alone: the silence on every link must agree).
+    var peerDeadline: Duration {
+        directCableIsDark ? settings.warntime : settings.deadtime
+    }
+
+    func peerHasTimedOut(now: Instant) -> Bool {
+        switch peerState {
+        case .member:
+            guard let last = peerLastHeard else { return false }
+            return now - last >= peerDeadline
+        case .unknown:
+            guard let started = startedAt else { return false }
+            return now - started >= settings.initdead
+        case .lost, .left:
+            return false
+        }
+    }
+
+    /// Sends one heartbeat per link when a round is due, and announces leaving.
+    mutating func sendDue(now: Instant, into directives: inout [Directive]) {
+        guard now >= nextSendAt, !isLeaving || leaveRoundsRemaining > 0 else { return }
+        for index in linkRecords.indices {
+            let heartbeat = Heartbeat(
+                sender: node, cluster: cluster, incarnation: incarnation,
+                sequence: linkRecords[index].nextSequence, link: linkRecords[index].status.id,
+                seesRecipientAsMember: peerState == .member, hasQuorum: hasQuorum, isLeaving: isLeaving)
+            linkRecords[index].nextSequence += 1
+            counters.heartbeatsSent += 1
+            directives.append(.send(heartbeat, link: heartbeat.link))
+        }
+        // Keep the slot grid; after a stall, restart it from now rather than burst.
+        nextSendAt = nextSendAt + settings.sendSlot
+        if nextSendAt <= now { nextSendAt = now + settings.sendSlot }
+        if isLeaving {
+            leaveRoundsRemaining -= 1
+            if leaveRoundsRemaining == 0 { directives.append(.leaveComplete) }
+        }
+    }
+
+    /// Time until the earliest of: next send, a link's warn or dead deadline, the
+    /// peer's deadline, the end of `initdead`. One interval if nothing is pending.
+    func nextTick(now: Instant) -> Duration {
+        var earliest: Instant?
+        func consider(_ instant: Instant) {
+            if instant > now, earliest.map({ instant < $0 }) ?? true { earliest = instant }
+        }
+        if !isLeaving || leaveRoundsRemaining > 0 { consider(max(nextSendAt, now + .nanoseconds(1))) }
+        for record in linkRecords where record.status.carrierUp {
+            if let last = record.status.lastHeard {
+                consider(last + settings.warntime)
+                consider(last + settings.deadtime)
+            }
+        }
+        switch peerState {
+        case .member:
+            if let last = peerLastHeard { consider(last + peerDeadline) }
+        case .unknown:
+            if let started = startedAt { consider(started + settings.initdead) }
+        case .lost, .left:
+            break
+        }
+        guard let earliest else { return settings.interval }
+        return earliest - now
+    }
+}
