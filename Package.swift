@@ -34,9 +34,13 @@ let package = Package(
         .target(name: "CPacerSys"),
         .target(
             name: "PacerHeartbeat",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["PacerMembership", "PacerIPC", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
+        // edge: libqb wrapped once, then the daemon's event loop and IPC
+        .systemLibrary(name: "CQB", pkgConfig: "libqb", providers: [.apt(["libqb-dev"])]),
+        .target(name: "PacerIPC", dependencies: ["CQB"], swiftSettings: upcoming),
+        .executableTarget(name: "pacer-ipc-probe", dependencies: ["PacerIPC"], swiftSettings: upcoming),
         // top
         .target(
             name: "PacerCLI",
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel"], swiftSettings: upcoming),
+        .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),
         .testTarget(
             name: "PacerCLITests",

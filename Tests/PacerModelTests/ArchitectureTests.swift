@@ -14,6 +14,8 @@ struct ArchitectureTests {
         "PacerStatusView": ["PacerModel"],
         "PacerMembership": [],
         "PacerConfig": [],
+        "PacerIPC": ["CQB"],
+        "PacerController": ["PacerModel", "PacerScheduler"],
         "PacerXML": ["CLibXML2", "PacerModel"],
         "PacerCIB": ["PacerXML", "PacerModel"],
     ]

@@ -1,0 +1,22 @@
+#ifndef PACER_CQB_SHIM_H
+#define PACER_CQB_SHIM_H
+/* libqb's loop and IPC, for PacerIPC only (STYLE.md §3): no other target imports CQB. */
+#include <sys/types.h>
+#include <sys/eventfd.h>
+#include <sys/uio.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <qb/qbdefs.h>
+#include <qb/qbloop.h>
+#include <qb/qbipc_common.h>
+#include <qb/qbipcs.h>
+#include <qb/qbipcc.h>
+#include <qb/qblog.h>
+
+/// qb_log() is a macro over callsite sections and qb_log_from_external_source() is variadic;
+/// Swift can call neither, so this logs one preformatted message through libqb.
+static inline void pacer_qb_log(uint8_t priority, const char *message) {
+    qb_log_from_external_source(__func__, "PacerIPC", "%s", priority, 0, 0, message);
+}
+#endif

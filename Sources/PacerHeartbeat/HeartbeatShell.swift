@@ -1,0 +1,168 @@
+public import PacerIPC
+public import PacerMembership
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The I/O half of membership: UDP sockets, HMAC, timers and carrier checks around a
+/// `MembershipInstance` (STYLE §2's Shell). Runs on the event loop thread.
+///
+/// Incoming packets are authenticated before they are parsed; packets from an
+/// unexpected address, with a bad tag or that do not decode are dropped and counted,
+/// and reported to `onRejected` at most once per `reportEvery` (not per packet).
+public final class HeartbeatShell {
+    public struct Link: Sendable {
+        public var id: LinkID
+        public var localAddress: String
+        public var peerAddress: String
+        public init(id: LinkID, localAddress: String, peerAddress: String) {
+            self.id = id
+            self.localAddress = localAddress
+            self.peerAddress = peerAddress
+        }
+    }
+
+    /// Drops counted by the shell, before the instance sees a packet.
+    public struct DropCounts: Sendable {
+        public var unexpectedSource = 0
+        public var authentication = 0
+        public var malformed = 0
+    }
+
+    public private(set) var instance: MembershipInstance
+    public private(set) var drops = DropCounts()
+    let loop: EventLoop
+    let sealer: PacketSealer
+    let links: [Link]
+    let port: UInt16
+    var sockets: [LinkID: UDPSocket] = [:]
+    var interfaces: [LinkID: String] = [:]
+    var carrier: [LinkID: Bool] = [:]
+    var tickTimer: TimerID?
+    var carrierTimer: TimerID?
+    var lastReport: Instant?
+    var unreportedDrops = 0
+    let reportEvery: Duration
+    let onDirective: (MembershipInstance.Directive) -> Void
+    let onRejected: (String) -> Void
+
+    /// - Parameters:
+    ///   - onDirective: every directive except sends and ticks (peer, link, quorum changes, leave complete).
+    ///   - onRejected: a summary of dropped packets, at most once per `reportEvery`.
+    public init(loop: EventLoop, instance: MembershipInstance, links: [Link], port: UInt16, key: AuthKey,
+                reportEvery: Duration = .seconds(10),
+                onDirective: @escaping (MembershipInstance.Directive) -> Void,
+                onRejected: @escaping (String) -> Void) throws(UDPSocket.SocketError) {
+        self.loop = loop
+        self.instance = instance
+        self.links = links
+        self.port = port
+        self.sealer = PacketSealer(key: key)
+        self.reportEvery = reportEvery
+        self.onDirective = onDirective
+        self.onRejected = onRejected
+        for link in links {
+            sockets[link.id] = try UDPSocket(bind: link.localAddress, port: port)
+            if let name = NetworkInterface.name(holding: link.localAddress) { interfaces[link.id] = name }
+        }
+    }
+
+    /// Whether a link runs over a direct cable (its loss of carrier is evidence about the peer).
+    public static func isDirectCable(localAddress: String) -> Bool {
+        guard let name = NetworkInterface.name(holding: localAddress) else { return false }
+        return NetworkInterface.looksLikeDirectCable(name)
+    }
+
+    /// The monotonic clock as the instance's `Instant`.
+    public static func now() -> Instant {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Instant(nanoseconds: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
+    }
+
+    /// Starts heartbeats; call on the loop thread.
+    public func start() throws(IPCError) {
+        for link in links {
+            guard let socket = sockets[link.id] else { continue }
+            try loop.watch(fd: socket.fd) { [weak self] in self?.receive(on: link) }
+        }
+        handle(.start)
+        pollCarrier()
+    }
+
+    /// Announces a graceful leave; `.leaveComplete` follows through `onDirective`.
+    public func leave() { handle(.leave) }
+
+    /// Stops timers and sockets.
+    public func stop() {
+        if let timer = tickTimer { loop.cancelTimer(timer) }
+        if let timer = carrierTimer { loop.cancelTimer(timer) }
+        for socket in sockets.values { loop.unwatch(fd: socket.fd) }
+    }
+
+    func handle(_ event: MembershipInstance.Event) {
+        let directives = instance.handle(event, now: Self.now())
+        for directive in directives {
+            switch directive {
+            case .send(let heartbeat, let linkID):
+                guard let link = links.first(where: { $0.id == linkID }), let socket = sockets[linkID] else { continue }
+                socket.send(sealer.seal(heartbeat.encode()), to: link.peerAddress, port: port)
+            case .scheduleTick(let after):
+                if let timer = tickTimer { loop.cancelTimer(timer) }
+                tickTimer = loop.addTimer(after: after) { [weak self] in
+                    self?.tickTimer = nil
+                    self?.handle(.tick)
+                }
+            default:
+                onDirective(directive)
+            }
+        }
+    }
+
+    func receive(on link: Link) {
+        guard let socket = sockets[link.id] else { return }
+        socket.receiveAll { bytes, source in
+            guard source == link.peerAddress else {
+                drops.unexpectedSource += 1
+                noteDrop()
+                return
+            }
+            let payload: ArraySlice<UInt8>
+            do { payload = try sealer.open(bytes) } catch {
+                drops.authentication += 1
+                noteDrop()
+                return
+            }
+            let heartbeat: Heartbeat
+            do { heartbeat = try Heartbeat.decode(Array(payload)) } catch {
+                drops.malformed += 1
+                noteDrop()
+                return
+            }
+            handle(.heartbeat(heartbeat, link: link.id))
+        }
+    }
+
+    /// Rate-limits the report of dropped packets (a peer with a wrong key sends many).
+    func noteDrop() {
+        unreportedDrops += 1
+        let now = Self.now()
+        if let last = lastReport, now - last < reportEvery { return }
+        lastReport = now
+        onRejected("dropped \(unreportedDrops) heartbeat packet(s): \(drops.authentication) failed authentication, "
+                   + "\(drops.unexpectedSource) from unexpected addresses, \(drops.malformed) malformed (totals)")
+        unreportedDrops = 0
+    }
+
+    func pollCarrier() {
+        for (id, name) in interfaces.sorted(by: { $0.key < $1.key }) {
+            guard let up = NetworkInterface.hasCarrier(name) else { continue }
+            if carrier[id] != up {
+                let known = carrier[id] != nil
+                carrier[id] = up
+                if known || !up { handle(.linkCarrier(id, up: up)) }
+            }
+        }
+        carrierTimer = loop.addTimer(after: .milliseconds(100)) { [weak self] in self?.pollCarrier() }
+    }
+}

@@ -1,0 +1,149 @@
+import CQB
+import Glibc
+
+/// The daemon's single-threaded event loop: libqb's `qb_loop_t`, plus an eventfd so other
+/// threads can hand it work.
+///
+/// Threads: `run()` turns the calling thread into the *loop thread* until `stop()`. `post(_:)`
+/// and `stop()` may be called from any thread. Everything else (`addTimer`, `cancelTimer`,
+/// `watch`, `unwatch`, creating or shutting down an ``IPCServer``, ``IPCRequest/reply(_:)``)
+/// belongs to the loop thread — or to any one thread while the loop is not running, which is
+/// how a daemon sets itself up before calling `run()`. Misuse is caught by a precondition.
+public final class EventLoop: @unchecked Sendable {
+    /// The `qb_loop_t *`; only touched on the loop thread (or before `run()`).
+    let handle: OpaquePointer
+    /// eventfd that `post` and `stop` write to wake the loop.
+    private let wakeFD: Int32
+
+    // Shared with other threads, guarded by `lock`.
+    private let lock = Lock()
+    private var queue: [@Sendable () -> Void] = []
+    private var stopRequested = false
+    private var running = false
+
+    // Loop-thread state (see EventLoop+Timers.swift and EventLoop+Watch.swift).
+    var timers: [UInt64: TimerBox] = [:]
+    var nextTimerID: UInt64 = 0
+    var watches: [Int32: WatchBox] = [:]
+
+    /// Creates a loop that is not yet running.
+    /// - Throws: `IPCError.loopCreateFailed` or `.wakeupFailed(errno:)` when libqb or the
+    ///   kernel refuse (out of memory or file descriptors).
+    public init() throws(IPCError) {
+        guard let loop = qb_loop_create() else { throw .loopCreateFailed(errno: errno) }
+        let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        guard fd >= 0 else {
+            let e = errno
+            qb_loop_destroy(loop)
+            throw .wakeupFailed(errno: e)
+        }
+        handle = loop
+        wakeFD = fd
+        let rc = qb_loop_poll_add(loop, QB_LOOP_MED, fd, Int32(POLLIN), Unmanaged.passUnretained(self).toOpaque(),
+                                  EventLoop.onWake)
+        guard rc == 0 else {
+            // deinit closes the eventfd and destroys the loop.
+            throw .wakeupFailed(errno: -rc)
+        }
+    }
+
+    deinit {
+        precondition(!running, "EventLoop released while run() is still executing")
+        _ = qb_loop_poll_del(handle, wakeFD)
+        for box in timers.values { _ = qb_loop_timer_del(handle, box.handle) }
+        qb_loop_destroy(handle)
+        close(wakeFD)
+    }
+
+    /// Runs the loop on the calling thread, which becomes the loop thread, until `stop()`.
+    ///
+    /// A `stop()` that came before `run()` makes it return after one pass. Call from one
+    /// thread at a time.
+    public func run() {
+        lock.withLock {
+            precondition(!running, "EventLoop.run() called while the loop already runs on another thread")
+            running = true
+        }
+        let previous = pthread_getspecific(currentLoopKey)
+        pthread_setspecific(currentLoopKey, Unmanaged.passUnretained(self).toOpaque())
+        qb_loop_run(handle)
+        pthread_setspecific(currentLoopKey, previous)
+        lock.withLock { running = false }
+    }
+
+    /// Asks `run()` to return once the work already posted has run. Any thread.
+    public func stop() {
+        lock.withLock { stopRequested = true }
+        wake()
+    }
+
+    /// Runs `work` on the loop thread, in the order posted. Any thread.
+    ///
+    /// Work posted while the loop is not running waits for the next `run()`.
+    public func post(_ work: @escaping @Sendable () -> Void) {
+        lock.withLock { queue.append(work) }
+        wake()
+    }
+
+    /// True on the thread now inside this loop's `run()`.
+    public var isLoopThread: Bool {
+        pthread_getspecific(currentLoopKey) == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Stops with a message naming `api` when called off the loop thread while the loop runs.
+    func preconditionLoopThread(_ api: StaticString) {
+        if isLoopThread { return }
+        let running = lock.withLock { self.running }
+        precondition(!running, "\(api) called off the loop thread while the loop runs; use post(_:)")
+    }
+
+    /// Makes this loop the "current" one on the calling thread for `body`, so libqb's IPC
+    /// poll callbacks (which carry no context) find it; `run()` does the same for its thread.
+    func withCurrent<T>(_ body: () -> T) -> T {
+        let previous = pthread_getspecific(currentLoopKey)
+        pthread_setspecific(currentLoopKey, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(currentLoopKey, previous) }
+        return body()
+    }
+
+    /// The loop that is current on this thread (see `withCurrent`), if any.
+    static var current: EventLoop? {
+        guard let raw = pthread_getspecific(currentLoopKey) else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        // EAGAIN means the counter is saturated: the loop is awake anyway.
+        _ = write(wakeFD, &one, MemoryLayout<UInt64>.size)
+    }
+
+    /// Loop thread: runs everything posted so far, then honours a pending `stop()`.
+    private func drain() {
+        var counter: UInt64 = 0
+        _ = read(wakeFD, &counter, MemoryLayout<UInt64>.size)
+        let (work, stopNow) = lock.withLock {
+            let work = queue
+            queue.removeAll()
+            let stopNow = stopRequested
+            stopRequested = false
+            return (work, stopNow)
+        }
+        for item in work { item() }
+        if stopNow { qb_loop_stop(handle) }
+    }
+
+    private static let onWake: qb_loop_poll_dispatch_fn = { _, _, data in
+        guard let data else { return 0 }
+        Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().drain()
+        return 0
+    }
+}
+
+/// Thread-specific slot holding the `EventLoop` current on that thread (unretained).
+let currentLoopKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let rc = pthread_key_create(&key, nil)
+    precondition(rc == 0, "pthread_key_create failed: \(rc)")
+    return key
+}()

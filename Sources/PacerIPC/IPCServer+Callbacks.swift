@@ -1,0 +1,77 @@
+import CQB
+import Glibc
+
+// libqb calls these C function pointers; they cannot capture, so they find the Swift objects
+// through context pointers (STYLE.md §3): the service context is the IPCServer (unretained,
+// cleared by qb_ipcs_destroy in shutdown), the connection context an IPCConnection (retained).
+
+private func server(of connection: OpaquePointer) -> IPCServer? {
+    guard let raw = qb_ipcs_connection_service_context_get(connection) else { return nil }
+    return Unmanaged<IPCServer>.fromOpaque(raw).takeUnretainedValue()
+}
+
+private func context(of connection: OpaquePointer) -> IPCConnection? {
+    guard let raw = qb_ipcs_context_get(connection) else { return nil }
+    return Unmanaged<IPCConnection>.fromOpaque(raw).takeUnretainedValue()
+}
+
+/// Every local user may connect; the identity records whether it may write.
+let ipcsAccept: qb_ipcs_connection_accept_fn = { connection, uid, gid in
+    guard let connection, let server = server(of: connection) else { return -EACCES }
+    var stats = qb_ipcs_connection_stats()
+    _ = qb_ipcs_connection_stats_get(connection, &stats, 0)
+    let identity = IPCClientIdentity(
+        pid: stats.client_pid, uid: uid, gid: gid,
+        mayWrite: IPCClientIdentity.mayWrite(uid: uid, gid: gid, writerGroup: server.writerGroup))
+    let box = IPCConnection(handle: connection, identity: identity, loop: server.loop)
+    qb_ipcs_context_set(connection, Unmanaged.passRetained(box).toOpaque())
+    return 0
+}
+
+let ipcsProcess: qb_ipcs_msg_process_fn = { connection, data, size in
+    guard let connection, let data, let server = server(of: connection), let box = context(of: connection) else {
+        return 0
+    }
+    server.process(box, message: UnsafeRawPointer(data), declaredSize: size)
+    return 0  // negative would ask libqb to back off
+}
+
+/// The client went away (or the server shuts down): later replies are dropped.
+let ipcsClosed: qb_ipcs_connection_closed_fn = { connection in
+    if let connection { context(of: connection)?.handle = nil }
+    return 0  // non-zero would make libqb call us again later
+}
+
+/// libqb frees the connection after this: release our context.
+let ipcsDestroyed: qb_ipcs_connection_destroyed_fn = { connection in
+    guard let connection, let raw = qb_ipcs_context_get(connection) else { return }
+    qb_ipcs_context_set(connection, nil)
+    let box = Unmanaged<IPCConnection>.fromOpaque(raw).takeRetainedValue()
+    box.handle = nil
+}
+
+// qb_ipcs_poll_handlers carry no context either: they act on the loop current on this
+// thread, which EventLoop.run() (and withCurrent around qb_ipcs_run/destroy) sets.
+
+private func currentLoop(_ what: StaticString) -> EventLoop {
+    guard let loop = EventLoop.current else {
+        preconditionFailure("libqb IPC called \(what) outside EventLoop.run() and IPCServer setup")
+    }
+    return loop
+}
+
+let ipcsJobAdd: qb_ipcs_job_add_fn = { priority, data, dispatch in
+    qb_loop_job_add(currentLoop("job_add").handle, priority, data, dispatch)
+}
+
+let ipcsDispatchAdd: qb_ipcs_dispatch_add_fn = { priority, fd, events, data, dispatch in
+    qb_loop_poll_add(currentLoop("dispatch_add").handle, priority, fd, events, data, dispatch)
+}
+
+let ipcsDispatchMod: qb_ipcs_dispatch_mod_fn = { priority, fd, events, data, dispatch in
+    qb_loop_poll_mod(currentLoop("dispatch_mod").handle, priority, fd, events, data, dispatch)
+}
+
+let ipcsDispatchDel: qb_ipcs_dispatch_del_fn = { fd in
+    qb_loop_poll_del(currentLoop("dispatch_del").handle, fd)
+}

@@ -1,0 +1,40 @@
+// A tiny IPC client for PacerIPC's tests: they run it as another user (setpriv) or kill it
+// mid-request, which an in-process client cannot do.
+//
+//   pacer-ipc-probe NAME request PAYLOAD   print the reply; exit 1 with the error on failure
+//   pacer-ipc-probe NAME vanish PAYLOAD    send, wait briefly, then exit without closing
+//   pacer-ipc-probe NAME serve -            echo server until killed (for RSS checks)
+import Glibc
+import PacerIPC
+
+func complain(_ message: String) {
+    var message = message + "\n"
+    message.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, ["request", "vanish", "serve"].contains(arguments[2]) else {
+    complain("usage: pacer-ipc-probe NAME request|vanish|serve PAYLOAD")
+    exit(64)
+}
+let (name, mode, payload) = (arguments[1], arguments[2], Array(arguments[3].utf8))
+do {
+    if mode == "serve" {
+        let loop = try EventLoop()
+        let server = try IPCServer(name: name, loop: loop) { $0.reply($0.payload) }
+        loop.run()
+        server.shutdown()
+        exit(0)
+    }
+    let client = try IPCClient.connect(name: name)
+    if mode == "vanish" {
+        _ = try? client.request(payload, timeout: .milliseconds(50))
+        _exit(0)
+    }
+    let reply = try client.request(payload, timeout: .seconds(10))
+    print(String(decoding: reply, as: UTF8.self))
+    exit(0)
+} catch {
+    complain("pacer-ipc-probe: \(error)")
+    exit(1)
+}

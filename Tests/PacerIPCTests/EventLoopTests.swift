@@ -1,0 +1,112 @@
+import Foundation
+import PacerIPC
+import Testing
+
+@Suite("event loop")
+struct EventLoopTests {
+    @Test("timers fire in deadline order and a cancelled timer never fires")
+    func timersInOrder() throws {
+        let loop = try EventLoop()
+        var fired: [String] = []
+        loop.addTimer(after: .milliseconds(30)) { fired.append("c") }
+        loop.addTimer(after: .milliseconds(10)) { fired.append("a") }
+        let cancelled = loop.addTimer(after: .milliseconds(15)) { fired.append("cancelled") }
+        loop.addTimer(after: .milliseconds(20)) { fired.append("b") }
+        loop.addTimer(after: .zero) { fired.append("first") }
+        loop.addTimer(after: .milliseconds(5)) { loop.cancelTimer(cancelled) }
+        loop.addTimer(after: .milliseconds(40)) { loop.stop() }
+        let start = ContinuousClock.now
+        loop.run()
+        #expect(fired == ["first", "a", "b", "c"])
+        #expect(ContinuousClock.now - start >= .milliseconds(40))
+    }
+
+    @Test("a timer added from a timer, and cancelling a fired timer, are fine")
+    func timerFromTimer() throws {
+        let loop = try EventLoop()
+        var fired: [Int] = []
+        var first: TimerID?
+        first = loop.addTimer(after: .milliseconds(1)) {
+            fired.append(1)
+            loop.cancelTimer(first!)  // already fired: ignored
+            loop.addTimer(after: .milliseconds(1)) { fired.append(2); loop.stop() }
+        }
+        loop.run()
+        #expect(fired == [1, 2])
+    }
+
+    @Test("work posted from many threads runs on the loop thread, FIFO per thread")
+    func postFromManyThreads() throws {
+        let thread = try LoopThread()
+        let loop = thread.loop
+        let seen = Unchecked(NSMutableArray())  // only touched on the loop thread
+        let offLoop = Collected<Int>()
+        thread.start()
+        onThreads(8) { sender in
+            for seq in 0..<500 {
+                loop.post {
+                    if !loop.isLoopThread { offLoop.append(sender) }
+                    seen.value.add([sender, seq])
+                }
+            }
+        }
+        let entries = thread.sync { seen.value.compactMap { $0 as? [Int] } }
+        thread.stop()
+        #expect(offLoop.all.isEmpty)
+        #expect(entries.count == 8 * 500)
+        for sender in 0..<8 {
+            #expect(entries.filter { $0[0] == sender }.map { $0[1] } == Array(0..<500))
+        }
+    }
+
+    @Test("stop from another thread returns run, and a stop before run is not lost")
+    func stopFromAnotherThread() throws {
+        let early = try EventLoop()
+        early.post { }
+        early.stop()
+        early.run()  // returns at once
+
+        let thread = try LoopThread()
+        thread.start()
+        let ran = Collected<Bool>()
+        thread.loop.post { ran.append(true) }
+        thread.stop()
+        #expect(ran.all == [true])
+    }
+
+    @Test("watch calls back while a pipe is readable (level-triggered) and unwatch stops it")
+    func watchAndUnwatch() throws {
+        let loop = try EventLoop()
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        var reads: [UInt8] = []
+        try loop.watch(fd: fds[0]) {
+            var byte: UInt8 = 0
+            if read(fds[0], &byte, 1) == 1 { reads.append(byte) }  // one byte per call
+            if reads.count == 3 { loop.unwatch(fd: fds[0]) }
+        }
+        #expect(throws: IPCError.watchFailed(fd: fds[0], errno: EEXIST)) {
+            try loop.watch(fd: fds[0]) {}
+        }
+        let bytes: [UInt8] = [1, 2, 3, 4, 5]
+        #expect(write(fds[1], bytes, 5) == 5)
+        loop.addTimer(after: .milliseconds(50)) { loop.stop() }
+        loop.run()
+        #expect(reads == [1, 2, 3])
+        // The unread bytes are still there: nothing read after unwatch.
+        var rest = [UInt8](repeating: 0, count: 8)
+        #expect(read(fds[0], &rest, 8) == 2)
+        loop.unwatch(fd: fds[0])  // twice: ignored
+    }
+
+    @Test("watching something epoll refuses names the fd")
+    func watchRegularFile() throws {
+        let loop = try EventLoop()
+        let fd = open("/proc/self/stat", O_RDONLY)
+        defer { close(fd) }
+        #expect(throws: IPCError.watchFailed(fd: fd, errno: EPERM)) { try loop.watch(fd: fd) {} }
+        #expect(IPCError.watchFailed(fd: 7, errno: EPERM).description
+            == "cannot watch file descriptor 7: operation not permitted (errno 1)")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import PacerIPC
+import Testing
+
+/// Moves loop-confined objects into `@Sendable` closures that only the loop thread runs.
+struct Unchecked<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A thread-safe list, for results gathered on the loop thread or on client threads.
+final class Collected<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Element] = []
+    func append(_ item: Element) { lock.withLock { items.append(item) } }
+    var all: [Element] { lock.withLock { items } }
+}
+
+private let nameCounter = Collected<Int>()
+
+/// An IPC name no other test (or test run) uses: pid plus a per-process counter.
+func uniqueIPCName(_ tag: String) -> String {
+    nameCounter.append(0)
+    return "pacer-ipc-test-\(getpid())-\(tag)-\(nameCounter.all.count)"
+}
+
+/// An EventLoop running on its own thread.
+final class LoopThread: @unchecked Sendable {
+    let loop: EventLoop
+    private let finished = DispatchSemaphore(value: 0)
+    private var started = false
+
+    init() throws {
+        loop = try EventLoop()
+    }
+
+    func start() {
+        started = true
+        let loop = loop, finished = finished
+        let thread = Thread { loop.run(); finished.signal() }
+        thread.start()
+    }
+
+    /// Runs `body` on the loop thread and waits for its result.
+    func sync<T>(_ body: @escaping () -> T) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let result = Collected<T>()
+        let work = Unchecked(body)
+        loop.post { result.append(work.value()); done.signal() }
+        done.wait()
+        return result.all[0]
+    }
+
+    func stop() {
+        loop.stop()
+        if started { finished.wait() }
+    }
+}
+
+/// A server on its own loop thread, shut down and stopped by `close()`.
+final class ServerFixture: @unchecked Sendable {
+    let name: String
+    let thread: LoopThread
+    private let server: IPCServer
+
+    convenience init(_ tag: String, maxMessageSize: Int = 1 << 20, writerGroup: String = "haclient",
+                     handler: @escaping (IPCRequest) -> Void) throws {
+        try self.init(tag, maxMessageSize: maxMessageSize, writerGroup: writerGroup) { request, _ in handler(request) }
+    }
+
+    /// `handler` also gets the server's loop, for replies from timers or posted work.
+    init(_ tag: String, maxMessageSize: Int = 1 << 20, writerGroup: String = "haclient",
+         handler: @escaping (IPCRequest, EventLoop) -> Void) throws {
+        name = uniqueIPCName(tag)
+        thread = try LoopThread()
+        let loop = thread.loop
+        // Created before the loop runs, so on this thread.
+        server = try IPCServer(name: name, loop: loop, maxMessageSize: maxMessageSize,
+                               writerGroup: writerGroup) { handler($0, loop) }
+        thread.start()
+    }
+
+    var loop: EventLoop { thread.loop }
+
+    func shutdownServer() {
+        let server = Unchecked(server)
+        thread.sync { server.value.shutdown() }
+    }
+
+    func close() {
+        shutdownServer()
+        thread.stop()
+    }
+}
+
+/// Replies "pid=… uid=… gid=… mayWrite=…|payload".
+func identityEcho(_ request: IPCRequest) {
+    let c = request.client
+    let text = "pid=\(c.pid) uid=\(c.uid) gid=\(c.gid) mayWrite=\(c.mayWrite)|" + String(decoding: request.payload, as: UTF8.self)
+    request.reply(Array(text.utf8))
+}
+
+/// Runs `body` on `count` threads at once and waits for all of them.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        Thread { body(index); group.leave() }.start()
+    }
+    group.wait()
+}
+
+/// The pacer-ipc-probe binary SwiftPM built next to this test bundle.
+func probePath() throws -> String {
+    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    let dir = (exe as NSString).deletingLastPathComponent
+    for candidate in [dir, (dir as NSString).deletingLastPathComponent] {
+        let path = candidate + "/pacer-ipc-probe"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    Issue.record("pacer-ipc-probe not found next to \(exe); build it: swift build --scratch-path .build-ipc --product pacer-ipc-probe")
+    throw CancellationError()
+}
+
+/// Runs `arguments`, returning exit status, stdout and stderr.
+func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus,
+            String(decoding: outData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+            String(decoding: errData, as: UTF8.self))
+}
+
+/// How to run a command as uid/gid 65534 with no supplementary groups, if this host can.
+func asNobody(gid: UInt32 = 65534) -> [String]? {
+    guard getuid() == 0 else { return nil }
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") {
+        return ["/usr/bin/setpriv", "--reuid=65534", "--regid=\(gid)", "--clear-groups", "--"]
+    }
+    if gid == 65534, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") {
+        return ["/usr/sbin/runuser", "-u", "nobody", "-g", "nogroup", "--"]
+    }
+    return nil
+}
