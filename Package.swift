@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "PacerModel", swiftSettings: upcoming),
         .target(name: "PacerCrmSyntax", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerController", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
         .target(name: "PacerStatusView", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerMembership", swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
@@ -62,6 +63,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming),
         .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat"], swiftSettings: upcoming),
+        .testTarget(name: "PacerControllerTests", dependencies: ["PacerController", "PacerModel", "PacerXML"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC"], swiftSettings: upcoming),

@@ -1,0 +1,79 @@
+public import PacerModel
+
+/// Reads what an action needs from the configuration: agent, parameters, op timeout.
+///
+/// Attribute sets with rules are taken without evaluating the rules (the canonical
+/// configurations have none); the first definition of a name wins, as Pacemaker
+/// does for sets of equal score.
+public struct ResourceDefinitions: Sendable {
+    let primitives: [String: XMLElement]
+    let opDefaults: [String: String]
+
+    public init(cib: XMLElement) {
+        var primitives: [String: XMLElement] = [:]
+        let configuration = cib.firstElement(named: "configuration")
+        configuration?.firstElement(named: "resources")?.forEachElement { element in
+            if element.name == "primitive", let id = element["id"] { primitives[id] = element }
+        }
+        self.primitives = primitives
+        var defaults: [String: String] = [:]
+        for set in configuration?.firstElement(named: "op_defaults")?.elements(named: "meta_attributes") ?? [] {
+            for pair in set.elements(named: "nvpair") where defaults[pair["name"] ?? ""] == nil {
+                defaults[pair["name"] ?? ""] = pair["value"] ?? ""
+            }
+        }
+        opDefaults = defaults
+    }
+
+    public func primitive(_ id: String) -> XMLElement? { primitives[id] }
+
+    /// Builds the request for `task` (every `intervalMs`) of `resource` on `node`.
+    public func request(id: UInt64, resource: String, task: String, intervalMs: Int, node: String) -> ActionRequest? {
+        guard let primitive = primitives[resource] else { return nil }
+        var parameters: [ActionRequest.NameValue] = []
+        var seen = Set<String>()
+        for set in primitive.elements(named: "instance_attributes") {
+            for pair in set.elements(named: "nvpair") {
+                guard let name = pair["name"], seen.insert(name).inserted else { continue }
+                parameters.append(.init(name, pair["value"] ?? ""))
+            }
+        }
+        // The op definition: same name and interval (a probe uses the monitor's settings only for timeout).
+        let ops = primitive.firstElement(named: "operations")?.elements(named: "op") ?? []
+        let op = ops.first { $0["name"] == task && Self.milliseconds($0["interval"] ?? "0") == intervalMs }
+        var checkLevel: String?
+        for set in op?.elements(named: "instance_attributes") ?? [] {
+            for pair in set.elements(named: "nvpair") where pair["name"] == "OCF_CHECK_LEVEL" { checkLevel = pair["value"] }
+        }
+        let timeout = op?["timeout"] ?? opMeta(op, "timeout") ?? opDefaults["timeout"]
+        let startDelay = op?["start-delay"] ?? opMeta(op, "start-delay")
+        return ActionRequest(id: id, node: node, resource: resource, task: task, intervalMs: intervalMs,
+                             timeoutMs: timeout.map(Self.milliseconds) ?? 20_000,
+                             startDelayMs: startDelay.map(Self.milliseconds) ?? 0,
+                             agentClass: primitive["class"] ?? "ocf", agentProvider: primitive["provider"],
+                             agentType: primitive["type"] ?? "", parameters: parameters, checkLevel: checkLevel,
+                             expectedRC: task == "monitor" && intervalMs == 0 ? 7 : 0)
+    }
+
+    func opMeta(_ op: XMLElement?, _ name: String) -> String? {
+        for set in op?.elements(named: "meta_attributes") ?? [] {
+            for pair in set.elements(named: "nvpair") where pair["name"] == name { return pair["value"] }
+        }
+        return nil
+    }
+
+    /// Pacemaker's interval syntax (`5s`, `500ms`, `1min`, bare seconds) in milliseconds.
+    public static func milliseconds(_ text: String) -> Int {
+        let digits = text.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard let number = Double(digits) else { return 0 }
+        let factor: Double
+        switch text.dropFirst(digits.count).lowercased() {
+        case "ms", "msec": factor = 1
+        case "us", "usec": factor = 0.001
+        case "m", "min": factor = 60_000
+        case "h", "hr": factor = 3_600_000
+        default: factor = 1000
+        }
+        return Int((number * factor).rounded())
+    }
+}
