@@ -13,11 +13,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pacer", targets: ["pacer"]),
+        .executable(name: "pacerd", targets: ["pacerd"]),
         .library(name: "PacerModel", targets: ["PacerModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // core: pure values, no I/O
@@ -46,10 +48,21 @@ let package = Package(
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC",
                 "PacerScheduler", "PacerStatusView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: upcoming),
+        .target(
+            name: "PacerDaemon",
+            dependencies: [
+                "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerIPC", "PacerExecutor", "PacerController",
+                "PacerCIB", "PacerModel", "PacerXML", "CPacerSys", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming),
+        .executableTarget(
+            name: "pacerd",
+            dependencies: ["PacerDaemon", "PacerConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming),
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
         .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor"], path: "Sources/pacer-bench"),

@@ -58,6 +58,8 @@ struct Configure: ParsableCommand {
             }
         } catch let error as CIBError {
             fail(error.description, code: error.exitCode)
+        } catch let error as CLIFailure {
+            fail(error.description, code: error.code)
         } catch let error as CrmError {
             fail(error.description, code: error.exitCode)
         }

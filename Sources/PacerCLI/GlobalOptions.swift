@@ -11,12 +11,11 @@ public struct CIBOptions: ParsableArguments {
 
     public init() {}
 
-    /// `--cib-file`, else `$CIB_file`.
-    /// Exits with status 66 and a message when neither is given.
-    func resolve() -> CIBFile {
-        if let cibFile { return CIBFile(path: cibFile) }
-        if let env = getenv("CIB_file"), env.pointee != 0 { return CIBFile(path: String(cString: env)) }
-        fail("no CIB to work on: pacerd is not running here; pass --cib-file PATH or set CIB_file=PATH", code: 66)
+    /// `--cib-file`, else `$CIB_file`, else the local daemon.
+    func resolve() -> CIBTarget {
+        if let cibFile { return .file(CIBFile(path: cibFile)) }
+        if let env = getenv("CIB_file"), env.pointee != 0 { return .file(CIBFile(path: String(cString: env))) }
+        return .daemon(name: CIBTarget.daemonName)
     }
 }
 

@@ -36,6 +36,8 @@ struct NodeCommand: ParsableCommand {
             }
         } catch let error as CIBError {
             fail(error.description, code: error.exitCode)
+        } catch let error as CLIFailure {
+            fail(error.description, code: error.code)
         } catch let error as CrmError {
             fail(error.description, code: error.exitCode)
         }

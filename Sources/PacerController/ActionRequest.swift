@@ -25,6 +25,24 @@ public struct ActionRequest: Sendable, Equatable {
         public init(_ name: String, _ value: String) { self.name = name; self.value = value }
     }
 
+    public init(id: UInt64, node: String, resource: String, task: String, intervalMs: Int, timeoutMs: Int, startDelayMs: Int,
+                agentClass: String, agentProvider: String?, agentType: String, parameters: [NameValue], checkLevel: String?,
+                expectedRC: Int32) {
+        self.id = id
+        self.node = node
+        self.resource = resource
+        self.task = task
+        self.intervalMs = intervalMs
+        self.timeoutMs = timeoutMs
+        self.startDelayMs = startDelayMs
+        self.agentClass = agentClass
+        self.agentProvider = agentProvider
+        self.agentType = agentType
+        self.parameters = parameters
+        self.checkLevel = checkLevel
+        self.expectedRC = expectedRC
+    }
+
     public var isProbe: Bool { task == "monitor" && intervalMs == 0 }
     public var isRecurring: Bool { intervalMs > 0 }
     /// `<rsc>_<task>_<interval ms>`, Pacemaker's operation key.

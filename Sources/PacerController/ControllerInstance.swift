@@ -48,8 +48,10 @@ public struct ControllerInstance: Sendable {
         case recurringFailed(ActionRequest, ActionOutcome)
         /// Time passed (failure-timeout expiry, recheck).
         case recheck
-        /// This node is asked to leave gracefully.
-        case shutdown
+        /// A node asks to leave gracefully (DC only): its resources move away first.
+        case shutdown(node: String)
+        /// `pacer resource cleanup`: forget a resource's failures and history (all nodes when nil).
+        case cleanup(resource: String, node: String?)
     }
 
     public enum Directive: Sendable, Equatable {
@@ -62,8 +64,8 @@ public struct ControllerInstance: Sendable {
         case replicate(XMLElement)
         /// The transition is complete: nothing left to do (with the summary of the last decision).
         case settled
-        /// Every resource is stopped here and the shutdown may proceed.
-        case readyToLeave
+        /// Every resource of `node` is stopped or moved: it may leave now.
+        case shutdownComplete(node: String)
         case log(String, [String: String])
     }
 
@@ -130,11 +132,25 @@ public struct ControllerInstance: Sendable {
             directives.append(.cancelRecurring(resource: request.resource, node: request.node))
         case .recheck:
             idle = false
-        case .shutdown:
-            shuttingDown = true
+        case .shutdown(let node):
+            if node == localNode { shuttingDown = true }
+            let before = cib
             var recorder = StatusRecorder(cib: cib)
-            recorder.setTransientAttribute(localNode, name: "shutdown", value: String(now))
+            recorder.setTransientAttribute(node, name: "shutdown", value: String(now))
             cib = recorder.cib
+            share(from: before, into: &directives)
+            idle = false
+        case .cleanup(let resource, let node):
+            let before = cib
+            var recorder = StatusRecorder(cib: cib)
+            for target in node.map({ [$0] }) ?? [localNode, peerNode] {
+                recorder.cleanup(resource: resource, node: target)
+                recurring[target]?.removeAll { $0.resource == resource }
+                directives.append(.cancelRecurring(resource: resource, node: target))
+            }
+            cib = recorder.cib
+            share(from: before, into: &directives)
+            idle = false
         }
         step(now: now, into: &directives)
         return directives
@@ -201,8 +217,8 @@ public struct ControllerInstance: Sendable {
                     cib = recorder.cib
                     continue
                 }
-                if action.task == "do_shutdown", action.node == localNode {
-                    directives.append(.readyToLeave)
+                if action.task == "do_shutdown", let node = action.node {
+                    directives.append(.shutdownComplete(node: node))
                 }
                 continue
             case .resource:

@@ -11,4 +11,13 @@ int pacer_pidfd_open(pid_t pid);
 int pacer_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, pid_t *pid);
 /// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0 or -1 with errno set.
 int pacer_pipe(int fds[2]);
+/// Blocks SIGTERM and SIGINT in the calling thread (and threads it creates later) and
+/// returns a signalfd delivering them (-1 with errno on error).
+int pacer_termination_signalfd(void);
+
+/// Reads one signal from a signalfd: its number, or -1 when none is pending.
+int pacer_read_signal(int fd);
+
+/// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC).
+int pacer_accept(int fd);
 #endif

@@ -1,0 +1,80 @@
+import PacerConfig
+import PacerHeartbeat
+import PacerIPC
+import Logging
+import PacerController
+import PacerExecutor
+
+/// Running agent actions on this node.
+extension Daemon {
+    func agentAction(_ request: ActionRequest) -> AgentAction {
+        let agent = ResourceAgent(resourceClass: request.agentClass, provider: request.agentProvider, type: request.agentType)
+        var meta: [AgentAction.Parameter] = [.init(name: "on_node", value: request.node)]
+        if request.startDelayMs > 0 { meta.append(.init(name: "start_delay", value: String(request.startDelayMs))) }
+        if request.isRecurring || !request.isProbe { meta.append(.init(name: "name", value: request.task)) }
+        return AgentAction(resourceID: request.resource, agent: agent, name: request.task,
+                           parameters: request.parameters.map { ($0.name, $0.value) }, meta: meta,
+                           interval: .milliseconds(Int64(request.intervalMs)), timeout: .milliseconds(Int64(request.timeoutMs)),
+                           checkLevel: request.checkLevel)
+    }
+
+    static func outcome(_ result: ActionResult) -> ActionOutcome {
+        ActionOutcome(rc: result.rc, opStatus: result.status.rawValue, exitReason: result.exitReason,
+                      execMs: Int(result.elapsed.milliseconds))
+    }
+
+    /// Runs `request` here (after its start-delay); `completion` runs on the loop thread.
+    func runLocal(_ request: ActionRequest, completion: @escaping @Sendable (ActionOutcome) -> Void) {
+        let action = agentAction(request)
+        let executor = self.executor
+        let loop = self.loop
+        logger.info("Executing", metadata: ["op": "\(request.operationKey)", "node": "\(node)"])
+        let run: @Sendable () -> Void = {
+            Task {
+                let result = await executor.execute(action)
+                loop.post { completion(Daemon.outcome(result)) }
+            }
+        }
+        if request.startDelayMs > 0 {
+            loop.addTimer(after: .milliseconds(Int64(request.startDelayMs))) { run() }
+        } else {
+            run()
+        }
+    }
+
+    /// Starts a recurring operation here; its first run is one interval from now (the
+    /// controller has just run it once). Results that differ from the last one are reported.
+    func startRecurring(_ request: ActionRequest) {
+        let action = agentAction(request)
+        let loop = self.loop
+        lastRecurringRC[request.operationKey] = request.expectedRC
+        Task {
+            let id = await executor.startRecurring(action, startDelay: action.interval) { [self] _, result in
+                loop.post { self.recurringResult(request, Daemon.outcome(result)) }
+            }
+            loop.post { [self] in self.recurring[request.resource, default: []].append(id) }
+        }
+    }
+
+    func cancelRecurring(_ resource: String) {
+        let ids = recurring.removeValue(forKey: resource) ?? []
+        for key in lastRecurringRC.keys where key.hasPrefix("\(resource)_") { lastRecurringRC[key] = nil }
+        guard !ids.isEmpty else { return }
+        let executor = self.executor
+        Task { for id in ids { await executor.cancelRecurring(id) } }
+    }
+
+    func recurringResult(_ request: ActionRequest, _ outcome: ActionOutcome) {
+        guard let last = lastRecurringRC[request.operationKey] else { return }   // cancelled meanwhile
+        guard outcome.rc != last || outcome.opStatus != 0 else { return }
+        lastRecurringRC[request.operationKey] = outcome.rc
+        guard !outcome.succeeded(for: request) else { return }
+        logger.warning("Recurring operation failed", metadata: ["op": "\(request.operationKey)", "rc": "\(outcome.rc)",
+                                                                "reason": "\(outcome.exitReason)"])
+        if controller.isDC {
+            apply(controller.handle(.recurringFailed(request, outcome), now: Self.epochSeconds()))
+        } else {
+            peerLink.send(["recurring-failed"] + RequestCodec.encode(request) + RequestCodec.encode(outcome))
+        }
+    }
+}

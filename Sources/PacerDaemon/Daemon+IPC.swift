@@ -1,0 +1,104 @@
+import PacerConfig
+import Logging
+import PacerController
+import PacerHeartbeat
+import PacerIPC
+import PacerMembership
+import PacerModel
+import PacerXML
+
+/// Requests from `pacer` on this node. Each is a `WireStrings` list; replies start with
+/// `ok`, `error` or `conflict`.
+extension Daemon {
+    func ipcRequest(_ request: IPCRequest) {
+        guard let message = try? WireStrings.decode(request.payload), let kind = message.first else {
+            request.reply(WireStrings.encode(["error", "malformed request"]))
+            return
+        }
+        switch kind {
+        case "cib":
+            request.reply(WireStrings.encode(["ok", controller.cib.serialized()]))
+        case "status":
+            request.reply(WireStrings.encode(["ok", controller.cib.serialized()] + statusLines()))
+        case "replace-config", "cleanup":
+            guard request.client.mayWrite else {
+                request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may change the cluster (uid \(request.client.uid))"]))
+                return
+            }
+            let arguments = Array(message)
+            if controller.isDC {
+                applyEdit(arguments) { status, text in
+                    if status == "ok" && text.hasPrefix("wait:") {
+                        let parts = text.dropFirst(5).split(separator: ".").compactMap { Int($0) }
+                        self.awaitingAck.append((CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), request))
+                        self.answerEditsUpTo(CIBVersion(of: self.controller.cib), requirePeer: true)
+                    } else {
+                        request.reply(WireStrings.encode([status, text]))
+                    }
+                }
+            } else {
+                nextTag += 1
+                let tag = "\(node)-\(nextTag)"
+                guard peerLink.send(["edit", tag] + arguments) else {
+                    request.reply(WireStrings.encode(["error", "the DC (\(controller.dc)) cannot be reached from \(node)"]))
+                    return
+                }
+                forwarded[tag] = request
+            }
+        default:
+            request.reply(WireStrings.encode(["error", "unknown request '\(kind)'"]))
+        }
+    }
+
+    /// Applies an operator edit on the DC. `reply(status, text)`: `ok` with `wait:VERSION`
+    /// when the result must first reach the peer, `conflict` when the CIB moved on meanwhile.
+    func applyEdit(_ arguments: [String], reply: @escaping (String, String) -> Void) {
+        guard controller.isDC else {
+            reply("error", "\(node) is not the DC")
+            return
+        }
+        switch arguments.first {
+        case "replace-config":
+            guard arguments.count == 3 else { reply("error", "replace-config needs a base version and a configuration"); return }
+            let current = CIBVersion(of: controller.cib)
+            guard arguments[1] == "\(current.adminEpoch).\(current.epoch)" else {
+                reply("conflict", "the configuration changed meanwhile (now \(current))")
+                return
+            }
+            guard let configuration = try? XMLParser.parse(arguments[2]), configuration.name == "configuration" else {
+                reply("error", "the new configuration is not a <configuration> element")
+                return
+            }
+            var edited = controller.cib
+            if let index = edited.childIndex(where: { $0.name == "configuration" }) {
+                edited.children[index] = .element(configuration)
+            }
+            apply(controller.handle(.edited(edited), now: Self.epochSeconds()))
+        case "cleanup":
+            guard arguments.count >= 2 else { reply("error", "cleanup needs a resource"); return }
+            apply(controller.handle(.cleanup(resource: arguments[1], node: arguments.count > 2 ? arguments[2] : nil),
+                                    now: Self.epochSeconds()))
+        default:
+            reply("error", "unknown edit")
+            return
+        }
+        let version = CIBVersion(of: controller.cib)
+        if peerLink.isConnected && heartbeat.instance.peerState == .member {
+            reply("ok", "wait:\(version)")
+        } else {
+            reply("ok", "\(version)")
+        }
+    }
+
+    /// Extra lines for `pacer status`: membership, links, timing.
+    func statusLines() -> [String] {
+        let instance = heartbeat.instance
+        var lines = ["node=\(node)", "peer=\(peer)", "dc=\(controller.dc)", "peer-state=\(instance.peerState)",
+                     "quorum=\(instance.hasQuorum)", "interval=\(config.interval)", "deadtime=\(config.deadtime)",
+                     "last-transition=\(lastTransition)"]
+        for link in instance.links {
+            lines.append("link=\(link.id) \(link.state)")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,58 @@
+import PacerConfig
+import PacerHeartbeat
+import Logging
+import PacerController
+import PacerIPC
+import PacerModel
+import PacerXML
+
+/// Messages from the other daemon.
+extension Daemon {
+    func peerMessage(_ message: [String]) {
+        let fields = message.dropFirst()
+        switch message[0] {
+        case "cib":
+            guard let text = fields.first, let cib = try? XMLParser.parse(text), cib.name == "cib" else {
+                logger.warning("Peer sent a CIB that does not parse")
+                return
+            }
+            apply(controller.handle(.peerCIB(cib), now: Self.epochSeconds()))
+            peerLink.send(["cib-ack", "\(CIBVersion(of: cib))"])
+        case "cib-ack":
+            let parts = (fields.first ?? "").split(separator: ".").compactMap { Int($0) }
+            guard parts.count == 3 else { return }
+            answerEditsUpTo(CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), requirePeer: false)
+        case "exec":
+            guard let request = RequestCodec.decode(fields) else { return }
+            runLocal(request) { [weak self] outcome in
+                self?.peerLink.send(["result", String(request.id)] + RequestCodec.encode(outcome))
+            }
+        case "result":
+            guard let id = fields.first.flatMap(UInt64.init), let outcome = RequestCodec.decodeOutcome(fields.dropFirst()),
+                  let request = controller.inFlight, request.id == id else { return }
+            apply(controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
+        case "start-recurring":
+            if let request = RequestCodec.decode(fields) { startRecurring(request) }
+        case "cancel-recurring":
+            if let resource = fields.first { cancelRecurring(resource) }
+        case "recurring-failed":
+            let requestFields = fields.dropLast(4)
+            guard let request = RequestCodec.decode(requestFields), let outcome = RequestCodec.decodeOutcome(fields.suffix(4)) else { return }
+            apply(controller.handle(.recurringFailed(request, outcome), now: Self.epochSeconds()))
+        case "shutdown-request":
+            if let target = fields.first, controller.isDC { apply(controller.handle(.shutdown(node: target), now: Self.epochSeconds())) }
+        case "leave-ok":
+            if fields.first == node { heartbeat.leave() }
+        case "edit":
+            // An operator's edit made on the peer, for us as DC: [tag, kind, args…].
+            guard let tag = fields.first else { return }
+            let reply: (String, String) -> Void = { [weak self] status, text in self?.peerLink.send(["edit-reply", tag, status, text]) }
+            applyEdit(Array(fields.dropFirst()), reply: reply)
+        case "edit-reply":
+            guard fields.count == 3, let request = forwarded.removeValue(forKey: fields[fields.startIndex]) else { return }
+            request.reply(WireStrings.encode([fields[fields.startIndex + 1], fields[fields.startIndex + 2]]))
+        default:
+            logger.warning("Unknown peer message", metadata: ["type": "\(message[0])"])
+        }
+    }
+}

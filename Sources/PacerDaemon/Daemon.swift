@@ -1,0 +1,239 @@
+public import Logging
+public import PacerConfig
+import PacerCIB
+import PacerController
+import PacerExecutor
+import PacerHeartbeat
+import PacerIPC
+import PacerMembership
+import PacerModel
+import PacerXML
+import CPacerSys
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One node's daemon: membership, the controller, the executor, CIB storage and IPC,
+/// all driven from one event loop (STYLE §2's Shell around the pure instances).
+/// Threads: everything but `run()`'s setup happens on the event loop thread; work done elsewhere
+/// (agent runs) comes back through `EventLoop.post`. Hence `@unchecked Sendable`.
+public final class Daemon: @unchecked Sendable {
+    let config: ClusterConfig
+    let node: String
+    let peer: String
+    let logger: Logger
+    let loop: EventLoop
+    let key: AuthKey
+    let store: CIBFile
+    let executor: Executor
+    var controller: ControllerInstance
+    var heartbeat: HeartbeatShell!
+    var peerLink: PeerLink!
+    var ipc: IPCServer!
+    /// Local recurring operations by resource.
+    var recurring: [String: [Executor.RecurringID]] = [:]
+    /// Last reported rc of each local recurring operation (report changes only).
+    var lastRecurringRC: [String: Int32] = [:]
+    /// Operator edits waiting for the peer to acknowledge the CIB version they produced.
+    var awaitingAck: [(version: CIBVersion, request: IPCRequest)] = []
+    /// Edits forwarded to the DC, by tag.
+    var forwarded: [String: IPCRequest] = [:]
+    var nextTag = 0
+    var leaving = false
+    /// When the last transition started and settled (for status).
+    var transitionStartedAt: Instant?
+    var lastTransition: String = "none yet"
+
+    /// Sets the daemon up (nothing runs until `run()`).
+    /// - Throws: `DaemonError` naming what is wrong (node not in the configuration, key, CIB, sockets).
+    public init(config: ClusterConfig, node: String, logger: Logger, ocfRoot: String = "/usr/lib/ocf") throws {
+        guard let me = config.node(named: node), let other = config.peer(of: node) else {
+            throw DaemonError("node '\(node)' is not in the configuration (nodes: \(config.nodes.map(\.name).joined(separator: ", ")))")
+        }
+        self.config = config
+        self.node = me.name
+        self.peer = other.name
+        self.logger = logger
+        do { key = try AuthKey.load(path: config.authkeyPath) } catch { throw DaemonError(error.description) }
+        do { loop = try EventLoop() } catch { throw DaemonError("cannot create the event loop: \(error)") }
+        mkdir(config.stateDirectory, 0o750)
+        store = CIBFile(path: "\(config.stateDirectory)/cib.xml")
+        let cib: XMLElement
+        do {
+            cib = try store.load()
+        } catch .notFound {
+            cib = EmptyCIB.make()
+            do { try store.save(cib) } catch { throw DaemonError(error.description) }
+        } catch {
+            throw DaemonError(error.description)
+        }
+        executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot))
+        var ids: [String: String] = [:]
+        for (index, node) in config.nodes.enumerated() { ids[node.name] = String(index + 1) }
+        controller = ControllerInstance(localNode: me.name, peerNode: other.name, nodeIDs: ids, cib: cib)
+        let incarnation = UInt64(Self.realtimeNanoseconds())
+        var links = [LinkConfiguration(id: 0, isDirectCable: HeartbeatShell.isDirectCable(localAddress: me.interlink))]
+        var shellLinks = [HeartbeatShell.Link(id: 0, localAddress: me.interlink, peerAddress: other.interlink)]
+        if let data = me.data, let peerData = other.data {
+            links.append(LinkConfiguration(id: 1, isDirectCable: false))
+            shellLinks.append(HeartbeatShell.Link(id: 1, localAddress: data, peerAddress: peerData))
+        }
+        let settings = MembershipSettings(interval: config.interval, deadtime: config.deadtime,
+                                          twoNode: config.twoNode, waitForAll: config.waitForAll)
+        let instance: MembershipInstance
+        do {
+            instance = try MembershipInstance(node: me.name, peer: other.name, cluster: config.clusterName,
+                                              incarnation: incarnation, links: links, settings: settings)
+        } catch { throw DaemonError("membership settings: \(error)") }
+        do {
+            heartbeat = try HeartbeatShell(loop: loop, instance: instance, links: shellLinks, port: config.port, key: key,
+                                           onDirective: { [unowned self] in self.membershipChanged($0) },
+                                           onRejected: { [unowned self] in self.logger.warning("Heartbeats rejected", metadata: ["detail": "\($0)"]) })
+        } catch { throw DaemonError(error.description) }
+        peerLink = PeerLink(loop: loop, key: key, localName: me.name, peerName: other.name,
+                            localAddress: me.interlink, peerAddress: other.interlink, port: config.port + 1)
+    }
+
+    static func realtimeNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    static func epochSeconds() -> Int { Int(realtimeNanoseconds() / 1_000_000_000) }
+
+    /// Runs until SIGTERM/SIGINT has moved this node's resources away (or a second signal).
+    public func run() throws {
+        let signals = try watchSignals()
+        peerLink.onMessage = { [unowned self] in self.peerMessage($0) }
+        peerLink.onConnected = { [unowned self] in
+            self.logger.notice("Peer connected", metadata: ["peer": "\(self.peer)"])
+            self.peerLink.send(["cib", self.controller.cib.serialized()])
+        }
+        peerLink.onDisconnected = { [unowned self] in self.logger.notice("Peer disconnected", metadata: ["peer": "\(self.peer)"]) }
+        peerLink.onProblem = { [unowned self] in self.logger.warning("Peer link problem", metadata: ["detail": "\($0)"]) }
+        try peerLink.start()
+        do {
+            ipc = try IPCServer(name: config.ipcName, loop: loop) { [unowned self] in self.ipcRequest($0) }
+        } catch { throw DaemonError("cannot serve IPC '\(config.ipcName)': \(error)") }
+        try heartbeat.start()
+        apply(controller.handle(.started, now: Self.epochSeconds()))
+        // Failure timeouts and time-based rules need a periodic look even when nothing happens.
+        scheduleRecheck()
+        logger.notice("Pacer daemon started", metadata: ["node": "\(node)", "peer": "\(peer)", "cluster": "\(config.clusterName)"])
+        loop.run()
+        close(signals)
+        ipc.shutdown()
+        peerLink.stop()
+        heartbeat.stop()
+        Task { await executor.cancelAllRecurring() }
+        logger.notice("Pacer daemon stopped", metadata: ["node": "\(node)"])
+    }
+
+    func scheduleRecheck() {
+        loop.addTimer(after: .seconds(60)) { [weak self] in
+            guard let self else { return }
+            self.apply(self.controller.handle(.recheck, now: Self.epochSeconds()))
+            self.scheduleRecheck()
+        }
+    }
+
+    // MARK: - Signals
+
+    func watchSignals() throws -> Int32 {
+        let fd = pacer_termination_signalfd()
+        guard fd >= 0 else { throw DaemonError("signalfd: \(String(cString: strerror(errno)))") }
+        try loop.watch(fd: fd) { [unowned self] in
+            while pacer_read_signal(fd) > 0 { self.shutdownRequested() }
+        }
+        return fd
+    }
+
+    /// A graceful stop hands the resources over first (as `systemctl stop pacemaker` does).
+    func shutdownRequested() {
+        if leaving {
+            logger.warning("Second stop signal: leaving now", metadata: ["node": "\(node)"])
+            heartbeat.leave()
+            return
+        }
+        leaving = true
+        logger.notice("Shutting down: moving resources away first", metadata: ["node": "\(node)"])
+        if controller.isDC {
+            apply(controller.handle(.shutdown(node: node), now: Self.epochSeconds()))
+        } else if !peerLink.send(["shutdown-request", node]) {
+            heartbeat.leave()
+        }
+    }
+
+    // MARK: - Membership
+
+    func membershipChanged(_ directive: MembershipInstance.Directive) {
+        let instance = heartbeat.instance
+        switch directive {
+        case .peerChanged(let from, let to):
+            logger.notice("Peer state changed", metadata: ["peer": "\(peer)", "from": "\(from)", "to": "\(to)"])
+            apply(controller.handle(.membership(peerMember: to == .member, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
+        case .quorumChanged(let quorum):
+            logger.notice("Quorum changed", metadata: ["quorum": "\(quorum)"])
+            apply(controller.handle(.membership(peerMember: instance.peerState == .member, hasQuorum: quorum), now: Self.epochSeconds()))
+        case .peerRestarted(let incarnation):
+            logger.notice("Peer restarted", metadata: ["peer": "\(peer)", "incarnation": "\(incarnation)"])
+            // Whatever it ran before is unknown: treat it as having left and rejoined.
+            apply(controller.handle(.membership(peerMember: false, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
+            apply(controller.handle(.membership(peerMember: true, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
+        case .linkChanged(let link, let from, let to):
+            logger.notice("Link state changed", metadata: ["link": "\(link)", "from": "\(from)", "to": "\(to)"])
+        case .leaveComplete:
+            loop.stop()
+        default:
+            break
+        }
+    }
+
+    // MARK: - Controller directives
+
+    func apply(_ directives: [ControllerInstance.Directive]) {
+        for directive in directives {
+            switch directive {
+            case .execute(let request):
+                if transitionStartedAt == nil { transitionStartedAt = HeartbeatShell.now() }
+                if request.node == node {
+                    runLocal(request) { [unowned self] outcome in
+                        self.apply(self.controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
+                    }
+                } else if !peerLink.send(["exec"] + RequestCodec.encode(request)) {
+                    let outcome = ActionOutcome(rc: 1, opStatus: 4, exitReason: "node \(request.node) is unreachable")
+                    loop.post { [unowned self] in self.apply(self.controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds())) }
+                }
+            case .startRecurring(let request):
+                if request.node == node { startRecurring(request) } else { peerLink.send(["start-recurring"] + RequestCodec.encode(request)) }
+            case .cancelRecurring(let resource, let target):
+                if target == node { cancelRecurring(resource) } else { peerLink.send(["cancel-recurring", resource]) }
+            case .persist(let cib):
+                do { try store.save(cib) } catch { logger.error("Cannot save the CIB", metadata: ["detail": "\(error)"]) }
+                answerEditsUpTo(CIBVersion(of: cib), requirePeer: true)
+            case .replicate(let cib):
+                peerLink.send(["cib", cib.serialized()])
+            case .settled:
+                if let started = transitionStartedAt {
+                    lastTransition = "completed in \(HeartbeatShell.now() - started)"
+                    logger.notice("Transition complete", metadata: ["duration": "\(HeartbeatShell.now() - started)"])
+                    transitionStartedAt = nil
+                }
+            case .shutdownComplete(let target):
+                if target == node { heartbeat.leave() } else { peerLink.send(["leave-ok", target]) }
+            case .log(let message, let metadata):
+                logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
+            }
+        }
+    }
+
+    /// Replies to operator edits whose CIB version is now stored here and, when the peer
+    /// is connected, acknowledged by it (so a change survives either node dying).
+    func answerEditsUpTo(_ version: CIBVersion, requirePeer: Bool) {
+        if requirePeer && peerLink.isConnected && heartbeat.instance.peerState == .member { return }
+        let ready = awaitingAck.filter { $0.version <= version }
+        awaitingAck.removeAll { $0.version <= version }
+        for entry in ready { entry.request.reply(WireStrings.encode(["ok", "\(entry.version)"])) }
+    }
+}
