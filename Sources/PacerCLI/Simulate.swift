@@ -1,4 +1,4 @@
-public import ArgumentParser
+import ArgumentParser
 import PacerCIB
 import PacerModel
 import PacerScheduler
@@ -44,48 +44,73 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let path = xmlFile!
         var cib: XMLElement
+        let tLoad = clock()
         do { cib = try CIBFile(path: path, backups: 0).load() } catch { fail(error.description, code: error.exitCode) }
+        if getenv("PACER_TIMING") != nil { printError("load: \(Double(clock() - tLoad) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
         var out = ""
         let now = dateTime ?? Int(time(nil))
         let execDate = cib["execution-date"].flatMap { Int($0) }
         if let d = execDate { out += "Using the original execution date of: \(formatUTC(d))\n" }
-        var injector = SimulationInjector(cib: cib)
-        for n in nodeUp { injector.nodeState(n, up: true, failed: false) }
-        for n in nodeDown { injector.nodeState(n, up: false, failed: false) }
-        for n in nodeFail { injector.nodeState(n, up: true, failed: true) }
-        for spec in opInject {
-            if let error = injector.injectOp(SimulationInjector.parseOpSpec(spec)!) { fail(error, code: 105) }
+        let modifying = !nodeUp.isEmpty || !nodeDown.isEmpty || !nodeFail.isEmpty || !opInject.isEmpty
+        // crm_simulate shows the state before the requested modifications.
+        let before = snapshot(modifying ? Scheduler.status(SchedulerInput(cib: cib, now: now)) : nil)
+        var modifications: [String] = []
+        if modifying {
+            var injector = SimulationInjector(cib: cib, now: now)
+            for n in nodeUp { modifications.append("Bringing node \(n) online"); injector.nodeState(n, up: true, failed: false) }
+            for n in nodeDown { modifications.append("Taking node \(n) offline"); injector.nodeState(n, up: false, failed: false) }
+            for n in nodeFail { modifications.append("Failing node \(n)"); injector.nodeState(n, up: true, failed: true) }
+            for spec in opInject {
+                modifications.append("Injecting \(spec) into the configuration")
+                switch injector.injectOp(SimulationInjector.parseOpSpec(spec)!, now: now) {
+                case .failure(let error): fail(error.message, code: 105)
+                case .success(let attributes): modifications += attributes
+                }
+            }
+            cib = injector.cib
         }
-        cib = injector.cib
         let input = SchedulerInput(cib: cib, now: now)
         let t0 = clock()
         let transition = Scheduler.schedule(input)
-        if getenv("PACER_TIMING") != nil { printError("schedule: \(Double(clock() - t0) / Double(CLOCKS_PER_SEC))s") }
-        let before = snapshot(transition.status)
-        if let line = StatusView.disabledLine(before) { out += line + "\n\n" }
-        out += "Current cluster status:\n"
-        out += StatusView.lines(before).joined(separator: "\n") + "\n"
-        if showScores {
-            out += "\nAllocation scores:\n" + transition.scores.joined(separator: "\n") + "\n"
+        if getenv("PACER_TIMING") != nil { printError("schedule: \(Double(clock() - t0) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
+        let current = before ?? snapshot(transition.status)
+        let compact = showScores   // crm_simulate switches to its compact layout with -s
+        if let banner = StatusView.banner(current) { out += banner + "\n" }
+        if let line = StatusView.disabledLine(current) { out += line + "\n\n" }
+        if compact {
+            out += StatusView.compactLines(current).joined(separator: "\n") + "\n"
+        } else {
+            out += "Current cluster status:\n"
+            out += StatusView.lines(current).joined(separator: "\n") + "\n"
         }
-        let decide = runOnly || simulate || showScores || !nodeUp.isEmpty || !nodeDown.isEmpty || !nodeFail.isEmpty
-        if decide || (!runOnly && !simulate) {
-            out += "\nTransition Summary:\n"
-            for line in transition.summary { out += line + "\n" }
+        if !modifications.isEmpty {
+            out += compact ? "\n" : "\nPerforming Requested Modifications:\n"
+            for m in modifications { out += (compact ? "" : "  * ") + m + "\n" }
+        }
+        if compact { out += "\n" + transition.scores.joined(separator: "\n") + "\n" }
+        if runOnly || simulate || showScores {
+            out += compact ? "\n" : "\nTransition Summary:\n"
+            for line in transition.summary { out += (compact ? String(line.dropFirst(4)) : line) + "\n" }
         }
         var final = cib
         if simulate {
-            out += "\nExecuting Cluster Transition:\n"
-            var executor = SimulationInjector(cib: cib)
+            out += compact ? "\n" : "\nExecuting Cluster Transition:\n"
+            var executor = SimulationInjector(cib: cib, now: now)
             for action in transition.actions {
-                out += executor.describe(action) + "\n"
+                let line = executor.describe(action)
+                out += (compact ? String(line.dropFirst(4)) : line) + "\n"
                 executor.execute(action)
             }
+            executor.flush()
             final = executor.cib
-            if let d = execDate { out += "Using the original execution date of: \(formatUTC(d))\n" }
+            if let d = execDate, !compact { out += "Using the original execution date of: \(formatUTC(d))\n" }
             let after = snapshot(Scheduler.status(SchedulerInput(cib: final, now: now)))
-            out += "\nRevised Cluster Status:\n"
-            out += StatusView.lines(after).joined(separator: "\n") + "\n"
+            if compact {
+                out += "\n" + StatusView.compactLines(after, showPending: false).joined(separator: "\n") + "\n"
+            } else {
+                out += "\nRevised Cluster Status:\n"
+                out += StatusView.lines(after, showPending: false).joined(separator: "\n") + "\n"
+            }
         }
         writeStdout(out)
         for w in transition.warnings { printError("warning: \(w)") }
@@ -94,16 +119,23 @@ struct Simulate: ParsableCommand {
         }
     }
 
+    private func snapshot(_ s: ClusterStatus?) -> StatusView.Snapshot? {
+        s.map(snapshot)
+    }
+
     private func snapshot(_ s: ClusterStatus) -> StatusView.Snapshot {
+        let unclean = Set(s.nodes.filter { !$0.online && $0.unclean }.map(\.name))
         func map(_ r: ClusterStatus.ResourceState) -> StatusView.Resource {
             StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : nil, role: r.role,
                                 nodes: r.nodes, failed: r.failed, managed: r.managed, blocked: r.blocked,
-                                orphan: r.orphan, disabled: r.targetRoleStopped)
+                                orphan: r.orphan, disabled: r.targetRoleStopped, failureIgnored: r.failureIgnored,
+                                pendingTask: r.pendingTask, onUncleanNode: r.nodes.count == 1 && unclean.contains(r.nodes[0]),
+                                failedProbe: r.failedProbe)
         }
         return StatusView.Snapshot(
             nodes: s.nodes.map { StatusView.Node(name: $0.name, online: $0.online, unclean: $0.unclean, standby: $0.standby,
                                                  maintenance: $0.maintenance, shutdown: $0.shutdown, pending: $0.pending) },
-            resources: s.resources.map(map))
+            resources: s.resources.map(map), maintenanceMode: s.maintenanceMode)
     }
 
     private func writeStdout(_ text: String) {
@@ -115,6 +147,24 @@ struct Simulate: ParsableCommand {
             offset += n
         }
     }
+}
+
+/// Resident set size in KB from /proc/self/statm (for PACER_TIMING diagnostics).
+func rssKB() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(f) }
+    var size = 0, resident = 0
+    withUnsafeMutablePointer(to: &size) { sp in
+        withUnsafeMutablePointer(to: &resident) { rp in
+            var buf = [CChar](repeating: 0, count: 128)
+            if fgets(&buf, 128, f) != nil {
+                let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+                let parts = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+                if parts.count > 1 { sp.pointee = Int(parts[0]) ?? 0; rp.pointee = Int(parts[1]) ?? 0 }
+            }
+        }
+    }
+    return resident * 4
 }
 
 /// `YYYY-MM-DD HH:MM:SSZ` for seconds since the epoch (UTC), as crm_simulate prints it.

@@ -7,9 +7,21 @@ import PacerScheduler
 struct SimulationInjector {
     var cib: XMLElement
     private var nextCallID: Int
+    /// Built on first use: only simulated execution records digests.
+    private var digestCalculator: OperationDigest.Calculator?
+    private var nodeIDs: [String: String]
 
-    init(cib: XMLElement) {
+    /// The time recorded as `last-rc-change` of simulated results.
+    var now = 0
+
+    init(cib: XMLElement, now: Int = 0) {
         self.cib = cib
+        self.now = now
+        var ids: [String: String] = [:]
+        for node in cib.firstElement(named: "configuration")?.firstElement(named: "nodes")?.elements(named: "node") ?? [] {
+            if let u = node["uname"], let i = node["id"], ids[u] == nil { ids[u] = i }
+        }
+        nodeIDs = ids
         var maxCall = 0
         cib.forEachElement { el in
             if el.name == "lrm_rsc_op", let c = Int(el["call-id"] ?? "") { maxCall = max(maxCall, c) }
@@ -31,11 +43,7 @@ struct SimulationInjector {
         return OpSpec(rsc: rsc, task: task, intervalMs: interval, node: node, rc: rc)
     }
 
-    private func nodeID(_ uname: String) -> String {
-        var id = uname
-        cib.forEachElement { el in if el.name == "node", el["uname"] == uname, let i = el["id"] { id = i } }
-        return id
-    }
+    private func nodeID(_ uname: String) -> String { nodeIDs[uname] ?? uname }
 
     /// Path to the `<status>` element, creating it if missing.
     private mutating func withStatus<T>(_ body: (inout XMLElement) -> T) -> T {
@@ -56,6 +64,13 @@ struct SimulationInjector {
     }
 
     mutating func nodeState(_ uname: String, up: Bool, failed: Bool) {
+        if nodeIDs[uname] == nil {
+            // crm_simulate creates a configuration entry for a node it has never seen.
+            nodeIDs[uname] = uname
+            _ = cib.withChild(named: "configuration") { config in
+                config.withChild(named: "nodes") { $0.append(XMLElement("node", [("id", uname), ("uname", uname)])) }
+            }
+        }
         withNodeState(uname) { ns in
             ns["in_ccm"] = up && !failed ? "true" : "false"
             ns["crmd"] = up ? "online" : "offline"
@@ -67,17 +82,27 @@ struct SimulationInjector {
         }
     }
 
-    /// Records an operation result for `-i`; returns an error text for unknown resources.
-    mutating func injectOp(_ spec: OpSpec) -> String? {
+    struct InjectionError: Error { var message: String }
+
+    /// Records an operation result for `-i` (and, for failures, bumps the fail count as
+    /// `pcmk__inject_failcount()` does). Returns the attribute lines crm_simulate prints.
+    mutating func injectOp(_ spec: OpSpec, now: Int) -> Result<[String], InjectionError> {
         var found: XMLElement?
         cib.firstElement(named: "configuration")?.forEachElement { el in
             if el.name == "primitive" && el["id"] == spec.rsc { found = el }
         }
-        guard let prim = found else { return "resource '\(spec.rsc)' not found in the configuration" }
+        guard let prim = found else {
+            return .failure(InjectionError(message: "invalid resource name '\(spec.rsc)' in --op-inject: no such primitive in the configuration"))
+        }
+        var printed: [String] = []
         recordResult(rsc: spec.rsc, cls: prim["class"] ?? "ocf", provider: prim["provider"], type: prim["type"] ?? "",
                      task: spec.task, intervalMs: spec.intervalMs, node: spec.node, rc: spec.rc, target: 0)
+        flush()
         if spec.rc != 0 && !(spec.task == "monitor" && spec.intervalMs == 0 && spec.rc == 7) {
             let name = "fail-count-\(spec.rsc)#\(spec.task)_\(spec.intervalMs)"
+            let nodeStateID = nodeID(spec.node)
+            printed.append("Injecting attribute \(name)=value++ into /node_state '\(nodeStateID)'")
+            printed.append("Injecting attribute last-failure-\(spec.rsc)#\(spec.task)_\(spec.intervalMs)=\(now) into /node_state '\(nodeStateID)'")
             withNodeState(spec.node) { ns in
                 let nsID = ns["id"] ?? ""
                 ns.withChild(named: "transient_attributes") { ta in
@@ -94,42 +119,87 @@ struct SimulationInjector {
                         ia.removeElements { $0["name"] == "last-failure-\(spec.rsc)#\(spec.task)_\(spec.intervalMs)" }
                         ia.append(XMLElement("nvpair", [("id", "status-\(nsID)-last-failure-\(spec.rsc)"),
                                                         ("name", "last-failure-\(spec.rsc)#\(spec.task)_\(spec.intervalMs)"),
-                                                        ("value", "1")]))
+                                                        ("value", String(now))]))
                     }
                 }
             }
         }
-        return nil
+        return .success(printed)
     }
+
+    private struct PendingEntry {
+        var cls: String, provider: String?, type: String
+        var ops: [XMLElement] = []
+    }
+    /// Results recorded by `execute` but not yet merged into the status section,
+    /// by node, then resource (first-seen order), so a large transition is merged in one pass.
+    private var pending: [(node: String, rscs: [(rsc: String, entry: PendingEntry)])] = []
+    private var pendingIndex: [String: (Int, [String: Int])] = [:]
 
     private mutating func recordResult(rsc: String, cls: String, provider: String?, type: String, task: String,
                                        intervalMs: Int, node: String, rc: Int, target: Int) {
         let call = nextCallID
         nextCallID += 1
-        withNodeState(node) { ns in
-            if ns["crmd"] == nil { ns["crmd"] = "online"; ns["in_ccm"] = "true"; ns["join"] = "member"; ns["expected"] = "member" }
-            let nsID = ns["id"]
-            ns.withChild(named: "lrm") { lrm in
-                if lrm["id"] == nil { lrm["id"] = nsID }
-                lrm.withChild(named: "lrm_resources") { list in
-                    var entryIndex = list.childIndex { $0.name == "lrm_resource" && $0["id"] == rsc }
-                    if entryIndex == nil {
-                        var attrs = [("id", rsc), ("class", cls)]
-                        if let provider { attrs.append(("provider", provider)) }
-                        attrs.append(("type", type))
-                        list.append(XMLElement("lrm_resource", attrs))
-                        entryIndex = list.children.count - 1
-                    }
-                    list.modifyChild(at: entryIndex!) { entry in
-                        let opID = intervalMs > 0 ? "\(rsc)_\(task)_\(intervalMs)" : "\(rsc)_last_0"
-                        entry.removeElements { $0["id"] == opID }
-                        entry.append(XMLElement("lrm_rsc_op", [
-                            ("id", opID), ("operation_key", "\(rsc)_\(task)_\(intervalMs)"), ("operation", task),
-                            ("transition-key", "0:0:\(target):00000000-0000-0000-0000-000000000000"),
-                            ("transition-magic", "0:\(rc);0:0:\(target):00000000-0000-0000-0000-000000000000"),
-                            ("call-id", String(call)), ("rc-code", String(rc)), ("op-status", "0"),
-                            ("interval", String(intervalMs)), ("exec-time", "0"), ("queue-time", "0"),
-                        ]))
+        if digestCalculator == nil { digestCalculator = OperationDigest.Calculator(cib: cib) }
+        let digest = digestCalculator!.digest(resource: rsc, task: task, intervalMs: intervalMs, node: node)
+        let opID = intervalMs > 0 ? "\(rsc)_\(task)_\(intervalMs)" : "\(rsc)_last_0"
+        // As crm_simulate records results: transition -1 (newer than any pending op),
+        // reloads recorded as starts (pcmk__create_history_xml()).
+        let recordedTask = (task == "reload-agent" || task == "reload") ? "start" : task
+        let transitionKey = "\(call):-1:\(target):xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+        let op = XMLElement("lrm_rsc_op", [
+            ("id", opID), ("operation_key", "\(rsc)_\(recordedTask)_\(intervalMs)"), ("operation", recordedTask),
+            ("crm-debug-origin", "pacer-simulate"), ("crm_feature_set", "3.16.1"),
+            ("transition-key", transitionKey), ("transition-magic", "0:\(rc);\(transitionKey)"),
+            ("exit-reason", ""), ("call-id", String(call)), ("rc-code", String(rc)), ("op-status", "0"),
+            ("interval", String(intervalMs)), ("last-rc-change", String(now)), ("exec-time", "0"), ("queue-time", "0"),
+            ("op-digest", digest),
+        ])
+        if pendingIndex[node] == nil {
+            pendingIndex[node] = (pending.count, [:])
+            pending.append((node, []))
+        }
+        let (ni, _) = pendingIndex[node]!
+        if let ri = pendingIndex[node]!.1[rsc] {
+            pending[ni].rscs[ri].entry.ops.removeAll { $0["id"] == opID }
+            pending[ni].rscs[ri].entry.ops.append(op)
+        } else {
+            pendingIndex[node]!.1[rsc] = pending[ni].rscs.count
+            pending[ni].rscs.append((rsc, PendingEntry(cls: cls, provider: provider, type: type, ops: [op])))
+        }
+    }
+
+    /// Merges recorded results into the status section.
+    mutating func flush() {
+        let batch = pending
+        pending = []
+        pendingIndex = [:]
+        for (node, rscs) in batch {
+            withNodeState(node) { ns in
+                if ns["crmd"] == nil { ns["crmd"] = "online"; ns["in_ccm"] = "true"; ns["join"] = "member"; ns["expected"] = "member" }
+                let nsID = ns["id"]
+                ns.withChild(named: "lrm") { lrm in
+                    if lrm["id"] == nil { lrm["id"] = nsID }
+                    lrm.withChild(named: "lrm_resources") { list in
+                        var index: [String: Int] = [:]
+                        for (i, child) in list.children.enumerated() {
+                            if case .element(let e) = child, e.name == "lrm_resource", let id = e["id"], index[id] == nil { index[id] = i }
+                        }
+                        for (rsc, entry) in rscs {
+                            if index[rsc] == nil {
+                                var attrs = [("id", rsc), ("class", entry.cls)]
+                                if let provider = entry.provider { attrs.append(("provider", provider)) }
+                                attrs.append(("type", entry.type))
+                                list.append(XMLElement("lrm_resource", attrs))
+                                index[rsc] = list.children.count - 1
+                            }
+                            list.modifyChild(at: index[rsc]!) { e in
+                                for op in entry.ops {
+                                    e.removeElements { $0["id"] == op["id"] }
+                                    e.append(op)
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -157,26 +227,12 @@ struct SimulationInjector {
         switch a.kind {
         case .pseudo: return
         case .cluster:
-            if a.task == "do_shutdown" { nodeState(node, up: false, failed: false); return }
-            if a.task == "clear_failcount", let rsc = a.resource {
-                withNodeState(node) { ns in
-                    ns.withChild(named: "transient_attributes", create: false) { ta in
-                        ta.withChild(named: "instance_attributes", create: false) { ia in
-                            ia.removeElements {
-                                let n = $0["name"] ?? ""
-                                return n == "fail-count-\(rsc)" || n.hasPrefix("fail-count-\(rsc)#")
-                                    || n == "last-failure-\(rsc)" || n.hasPrefix("last-failure-\(rsc)#")
-                            }
-                        }
-                    }
-                }
-            }
+            // crm_simulate only confirms cluster actions (shutdown, clear_failcount).
+            return
         case .resource:
             guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent"].contains(a.task) else { return }
-            let probe = a.task == "monitor" && a.intervalMs == 0
             recordResult(rsc: rsc, cls: a.agentClass ?? "ocf", provider: a.agentProvider, type: a.agentType ?? "",
-                         task: a.task == "reload-agent" ? "reload" : a.task, intervalMs: a.intervalMs, node: node,
-                         rc: probe ? 7 : 0, target: probe ? 7 : 0)
+                         task: a.task, intervalMs: a.intervalMs, node: node, rc: a.expectedRC, target: a.expectedRC)
         }
     }
 }

@@ -44,6 +44,8 @@ public struct ControllerInstance: Sendable {
         /// An operator's edit, already applied to a copy of `cib` (DC only).
         case edited(XMLElement)
         case actionFinished(ActionRequest, ActionOutcome)
+        /// The request could not be delivered (the peer connection broke): nothing ran.
+        case actionLost(ActionRequest)
         /// A recurring operation whose result differs from the expected one.
         case recurringFailed(ActionRequest, ActionOutcome)
         /// Time passed (failure-timeout expiry, recheck).
@@ -125,6 +127,11 @@ public struct ControllerInstance: Sendable {
                 recurring[request.node, default: []].append(request)
                 directives.append(.startRecurring(request))
             }
+        case .actionLost(let request):
+            guard inFlight?.id == request.id else { break }
+            inFlight = nil
+            directives.append(.log("Request lost; retrying on the next change", ["op": request.operationKey, "node": request.node]))
+            return directives   // no immediate retry: the shell rechecks after a pause or on reconnection
         case .recurringFailed(let request, let outcome):
             guard isDC else { break }
             record(request, outcome, now: now, into: &directives)

@@ -27,26 +27,44 @@ extension Daemon {
             }
             let arguments = Array(message)
             if controller.isDC {
-                applyEdit(arguments) { status, text in
-                    if status == "ok" && text.hasPrefix("wait:") {
-                        let parts = text.dropFirst(5).split(separator: ".").compactMap { Int($0) }
-                        self.awaitingAck.append((CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), request))
-                        self.answerEditsUpTo(CIBVersion(of: self.controller.cib), requirePeer: true)
-                    } else {
-                        request.reply(WireStrings.encode([status, text]))
-                    }
-                }
+                ipcRequestAsDC(arguments, request: request)
             } else {
-                nextTag += 1
-                let tag = "\(node)-\(nextTag)"
-                guard peerLink.send(["edit", tag] + arguments) else {
-                    request.reply(WireStrings.encode(["error", "the DC (\(controller.dc)) cannot be reached from \(node)"]))
-                    return
-                }
-                forwarded[tag] = request
+                forwardToDC(arguments, request: request, patience: 20)
             }
         default:
             request.reply(WireStrings.encode(["error", "unknown request '\(kind)'"]))
+        }
+    }
+
+    /// Sends an edit to the DC. Right after start-up the peer link may lag the heartbeat
+    /// by a moment, so wait for it (up to `patience` × 100 ms) before giving up.
+    func forwardToDC(_ arguments: [String], request: IPCRequest, patience: Int) {
+        if controller.isDC {
+            ipcRequestAsDC(arguments, request: request)
+            return
+        }
+        nextTag += 1
+        let tag = "\(node)-\(nextTag)"
+        if peerLink.send(["edit", tag] + arguments) {
+            forwarded[tag] = request
+            return
+        }
+        guard patience > 0, request.isClientConnected else {
+            request.reply(WireStrings.encode(["error", "the DC (\(controller.dc)) cannot be reached from \(node)"]))
+            return
+        }
+        loop.addTimer(after: .milliseconds(100)) { [self] in forwardToDC(arguments, request: request, patience: patience - 1) }
+    }
+
+    func ipcRequestAsDC(_ arguments: [String], request: IPCRequest) {
+        applyEdit(arguments) { status, text in
+            if status == "ok" && text.hasPrefix("wait:") {
+                let parts = text.dropFirst(5).split(separator: ".").compactMap { Int($0) }
+                self.awaitingAck.append((CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), request))
+                self.answerEditsUpTo(CIBVersion(of: self.controller.cib), requirePeer: true)
+            } else {
+                request.reply(WireStrings.encode([status, text]))
+            }
         }
     }
 

@@ -42,7 +42,7 @@ extension Daemon {
         case "shutdown-request":
             if let target = fields.first, controller.isDC { apply(controller.handle(.shutdown(node: target), now: Self.epochSeconds())) }
         case "leave-ok":
-            if fields.first == node { heartbeat.leave() }
+            if fields.first == node { depart() }
         case "edit":
             // An operator's edit made on the peer, for us as DC: [tag, kind, args…].
             guard let tag = fields.first else { return }

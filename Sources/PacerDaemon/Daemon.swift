@@ -40,6 +40,8 @@ public final class Daemon: @unchecked Sendable {
     var forwarded: [String: IPCRequest] = [:]
     var nextTag = 0
     var leaving = false
+    /// Set once this node announced its departure: it decides and runs nothing any more.
+    var departed = false
     /// When the last transition started and settled (for status).
     var transitionStartedAt: Instant?
     var lastTransition: String = "none yet"
@@ -109,8 +111,14 @@ public final class Daemon: @unchecked Sendable {
         peerLink.onConnected = { [unowned self] in
             self.logger.notice("Peer connected", metadata: ["peer": "\(self.peer)"])
             self.peerLink.send(["cib", self.controller.cib.serialized()])
+            self.reportMembership()
+            self.resumeShutdownIfDC()
         }
-        peerLink.onDisconnected = { [unowned self] in self.logger.notice("Peer disconnected", metadata: ["peer": "\(self.peer)"]) }
+        peerLink.onDisconnected = { [unowned self] in
+            self.logger.notice("Peer disconnected", metadata: ["peer": "\(self.peer)"])
+            self.reportMembership()
+            self.resumeShutdownIfDC()
+        }
         peerLink.onProblem = { [unowned self] in self.logger.warning("Peer link problem", metadata: ["detail": "\($0)"]) }
         try peerLink.start()
         do {
@@ -149,11 +157,19 @@ public final class Daemon: @unchecked Sendable {
         return fd
     }
 
+    /// Announces our departure; from now on this node only waits for the announcement to finish.
+    func depart() {
+        guard !departed else { return }
+        departed = true
+        logger.notice("Resources handed over; leaving the cluster", metadata: ["node": "\(node)"])
+        heartbeat.leave()
+    }
+
     /// A graceful stop hands the resources over first (as `systemctl stop pacemaker` does).
     func shutdownRequested() {
         if leaving {
             logger.warning("Second stop signal: leaving now", metadata: ["node": "\(node)"])
-            heartbeat.leave()
+            depart()
             return
         }
         leaving = true
@@ -161,21 +177,44 @@ public final class Daemon: @unchecked Sendable {
         if controller.isDC {
             apply(controller.handle(.shutdown(node: node), now: Self.epochSeconds()))
         } else if !peerLink.send(["shutdown-request", node]) {
-            heartbeat.leave()
+            depart()
         }
+    }
+
+    /// The controller counts the peer as a member when heartbeats say so *and* the peer
+    /// link is up (it connects moments after the first heartbeat): work is only sent to
+    /// a peer that can receive it.
+    func reportMembership() {
+        let instance = heartbeat.instance
+        // Nothing is reported before membership has spoken (the peer seen, or initdead passed),
+        // and a member peer whose link is not up yet is "not yet known" rather than gone.
+        if instance.peerState == .unknown { return }
+        if instance.peerState == .member && !peerLink.isConnected && !controller.membershipKnown { return }
+        let member = instance.peerState == .member && peerLink.isConnected
+        if member != controller.peerMember || instance.hasQuorum != controller.hasQuorum || !controller.membershipKnown {
+            apply(controller.handle(.membership(peerMember: member, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
+        }
+    }
+
+    /// A node that is leaving and becomes DC (its peer left first) must record its own
+    /// shutdown, or it would restart what the old DC stopped for it.
+    func resumeShutdownIfDC() {
+        guard leaving, controller.isDC, !controller.shuttingDown else { return }
+        apply(controller.handle(.shutdown(node: node), now: Self.epochSeconds()))
     }
 
     // MARK: - Membership
 
     func membershipChanged(_ directive: MembershipInstance.Directive) {
+        defer { resumeShutdownIfDC() }
         let instance = heartbeat.instance
         switch directive {
         case .peerChanged(let from, let to):
             logger.notice("Peer state changed", metadata: ["peer": "\(peer)", "from": "\(from)", "to": "\(to)"])
-            apply(controller.handle(.membership(peerMember: to == .member, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
+            reportMembership()
         case .quorumChanged(let quorum):
             logger.notice("Quorum changed", metadata: ["quorum": "\(quorum)"])
-            apply(controller.handle(.membership(peerMember: instance.peerState == .member, hasQuorum: quorum), now: Self.epochSeconds()))
+            reportMembership()
         case .peerRestarted(let incarnation):
             logger.notice("Peer restarted", metadata: ["peer": "\(peer)", "incarnation": "\(incarnation)"])
             // Whatever it ran before is unknown: treat it as having left and rejoined.
@@ -194,6 +233,9 @@ public final class Daemon: @unchecked Sendable {
 
     func apply(_ directives: [ControllerInstance.Directive]) {
         for directive in directives {
+            if departed {
+                if case .log = directive {} else { continue }
+            }
             switch directive {
             case .execute(let request):
                 if transitionStartedAt == nil { transitionStartedAt = HeartbeatShell.now() }
@@ -202,8 +244,12 @@ public final class Daemon: @unchecked Sendable {
                         self.apply(self.controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
                     }
                 } else if !peerLink.send(["exec"] + RequestCodec.encode(request)) {
-                    let outcome = ActionOutcome(rc: 1, opStatus: 4, exitReason: "node \(request.node) is unreachable")
-                    loop.post { [unowned self] in self.apply(self.controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds())) }
+                    loop.post { [unowned self] in
+                        self.apply(self.controller.handle(.actionLost(request), now: Self.epochSeconds()))
+                        self.loop.addTimer(after: .milliseconds(500)) { [unowned self] in
+                            self.apply(self.controller.handle(.recheck, now: Self.epochSeconds()))
+                        }
+                    }
                 }
             case .startRecurring(let request):
                 if request.node == node { startRecurring(request) } else { peerLink.send(["start-recurring"] + RequestCodec.encode(request)) }
@@ -221,7 +267,7 @@ public final class Daemon: @unchecked Sendable {
                     transitionStartedAt = nil
                 }
             case .shutdownComplete(let target):
-                if target == node { heartbeat.leave() } else { peerLink.send(["leave-ok", target]) }
+                if target == node { depart() } else { peerLink.send(["leave-ok", target]) }
             case .log(let message, let metadata):
                 logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
             }

@@ -197,7 +197,8 @@ final class PeerLink {
         self.connection = nil
         loop.unwatch(fd: connection.fd)
         close(connection.fd)
-        if let reason { onProblem(reason) }
+        // A dial that never connected is routine while the peer is down: say nothing.
+        if let reason, connection.session != nil || connection.inbound.count > 0 { onProblem(reason) }
         if connection.session != nil { onDisconnected() }
         scheduleDial()
     }

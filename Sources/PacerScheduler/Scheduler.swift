@@ -33,13 +33,13 @@ public enum Scheduler {
         ws.unpackConstraints()
         ws.applyNodeCriteria()
         ws.createInternalConstraints()
+        ws.handleConfigChanges()
         ws.allocateResources()
-        let scores = ws.scoreLines()
         ws.scheduleResourceActions()
         ws.scheduleShutdowns()
         ws.applyOrderings()
         return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(),
-                          warnings: ws.warnings, status: before, scores: scores)
+                          warnings: ws.warnings, status: before, scores: ws.scoreLog)
     }
 }
 
@@ -50,7 +50,9 @@ extension WorkingSet {
         if stopOrphanResources {
             for rsc in resources where rsc.orphan {
                 for node in nodes where node.online && failCount(node, rsc, effective: true) > 0 {
-                    clearFailcount(rsc, node)
+                    let clear = clearFailcount(rsc, node)
+                    newOrdering(firstRsc: rsc, firstKey: nil, firstAction: clear, thenRsc: rsc,
+                                thenKey: opKey(rsc.id, "stop"), thenAction: nil, flags: [.optional])
                 }
             }
         }
@@ -71,21 +73,6 @@ extension WorkingSet {
                             thenAction: shutdown, flags: [.optional, .runnableLeft])
             }
         }
-    }
-
-    /// `-s/--show-scores` lines: allocation scores per resource and node.
-    func scoreLines() -> [String] {
-        var lines: [String] = []
-        for rsc in resources {
-            for r in [rsc] + rsc.children {
-                for node in nodes {
-                    let w = r.allowed[node.index] ?? -Score.infinityValue
-                    let kind = r.variant == .group ? "pcmk__group_assign" : "pcmk__primitive_assign"
-                    lines.append("\(kind): \(r.id) allocation score on \(node.uname): \(Score(w))")
-                }
-            }
-        }
-        return lines
     }
 }
 

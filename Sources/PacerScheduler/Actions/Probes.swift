@@ -14,6 +14,7 @@ extension WorkingSet {
         if rsc.orphan || rsc.knownOn.contains(node.index) { return }
         let p = customAction(rsc, key: opKey(rsc.id, "monitor"), task: "monitor", node: node, optional: false)
         p.flags.remove(.optional)
+        p.expectedRC = 7
         var flags: OrderFlags = [.optional]
         if !p.runnable && rsc.runningOn.isEmpty { flags.insert(.runnableLeft) }
         newOrdering(firstRsc: rsc, firstKey: nil, firstAction: p, thenRsc: rsc,

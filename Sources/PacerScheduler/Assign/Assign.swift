@@ -23,6 +23,7 @@ extension WorkingSet {
         rsc.allocating = true
         rsc.role = first.role
         expandGroupColocations(rsc)
+        logScores(rsc, function: "pcmk__group_assign")
         var firstNode: Node?
         var haveFirst = false
         for member in rsc.children {
@@ -69,6 +70,7 @@ extension WorkingSet {
         } else if rsc.nextRole > rsc.role && !haveQuorum && noQuorumPolicy == .freeze {
             rsc.nextRole = rsc.role
         }
+        logScores(rsc, function: "pcmk__primitive_assign")
         if stonithEnabled && !haveStonithResource { rsc.managed = false }
         if !rsc.managed {
             rsc.nextRole = rsc.role
@@ -80,6 +82,15 @@ extension WorkingSet {
         }
         rsc.allocating = false
         return rsc.allocatedTo
+    }
+
+    /// Records allocation scores as `pe__show_node_weights()` prints them (nodes by name).
+    private func logScores(_ rsc: Resource, function: String) {
+        for node in nodes {
+            guard let w = rsc.allowed[node.index] else { continue }
+            scoreLog.append("\(function): \(rsc.id) allocation score on \(node.uname): \(Score(w))")
+        }
+        for child in rsc.children { logScores(child, function: function) }
     }
 
     /// Mirrors `apply_this_with()`.

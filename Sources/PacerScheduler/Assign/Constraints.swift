@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Unpacks `rsc_location`, `rsc_colocation` and `rsc_order`. Mirrors
 /// `pcmk__unpack_constraints()` (lib/pacemaker/pcmk_sched_constraints.c) and the
@@ -52,13 +52,20 @@ extension WorkingSet {
         }
     }
 
-    /// Mirrors `pcmk__apply_location()` / `pcmk__group_apply_location()`.
+    /// Mirrors `pcmk__apply_location()` / `pcmk__group_apply_location()`: in a
+    /// colocated group only the first member gets the scores (the others get the
+    /// nodes with score 0), since the first member's placement already includes theirs.
     private func applyLocation(_ rsc: Resource, _ list: [(Node, Int)]) {
         for (node, score) in list {
             if rsc.allowed[node.index] == nil { rsc.allowed[node.index] = score }
             else { rsc.allowed[node.index] = Score.add(rsc.allowed[node.index]!, score) }
         }
-        for child in rsc.children { applyLocation(child, list) }
+        var current = list
+        let colocated = rsc.variant == .group && (rsc.meta["collocated"].map(isTrue) ?? true)
+        for child in rsc.children {
+            applyLocation(child, current)
+            if colocated { current = list.map { ($0.0, 0) } }
+        }
     }
 
     // MARK: colocation
@@ -79,11 +86,29 @@ extension WorkingSet {
     func newColocation(id: String, dependent: Resource, primary: Resource, score: Int, dependentRole: Role,
                        primaryRole: Role, nodeAttribute: String?, influence: Bool) {
         if score == 0 { return }
+        // "Started" means any active role.
+        let dependentRole = dependentRole == .started ? Role.unknown : dependentRole
+        let primaryRole = primaryRole == .started ? Role.unknown : primaryRole
         let c = Colocation(id: id, dependent: dependent, primary: primary, score: score, dependentRole: dependentRole,
                            primaryRole: primaryRole, nodeAttribute: nodeAttribute, influence: influence)
         colocations.append(c)
         addThisWith(dependent, c)
         addWithThis(primary, c)
+        if score <= -Score.infinityValue {
+            antiColocationOrder(dependent, dependentRole, primary, primaryRole)
+            antiColocationOrder(primary, primaryRole, dependent, dependentRole)
+        }
+    }
+
+    /// Mirrors `anti_colocation_order()`: stop (or demote) one before starting (or
+    /// promoting) the other, so the two are never active together.
+    private func antiColocationOrder(_ first: Resource, _ firstRole: Role, _ then: Resource, _ thenRole: Role) {
+        var firstTasks = ["stop"], thenTasks = ["start"]
+        if firstRole == .promoted { firstTasks = ["demote"] } else if firstRole == .unpromoted { firstTasks.append("promote") }
+        if thenRole == .promoted { thenTasks = ["promote"] } else if thenRole == .unpromoted { thenTasks.append("demote") }
+        for f in firstTasks {
+            for t in thenTasks { orderResourceActions(first, f, then, t, [.antiColocation]) }
+        }
     }
 
     func addThisWith(_ rsc: Resource, _ c: Colocation) {

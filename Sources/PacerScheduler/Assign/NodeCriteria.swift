@@ -1,3 +1,5 @@
+import PacerModel
+
 /// Stickiness and migration thresholds. Mirrors `apply_node_criteria()`,
 /// `apply_stickiness()` and `check_failure_threshold()` (pcmk_sched_allocate.c).
 extension WorkingSet {
@@ -21,5 +23,3 @@ extension WorkingSet {
         if thresholdReached(rsc, node) { rsc.addLocation(node, -Score.infinityValue, nodes: nodes) }
     }
 }
-
-import PacerModel

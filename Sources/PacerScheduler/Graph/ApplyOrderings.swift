@@ -13,6 +13,7 @@ extension WorkingSet {
             }
         }
         for action in actions.reversed() { blockColocationDependents(action) }
+        addProbeOrderingsForStops()
         for action in actions.reversed() { updateActionForOrderings(action) }
     }
 
@@ -55,6 +56,34 @@ extension WorkingSet {
         if first == nil && !order.flags.contains(.impliesThen) { return }
         for t in thens {
             if let first { orderActions(first, t, order.flags) } else { t.flags.remove(.runnable) }
+        }
+    }
+
+    /// "Probe A before anything that waits for A's stop". Mirrors
+    /// `add_probe_orderings_for_stops()` (pcmk_sched_probes.c).
+    private func addProbeOrderingsForStops() {
+        for order in orderings {
+            guard !order.flags.isEmpty, let firstRsc = order.firstRsc, firstRsc !== order.thenRsc else { continue }
+            if let a = order.firstAction {
+                if a.task != "stop" { continue }
+            } else if !(order.firstKey?.hasSuffix("_stop_0") ?? false) {
+                continue
+            }
+            var flags: OrderFlags = [.optional]
+            if order.flags.contains(.sameNode) { flags.insert(.sameNode) }
+            if order.flags == .antiColocation { flags = order.flags }
+            let probes = firstRsc.actions.filter { $0.key == opKey(firstRsc.id, "monitor") }
+            if probes.isEmpty { continue }
+            var thens: [Action] = []
+            if let t = order.thenAction { thens = [t] } else if let r = order.thenRsc, let key = order.thenKey {
+                thens = r.actions.filter { $0.key == key }
+            }
+            for probe in probes {
+                for then in thens {
+                    if then.task == "do_shutdown", let pn = probe.node, let tn = then.node, pn !== tn { continue }
+                    orderActions(probe, then, flags)
+                }
+            }
         }
     }
 

@@ -2,45 +2,54 @@
 /// could execute them. Mirrors `pcmk__create_graph()` (pcmk_graph_producer.c)
 /// for which actions are included.
 extension WorkingSet {
+    /// Mirrors `should_add_action_to_graph()` (pcmk_graph_producer.c).
+    private func belongsInGraph(_ a: Action) -> Bool {
+        if !a.runnable { return false }
+        if a.optional && !a.flags.contains(.printAlways) { return false }
+        guard let rsc = a.rsc else { return true }
+        if !rsc.managed && a.task != "monitor" && a.task != "cancel" && a.task != "delete" { return false }
+        if a.pseudo { return true }
+        guard let node = a.node else { return false }
+        return node.online || a.dcAction
+    }
+
+    /// Graph actions in the order crm_simulate executes them: synapses in the order
+    /// `pcmk__create_graph()` adds them (resources in order, a group's own actions
+    /// before its members', newest action first), fired pass after pass as their
+    /// inputs complete, as `pcmk__execute_graph()` does with instant results.
     func graphActions() -> [TransitionAction] {
-        let included = actions.filter { a in
-            if a.optional || !a.runnable { return false }
-            return a.rsc != nil || a.task == "do_shutdown"
-        }
-        var inGraph = Set<Int>()
-        for a in included { inGraph.insert(a.id) }
-        // Kahn's algorithm, ties by action id: deterministic.
-        var indegree: [Int: Int] = [:]
-        var succ: [Int: [Int]] = [:]
-        for a in included {
-            for e in a.before where !e.type.isEmpty && inGraph.contains(e.action.id) {
-                indegree[a.id, default: 0] += 1
-                succ[e.action.id, default: []].append(a.id)
+        var synapses: [Action] = []
+        var added = Set<Int>()
+        func add(_ rsc: Resource) {
+            for a in rsc.actions.reversed() where !added.contains(a.id) && belongsInGraph(a) {
+                added.insert(a.id); synapses.append(a)
             }
+            for child in rsc.children { add(child) }
         }
-        var ready = included.filter { (indegree[$0.id] ?? 0) == 0 }.map(\.id).sorted()
-        var order: [Int] = []
-        var seen = Set<Int>()
-        while !ready.isEmpty {
-            let id = ready.removeFirst()
-            if seen.contains(id) { continue }
-            seen.insert(id)
-            order.append(id)
-            var added = false
-            for s in succ[id] ?? [] {
-                indegree[s, default: 0] -= 1
-                if indegree[s] == 0 { ready.append(s); added = true }
+        for rsc in resources { add(rsc) }
+        for a in actions.reversed() where a.rsc == nil && !added.contains(a.id) && belongsInGraph(a) {
+            added.insert(a.id); synapses.append(a)
+        }
+        var done = Set<Int>()
+        var order: [Action] = []
+        var remaining = synapses
+        while !remaining.isEmpty {
+            var next: [Action] = []
+            var fired = false
+            for a in remaining {
+                let ready = a.before.allSatisfy { e in e.type.isEmpty || !added.contains(e.action.id) || done.contains(e.action.id) }
+                if ready { done.insert(a.id); order.append(a); fired = true } else { next.append(a) }
             }
-            if added { ready.sort() }
+            if !fired { order += next; break }   // a cycle: crm_simulate would stall; list the rest
+            remaining = next
         }
-        for a in included where !seen.contains(a.id) { order.append(a.id) }
-        return order.map { id in
-            let a = actions[id]
+        return order.map { a in
             let kind: TransitionAction.Kind = a.pseudo ? .pseudo : (a.rsc == nil || a.task == "clear_failcount" ? .cluster : .resource)
             let prim = a.rsc?.variant == .primitive ? a.rsc : nil
-            return TransitionAction(kind: kind, resource: a.rsc?.id, task: a.task, intervalMs: a.intervalMs,
+            return TransitionAction(kind: kind, resource: a.rsc?.id, task: a.task,
+                                    intervalMs: a.task == "cancel" ? a.cancelInterval : a.intervalMs,
                                     node: a.node?.uname, key: a.key, agentClass: prim?.resourceClass,
-                                    agentProvider: prim?.provider, agentType: prim?.agentType)
+                                    agentProvider: prim?.provider, agentType: prim?.agentType, expectedRC: a.expectedRC)
         }
     }
 
@@ -55,8 +64,29 @@ extension WorkingSet {
                                         members: r.children.map(state), role: r.role.text,
                                         nodes: r.runningOn.map(\.uname), failed: r.failed, managed: r.managed,
                                         blocked: r.block, orphan: r.orphan,
-                                        targetRoleStopped: r.meta["target-role"]?.lowercased() == "stopped")
+                                        targetRoleStopped: r.meta["target-role"]?.lowercased() == "stopped",
+                                        failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,
+                                        failedProbe: r.failedProbeRC.map(ocfExitText))
         }
-        return ClusterStatus(nodes: ns, resources: resources.map(state))
+        return ClusterStatus(nodes: ns, resources: resources.map(state), maintenanceMode: maintenanceMode)
+    }
+}
+
+/// `services_ocf_exitcode_str()`.
+func ocfExitText(_ rc: Int) -> String {
+    switch rc {
+    case 0: return "ok"
+    case 1: return "error"
+    case 2: return "invalid parameter"
+    case 3: return "unimplemented feature"
+    case 4: return "insufficient privileges"
+    case 5: return "not installed"
+    case 6: return "not configured"
+    case 7: return "not running"
+    case 8: return "promoted"
+    case 9: return "promoted (failed)"
+    case 190: return "degraded"
+    case 191: return "degraded promoted"
+    default: return "unknown"
     }
 }

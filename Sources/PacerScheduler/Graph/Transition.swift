@@ -26,6 +26,8 @@ public struct TransitionAction: Sendable, Equatable {
     public var agentClass: String?
     public var agentProvider: String?
     public var agentType: String?
+    /// The result that means success: 7 (not running) for probes and Stopped-role monitors.
+    public var expectedRC: Int = 0
 }
 
 /// The cluster state the scheduler unpacked: what `crm_mon` would show.
@@ -51,7 +53,13 @@ public struct ClusterStatus: Sendable {
         public var blocked: Bool
         public var orphan: Bool
         public var targetRoleStopped: Bool
+        public var failureIgnored: Bool
+        public var pendingTask: String?
+        /// Why a probe failed, as `services_ocf_exitcode_str()` words it ("not installed").
+        public var failedProbe: String?
     }
     public var nodes: [NodeState]
     public var resources: [ResourceState]
+    /// `maintenance-mode` is on: nothing is managed.
+    public var maintenanceMode: Bool
 }

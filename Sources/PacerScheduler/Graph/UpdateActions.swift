@@ -66,6 +66,10 @@ extension WorkingSet {
                 continue
             }
             var changedFirst = false
+            if first.rsc != nil && other.type.contains(.thenCancelsFirst) && !then.optional {
+                first.flags.insert(.optional)
+                if first.task == "reload-agent" { first.rsc?.reload = false }
+            }
             if let fr = first.rsc, let tr = then.rsc, fr !== tr, !isParent(tr, fr) {
                 first = actionForOrdering(first)
             }

@@ -42,9 +42,9 @@ final class ActionEdge {
 final class Action {
     let id: Int
     unowned(unsafe) let rsc: Resource?
-    let task: String
+    var task: String
     let key: String
-    let node: Node?
+    var node: Node?
     let intervalMs: Int
     var flags: ActionFlags
     var reason: String?
@@ -54,6 +54,12 @@ final class Action {
     var before: [ActionEdge] = []
     var after: [ActionEdge] = []
     var dcAction = false
+    /// For `cancel` actions: the interval of the recurring op being cancelled.
+    var cancelInterval = 0
+    /// A recurring op whose definition changed and must be re-created (`pe_action_reschedule`).
+    var reschedule = false
+    /// The result that counts as success (7 for probes and Stopped-role monitors).
+    var expectedRC = 0
 
     init(id: Int, rsc: Resource?, task: String, key: String, node: Node?, intervalMs: Int, flags: ActionFlags) {
         self.id = id; self.rsc = rsc; self.task = task; self.key = key; self.node = node

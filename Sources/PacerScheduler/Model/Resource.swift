@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Resource roles in Pacemaker's order (`enum rsc_role_e`).
 enum Role: Int, Comparable {
@@ -98,6 +98,8 @@ final class Resource {
     var withThis: [Colocation] = []
     var actions: [Action] = []
     var pendingTask: String?
+    /// The first masked probe failure recorded with a node (`pe__failed_probe_for_rsc()`).
+    var failedProbeRC: Int?
 
     init(id: String, variant: Variant, xml: XMLElement, nodeCount: Int) {
         self.id = id

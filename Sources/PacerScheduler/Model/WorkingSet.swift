@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// `no-quorum-policy` values the scheduler supports.
 enum NoQuorumPolicy { case stop, ignore, freeze, demote, suicide }
@@ -22,8 +22,13 @@ final class WorkingSet {
     var orderings: [Ordering] = []
     var colocations: [Colocation] = []
     var warnings: [String] = []
+    /// Allocation scores in the order assignment saw them (`-s`).
+    var scoreLog: [String] = []
     /// History entries by node index and resource id, built on first use.
     var historyIndex: [String: XMLElement]?
+    /// Expired recurring failures whose restart digest unpacking overrode, so the
+    /// monitor is rescheduled (the `calculated-failure-timeout` hack of `unpack_rsc_op()`).
+    var forcedRestartDigests: Set<String> = []
 
     // cluster options
     var haveQuorum = true
@@ -56,9 +61,13 @@ final class WorkingSet {
         "\(rsc?.id ?? "")\u{1}\(key)\u{1}\(node?.index ?? -1)"
     }
 
-    /// Finds an existing action by resource, key and node.
+    /// Finds an existing action by resource, key and node; without a node, any
+    /// node matches (`find_existing_action()` / `find_actions()`).
     func findAction(_ rsc: Resource?, key: String, node: Node?) -> Action? {
-        actionIndex[indexKey(rsc, key, node)]?.first
+        if let exact = actionIndex[indexKey(rsc, key, node)]?.first { return exact }
+        guard node == nil else { return nil }
+        if let rsc { return rsc.actions.last { $0.key == key } }
+        return nil
     }
 
     /// Mirrors `custom_action()` with `save_action` true: find or create, then
@@ -68,6 +77,12 @@ final class WorkingSet {
         let action: Action
         if let existing = findAction(rsc, key: key, node: node) {
             action = existing
+        } else if let node, let loose = actionIndex[indexKey(rsc, key, nil)]?.first {
+            // find_actions() hands a node-less action to the first node asking for it.
+            action = loose
+            action.node = node
+            actionIndex[indexKey(rsc, key, nil)]?.removeAll { $0 === loose }
+            actionIndex[indexKey(rsc, key, node), default: []].append(loose)
         } else {
             var flags: ActionFlags = [.runnable]
             if optional { flags.insert(.optional) }
@@ -109,7 +124,7 @@ final class WorkingSet {
         } else {
             action.needsNothing = !(rsc.needsQuorum || rsc.needsFencing)
         }
-        let op = rsc.ops.first { $0.name == task && $0.intervalMs == action.intervalMs && $0.enabled }
+        let op = rsc.ops.first { $0.name == task && $0.intervalMs == action.intervalMs }
         (action.onFail, action.failRole) = onFailFor(rsc: rsc, task: task, value: op?.onFail ?? opDefaults["on-fail"])
     }
 

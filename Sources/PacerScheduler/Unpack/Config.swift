@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Cluster options, defaults sections and nodes. Mirrors `unpack_config()` and
 /// `unpack_nodes()` (lib/pengine/unpack.c).
@@ -53,7 +53,7 @@ extension WorkingSet {
             nodeByID[id] = node
             nodeByUname[uname] = node
         }
-        nodes.sort { $0.uname.lowercased() < $1.uname.lowercased() }
+        nodes = mergeSorted(nodes) { numericCompare($0.uname, $1.uname) <= 0 }
         for (i, n) in nodes.enumerated() { n.index = i }
         for node in nodes {
             guard let el = nodesEl.elements(named: "node").first(where: { $0["id"] == node.id }) else { continue }
@@ -72,4 +72,33 @@ extension WorkingSet {
             node.unclean = stonithEnabled && (properties["startup-fencing"].map(isTrue) ?? true)
         }
     }
+}
+
+/// Case-insensitive comparison with digit runs compared as numbers, as
+/// `pcmk__numeric_strcasecmp()` orders node names ("node9" before "node10").
+func numericCompare(_ a: String, _ b: String) -> Int {
+    let x = Array(a.lowercased().utf8), y = Array(b.lowercased().utf8)
+    var i = 0, j = 0
+    while i < x.count && j < y.count {
+        let cx = x[i], cy = y[j]
+        let dx = cx >= 48 && cx <= 57, dy = cy >= 48 && cy <= 57
+        if dx && dy {
+            var ei = i, ej = j
+            while ei < x.count && x[ei] == 48 { ei += 1 }
+            while ej < y.count && y[ej] == 48 { ej += 1 }
+            var ni = ei, nj = ej
+            while ni < x.count && x[ni] >= 48 && x[ni] <= 57 { ni += 1 }
+            while nj < y.count && y[nj] >= 48 && y[nj] <= 57 { nj += 1 }
+            if ni - ei != nj - ej { return ni - ei < nj - ej ? -1 : 1 }
+            for k in 0..<(ni - ei) where x[ei + k] != y[ej + k] { return x[ei + k] < y[ej + k] ? -1 : 1 }
+            if ni - i != nj - j { return ni - i < nj - j ? -1 : 1 }   // "7" before "007"
+            i = ni; j = nj
+        } else {
+            if cx != cy { return cx < cy ? -1 : 1 }
+            i += 1; j += 1
+        }
+    }
+    if i < x.count { return 1 }
+    if j < y.count { return -1 }
+    return 0
 }

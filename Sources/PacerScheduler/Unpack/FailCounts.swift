@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Fail counts from transient node attributes and failure-timeout expiry.
 /// Mirrors `pe_get_failcount()` (lib/pengine/failcounts.c) and
@@ -105,6 +105,13 @@ extension WorkingSet {
                 } else {
                     expired = false
                 }
+            }
+        }
+        // should_clear_for_param_change(): a failed start/monitor whose parameters changed.
+        if !expired && op.id.hasSuffix("_last_failure_0") && (op.task == "start" || op.task == "monitor") {
+            switch digestCompare(rsc, node, op) {
+            case .match, .unknown: break
+            default: clearFailcount(rsc, node)
             }
         }
         if expired && op.isProbe && [0, 7, 8, 190, 191].contains(op.rc) { expired = false }

@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Reading `<nvpair>` sets (`cluster_property_set`, `meta_attributes`, …).
 /// Mirrors `pe__unpack_dataset_nvpairs()` (lib/pengine/rules.c): sets sorted by
@@ -47,7 +47,24 @@ func isTrue(_ s: String?) -> Bool {
 
 /// Pacemaker's `crm_parse_interval_spec()` in milliseconds: plain seconds, units, or ISO 8601 `PT…`.
 func parseIntervalMs(_ text: String?) -> Int {
-    guard var s = text?.trimmingSpaces(), !s.isEmpty else { return 0 }
+    guard let text else { return 0 }
+    if let seconds = Int(text) { return seconds * 1000 }
+    // Fast path for the common "10s" / "500ms" / "2min" forms.
+    var fastValue = 0, digitCount = 0
+    var unitStart = text.utf8.startIndex
+    for (i, b) in zip(text.utf8.indices, text.utf8) {
+        if b >= 48 && b <= 57 { fastValue = fastValue * 10 + Int(b - 48); digitCount += 1; unitStart = text.utf8.index(after: i) } else { break }
+    }
+    if digitCount > 0 {
+        switch text.utf8[unitStart...].count == 0 ? "" : String(text[unitStart...]) {
+        case "s", "sec", "secs": return fastValue * 1000
+        case "ms", "msec", "msecs": return fastValue
+        case "m", "min", "mins": return fastValue * 60_000
+        case "h", "hr", "hrs": return fastValue * 3_600_000
+        default: break
+        }
+    }
+    guard var s = Optional(text.trimmingSpaces()), !s.isEmpty else { return 0 }
     if s.hasPrefix("P") || s.hasPrefix("p") {
         s = String(s.dropFirst())
         var total = 0, num = 0, inTime = false

@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Node state from `<node_state>`. Mirrors `unpack_node_state()`,
 /// `determine_online_status()` and `unpack_node_history()` (lib/pengine/unpack.c).

@@ -1,54 +1,4 @@
-public import PacerModel
-
-/// Executor result codes and statuses used in `lrm_rsc_op` history.
-enum ExecStatus: Int {
-    case pending = -1, done = 0, cancelled = 1, timeout = 2, notSupported = 3, error = 4
-    case errorHard = 5, errorFatal = 6, notInstalled = 7, notConnected = 8, invalid = 9
-    case noFenceDevice = 10, noSecrets = 11
-}
-
-/// One `lrm_rsc_op` entry, parsed.
-struct HistoryOp {
-    var xml: XMLElement
-    var id: String
-    var task: String
-    var intervalMs: Int
-    var callID: Int
-    var rc: Int
-    var status: Int
-    var targetRC: Int
-    var lastChange: Int?
-    var key: String { "\(task)_\(intervalMs)" }
-    var isProbe: Bool { task == "monitor" && intervalMs == 0 }
-
-    init(_ el: XMLElement) {
-        xml = el
-        id = el.id
-        task = el["operation"] ?? ""
-        intervalMs = Int(el["interval"] ?? "") ?? 0
-        callID = Int(el["call-id"] ?? "") ?? 0
-        rc = Int(el["rc-code"] ?? "") ?? 0
-        status = Int(el["op-status"] ?? "") ?? 0
-        // transition-key is "action:transition:target-rc:uuid".
-        targetRC = -1
-        if let key = el["transition-key"] {
-            var field = 0, value = 0, digits = 0
-            for b in key.utf8 {
-                if b == UInt8(ascii: ":") {
-                    if field == 2 { break }
-                    field += 1; value = 0; digits = 0
-                } else if field == 2, b >= 48, b <= 57 {
-                    value = value * 10 + Int(b - 48); digits += 1
-                }
-            }
-            if field == 2 && digits > 0 { targetRC = value }
-        }
-        lastChange = Int(el["last-rc-change"] ?? el["last-run"] ?? "")
-    }
-
-    /// `pcmk_xe_mask_probe_failure()`.
-    var maskableProbeFailure: Bool { isProbe && (rc == 5 || rc == 2 || status == ExecStatus.notInstalled.rawValue) }
-}
+import PacerModel
 
 /// Replays each resource's operation history on each node. Mirrors
 /// `unpack_lrm_resource()`, `unpack_rsc_op()` and `process_rsc_state()`.
@@ -61,16 +11,12 @@ extension WorkingSet {
         }
     }
 
-    /// Ops of one history entry sorted by call id, pending (-1) last (`sort_op_by_callid()`).
+    /// Ops of one history entry, oldest first (`sort_op_by_callid()`, a stable merge sort).
     func sortedOps(_ entry: XMLElement) -> [HistoryOp] {
         if entry.children.count == 1, case .element(let only) = entry.children[0], only.name == "lrm_rsc_op" {
             return [HistoryOp(only)]
         }
-        let ops = entry.elements(named: "lrm_rsc_op").map(HistoryOp.init)
-        return stableSorted(ops) { a, b in
-            let x = a.callID < 0 ? Int.max : a.callID, y = b.callID < 0 ? Int.max : b.callID
-            return x < y
-        }
+        return mergeSorted(entry.elements(named: "lrm_rsc_op").map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
     }
 
     private func unpackLRMResource(_ node: Node, _ entry: XMLElement) {
@@ -87,6 +33,7 @@ extension WorkingSet {
         for op in ops {
             unpackOp(resource, node, op, &lastFailure, &onFail, allOps: ops)
         }
+        recordActiveRecurring(resource, node, ops)
         processState(resource, node, onFail)
         if let req = targetRole(resource.meta["target-role"], rsc: resource) {
             if resource.nextRole == .unknown || req < resource.nextRole { resource.nextRole = req }
@@ -146,9 +93,13 @@ extension WorkingSet {
             return
         } else if expired && rc != target {
             if op.intervalMs == 0 { return }
-            if node.online && !node.unclean { return }
+            if node.online && !node.unclean {
+                if op.xml["op-digest"] != nil { forcedRestartDigests.insert(historyKey(node, op)) }
+                return
+            }
         }
         if maskable {
+            if node.online && op.xml["on_node"] != nil && rsc.failedProbeRC == nil { rsc.failedProbeRC = oldRC }
             updateResourceState(rsc, node, op, rc: target, lastFailure: lastFailure, &onFail)
             rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
             return
@@ -189,20 +140,22 @@ extension WorkingSet {
         }
     }
 
-    /// The `on-fail` configured for the op matching a history entry (or op_defaults).
+    /// The `on-fail` configured for the op a history entry's key names, or op_defaults'.
+    /// Mirrors `get_action_on_fail()`: the key is `operation_key` (or the entry's id)
+    /// and must match `RSC_NAME_INTERVAL` of a configured op exactly (disabled ops count).
     func configuredOnFail(_ rsc: Resource, _ op: HistoryOp) -> String? {
-        let name = op.isProbe ? "monitor" : op.task
-        if let c = rsc.ops.first(where: { $0.name == name && $0.intervalMs == op.intervalMs && $0.enabled }) {
-            return c.onFail
+        let key = (op.xml["operation_key"] ?? op.id).lowercased()
+        if let c = rsc.ops.first(where: { opKey(rsc.id, $0.name, $0.intervalMs).lowercased() == key }) {
+            return c.onFail ?? opDefaults["on-fail"]
         }
         return opDefaults["on-fail"]
     }
 
-    private func checkRecoverable(_ rsc: Resource, _ node: Node, _ task: String) {
-        guard task == "stop" else { return }
-        if stonithEnabled { return }
-        rsc.managed = false
-        rsc.block = true
+    /// Mirrors `pe_can_fence()`.
+    func canFence(_ node: Node) -> Bool {
+        if !stonithEnabled || !haveStonithResource { return false }
+        if haveQuorum || noQuorumPolicy == .ignore { return true }
+        return node.online
     }
 
     /// Mirrors `unpack_rsc_op_failure()`.

@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Primitives and groups from `<resources>`. Mirrors `unpack_resources()` and
 /// `pe__unpack_resource()` (lib/pengine/unpack.c, complex.c).

@@ -1,4 +1,4 @@
-public import PacerModel
+import PacerModel
 
 /// Rule evaluation for location rules and attribute sets on node attributes.
 /// Mirrors `pe_test_rule()` / `pe__eval_attr_expr()` (lib/pengine/rules.c) for
@@ -35,16 +35,7 @@ extension WorkingSet {
         default: break
         }
         guard let actual, let expected = expr["value"] else { return false }
-        let type = (expr["type"] ?? "").lowercased()
-        let cmp: Int
-        if type == "number" || type == "integer" || (type.isEmpty && Double(actual) != nil && Double(expected) != nil && op != "eq" && op != "ne") {
-            let a = Double(actual) ?? 0, b = Double(expected) ?? 0
-            cmp = a < b ? -1 : (a > b ? 1 : 0)
-        } else if type == "version" {
-            cmp = compareVersions(actual, expected)
-        } else {
-            cmp = actual == expected ? 0 : (actual.lowercased() < expected.lowercased() ? -1 : 1)
-        }
+        let cmp = compareValues(actual, expected, type: expr["type"], op: op)
         switch op {
         case "eq": return cmp == 0
         case "ne": return cmp != 0
@@ -54,6 +45,58 @@ extension WorkingSet {
         case "gte": return cmp >= 0
         default: return false
         }
+    }
+
+    /// Mirrors `compare_attr_expr_vals()`: the type defaults to integer or number for
+    /// ordering operators, string otherwise; unparseable numbers compare as strings.
+    private func compareValues(_ l: String, _ r: String, type typeIn: String?, op: String) -> Int {
+        var type = typeIn?.lowercased()
+        if type == nil {
+            if ["lt", "lte", "gt", "gte"].contains(op) {
+                type = (l.contains(".") || r.contains(".")) ? "number" : "integer"
+            } else {
+                type = "string"
+            }
+        }
+        func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
+        switch type {
+        case "integer":
+            if let a = scanLeadingInteger(l), let b = scanLeadingInteger(r) { return sign(a, b) }
+            return compareValues(l, r, type: "string", op: op)
+        case "number":
+            if let a = scanLeadingDouble(l), let b = scanLeadingDouble(r) { return sign(a, b) }
+            return compareValues(l, r, type: "string", op: op)
+        case "version":
+            return compareVersions(l, r)
+        default:
+            return sign(l.lowercased(), r.lowercased())
+        }
+    }
+
+    /// `strtoll()` semantics: leading spaces, sign, digits; trailing text ignored; nil without digits.
+    private func scanLeadingInteger(_ s: String) -> Int? {
+        var rest = Substring(s).drop { $0 == " " || $0 == "\t" }
+        var negative = false
+        if let f = rest.first, f == "-" || f == "+" { negative = f == "-"; rest = rest.dropFirst() }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty else { return nil }
+        let v = Int(digits.prefix(18)) ?? 0
+        return negative ? -v : v
+    }
+
+    /// `strtod()` semantics for plain decimal text.
+    private func scanLeadingDouble(_ s: String) -> Double? {
+        var rest = Substring(s).drop { $0 == " " || $0 == "\t" }
+        var text = ""
+        if let f = rest.first, f == "-" || f == "+" { text.append(f); rest = rest.dropFirst() }
+        var seenDigit = false, seenDot = false
+        for c in rest {
+            if c.isASCII && c.isNumber { text.append(c); seenDigit = true }
+            else if c == "." && !seenDot { text.append(c); seenDot = true }
+            else { break }
+        }
+        guard seenDigit else { return nil }
+        return Double(text)
     }
 
     private func compareVersions(_ a: String, _ b: String) -> Int {

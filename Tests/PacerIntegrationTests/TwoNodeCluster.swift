@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+/// Two real `pacerd` processes on loopback (alpha on 127.0.0.1, bravo on 127.0.0.2), each
+/// with its own state directory, IPC name and resource-agent scratch directory, running
+/// `ocf:pacer:Dummy` resources. Everything is torn down by PID in `deinit`, and each
+/// daemon's log is printed when a test fails.
+final class TwoNodeCluster {
+    let root: String
+    let port: UInt16
+    let tag: String
+    /// The daemons, by node (Foundation's `Process` reaps them, so liveness is asked of it).
+    var processes: [String: Process] = [:]
+    var logs: [String: String] = [:]
+    static let nodes = ["alpha": "127.0.0.1", "bravo": "127.0.0.2"]
+
+    static var buildDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["PACER_BIN"] { return URL(fileURLWithPath: path).deletingLastPathComponent() }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+    static var pacer: String { binary("pacer") }
+    static var pacerd: String { binary("pacerd") }
+
+    static func binary(_ name: String) -> String {
+        var directory = buildDirectory
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return repositoryRoot.appendingPathComponent(".build/debug/\(name)").path
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    init(interval: String = "100ms", deadtime: String? = nil, monitor: String = "1s") throws {
+        tag = "\(getpid())-\(UInt32.random(in: 0..<UInt32.max) % 100_000)"
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-it-\(tag)").path
+        port = UInt16(20_000 + Int.random(in: 0..<20_000) * 2)
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(root)/ocf/resource.d/pacer", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: Self.repositoryRoot.appendingPathComponent("agents/pacer/Dummy").path, toPath: "\(root)/ocf/resource.d/pacer/Dummy")
+        try fm.createSymbolicLink(atPath: "\(root)/ocf/lib", withDestinationPath: "/usr/lib/ocf/lib")
+        for node in Self.nodes.keys {
+            try fm.createDirectory(atPath: "\(root)/\(node)/rsctmp", withIntermediateDirectories: true)
+        }
+        var arguments = ["cluster", "init", "--name", "it", "--directory", root, "--state-dir", "\(root)/state",
+                         "--port", String(port), "--interval", interval,
+                         "--node", "alpha=127.0.0.1", "--node", "bravo=127.0.0.2"]
+        if let deadtime { arguments += ["--deadtime", deadtime] }
+        let result = try run([Self.pacer] + arguments)
+        try #require(result.status == 0, "pacer cluster init failed: \(result.stderr)")
+        self.monitor = monitor
+    }
+    let monitor: String
+
+    deinit {
+        for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for process in processes.values { process.waitUntilExit() }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func ipcName(_ node: String) -> String { "pacer-it-\(tag)-\(node)" }
+    func stateDirectory(_ node: String) -> String { "\(root)/\(node)/state" }
+    func logPath(_ node: String) -> String { "\(root)/\(node)/pacerd.log" }
+
+    /// Starts `node`'s daemon.
+    func start(_ node: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.pacerd)
+        process.arguments = ["--config", "\(root)/pacer.conf", "--node", node, "--state-dir", stateDirectory(node),
+                             "--ipc-name", ipcName(node), "--ocf-root", "\(root)/ocf"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["HA_RSCTMP"] = "\(root)/\(node)/rsctmp"
+        process.environment = environment
+        FileManager.default.createFile(atPath: logPath(node), contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(node)))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        processes[node] = process
+        // Ready once it answers on IPC (bounded: a daemon that never comes up fails the test).
+        let ready = wait(upTo: 20) { (try? pacer(node, ["configure", "show"]).status) == 0 }
+        try #require(ready, "pacerd on \(node) did not come up\n\(dumpLogs())")
+    }
+
+    /// SIGKILL, as a crash.
+    func kill9(_ node: String) {
+        guard let process = processes.removeValue(forKey: node) else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait for the daemon to exit (a graceful stop).
+    func stop(_ node: String, within seconds: Double = 30) -> Bool {
+        guard let process = processes[node] else { return true }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if !process.isRunning { processes[node] = nil; return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// The resources whose Dummy state file exists on `node` (what really runs there).
+    func running(on node: String) -> Set<String> {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(node)/rsctmp")) ?? []
+        return Set(files.filter { $0.hasPrefix("Dummy-") && $0.hasSuffix(".state") }.map { String($0.dropFirst(6).dropLast(6)) })
+    }
+
+    /// Runs `pacer` against `node`'s daemon.
+    @discardableResult
+    func pacer(_ node: String, _ arguments: [String]) throws -> CommandResult {
+        try run([Self.pacer] + arguments, environment: ["PACER_IPC": ipcName(node), "CIB_file": ""])
+    }
+
+    /// Polls `condition` every 25 ms for up to `seconds` (a bound, not a timing assertion).
+    func wait(upTo seconds: Double = 30, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(25_000)
+        }
+        return condition()
+    }
+
+    func cib(_ node: String) -> String { (try? String(contentsOfFile: "\(stateDirectory(node))/cib.xml", encoding: .utf8)) ?? "" }
+
+    func dumpLogs() -> String {
+        Self.nodes.keys.sorted().map { node in
+            "---- \(node) ----\n" + ((try? String(contentsOfFile: logPath(node), encoding: .utf8)) ?? "")
+        }.joined(separator: "\n")
+    }
+
+    /// The canonical group of three Dummy resources, configured through `node`'s daemon.
+    func configurePair(through node: String) throws {
+        let script = """
+        configure
+        property stonith-enabled=false no-quorum-policy=ignore
+        rsc_defaults resource-stickiness=INFINITY migration-threshold=1
+        primitive ckVIP ocf:pacer:Dummy op monitor interval=\(monitor)
+        primitive vIP_10 ocf:pacer:Dummy op monitor interval=\(monitor)
+        primitive haproxyd ocf:pacer:Dummy op monitor interval=\(monitor)
+        group proxyGroup ckVIP vIP_10 haproxyd
+        commit
+        """
+        let file = "\(root)/pair.crm"
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try pacer(node, ["configure", "-f", file])
+        try #require(result.status == 0, "configure failed: \(result.stderr)")
+    }
+}
+
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { if value.isEmpty { env[key] = nil } else { env[key] = value } }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Two real daemons on loopback with Dummy agents (issue: pacerd).
+@Suite("two pacerd processes on loopback", .serialized)
+struct TwoNodeClusterTests {
+    static let group: Set<String> = ["ckVIP", "vIP_10", "haproxyd"]
+
+    /// Start call-ids of the group's members on `node`, from the CIB (the order they ran in).
+    func startOrder(_ cluster: TwoNodeCluster, node: String) -> [String] {
+        let cib = cluster.cib(node)
+        var starts: [(Int, String)] = []
+        for resource in Self.group {
+            guard let range = cib.range(of: "operation_key=\"\(resource)_start_0\"") else { continue }
+            let tail = cib[range.upperBound...]
+            if let call = tail.range(of: "call-id=\""), let end = tail[call.upperBound...].firstIndex(of: "\""),
+               let id = Int(tail[call.upperBound..<end]) {
+                starts.append((id, resource))
+            }
+        }
+        return starts.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    func owner(_ cluster: TwoNodeCluster) -> String? {
+        for node in ["alpha", "bravo"] where cluster.running(on: node) == Self.group { return node }
+        return nil
+    }
+
+    @Test("the group starts on one node in order; kill -9 moves it; the restarted node takes nothing back")
+    func failover() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try cluster.configurePair(through: "bravo")
+        #expect(cluster.wait { owner(cluster) != nil }, "the group never started\n\(cluster.dumpLogs())")
+        guard let first = owner(cluster) else { return }
+        let other = first == "alpha" ? "bravo" : "alpha"
+        #expect(cluster.running(on: other).isEmpty, "exactly one node runs the group")
+        #expect(cluster.wait { startOrder(cluster, node: "alpha") == ["ckVIP", "vIP_10", "haproxyd"] },
+                "start order in the CIB: \(startOrder(cluster, node: "alpha"))")
+
+        // The active node's daemon dies; its resources die with the node in real life.
+        let killedAt = Date()
+        cluster.kill9(first)
+        try? FileManager.default.removeItem(atPath: "\(cluster.root)/\(first)/rsctmp")
+        try FileManager.default.createDirectory(atPath: "\(cluster.root)/\(first)/rsctmp", withIntermediateDirectories: true)
+        #expect(cluster.wait { cluster.running(on: other) == Self.group }, "no failover\n\(cluster.dumpLogs())")
+        print("failover: group running on \(other) \(String(format: "%.3f", Date().timeIntervalSince(killedAt))) s after kill -9 of \(first)'s pacerd")
+
+        // The killed node comes back: it probes, finds nothing, and nothing moves back.
+        try cluster.start(first)
+        #expect(cluster.wait { cluster.cib(first).contains("operation_key=\"haproxyd_monitor_0\"") && cluster.cib(first).contains("uname=\"\(first)\" in_ccm=\"true\"") },
+                "the returning node was not probed\n\(cluster.dumpLogs())")
+        usleep(1_500_000)
+        #expect(cluster.running(on: other) == Self.group)
+        #expect(cluster.running(on: first).isEmpty, "something moved back\n\(cluster.dumpLogs())")
+    }
+
+    @Test("a configure on either node shows on the other")
+    func configurationReplicates() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        #expect(cluster.wait { cluster.cib("alpha").contains("in_ccm=\"true\"") && cluster.cib("bravo").contains("uname=\"alpha\"") })
+        for (via, other, name) in [("alpha", "bravo", "set-on-alpha"), ("bravo", "alpha", "set-on-bravo")] {
+            let result = try cluster.pacer(via, ["configure", "property", "\(name)=yes"])
+            #expect(result.status == 0, "\(result.stderr)")
+            // The command returned, so the peer has acknowledged the new version.
+            let shown = try cluster.pacer(other, ["configure", "show"]).stdout
+            #expect(shown.contains("\(name)=yes"), "\(other) does not show what was set on \(via):\n\(shown)\n\(cluster.dumpLogs())")
+            #expect(cluster.cib(other).contains("name=\"\(name)\""), "\(other)'s stored CIB lacks it")
+        }
+    }
+
+    @Test("an unauthorized IPC write is refused; reading is allowed")
+    func unauthorizedWrite() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        #expect(cluster.wait { cluster.cib("alpha").contains("in_ccm=\"true\"") })
+        guard let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("setpriv (util-linux) is needed to run a client as another user")
+            return
+        }
+        let asNobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", TwoNodeCluster.pacer]
+        let read = try run(asNobody + ["configure", "show"], environment: ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": ""])
+        #expect(read.status == 0, "reading should be allowed: \(read.stderr)")
+        let write = try run(asNobody + ["configure", "property", "sneaky=1"], environment: ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": ""])
+        #expect(write.status != 0)
+        #expect(write.stderr.contains("permission denied"), "\(write.stderr)")
+        #expect(!cluster.cib("alpha").contains("sneaky"))
+    }
+
+    @Test("a graceful stop of the active node hands the group over first")
+    func gracefulStop() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try cluster.configurePair(through: "alpha")
+        #expect(cluster.wait { owner(cluster) != nil }, "the group never started\n\(cluster.dumpLogs())")
+        guard let first = owner(cluster) else { return }
+        let other = first == "alpha" ? "bravo" : "alpha"
+        #expect(cluster.stop(first), "pacerd did not exit after SIGTERM\n\(cluster.dumpLogs())")
+        #expect(cluster.running(on: first).isEmpty, "resources left running on the stopped node\n\(cluster.dumpLogs())")
+        #expect(cluster.wait { cluster.running(on: other) == Self.group }, "the group did not move\n\(cluster.dumpLogs())")
+        // The last node stops everything before it exits.
+        #expect(cluster.stop(other), "the last pacerd did not exit\n\(cluster.dumpLogs())")
+        #expect(cluster.running(on: other).isEmpty, "the last node left resources running\n\(cluster.dumpLogs())")
+    }
+}
