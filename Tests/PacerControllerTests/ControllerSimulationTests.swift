@@ -43,7 +43,7 @@ struct SimulatedPair {
                     if members.contains(peer) && members.contains(target) { queue.append((peer, .peerCIB(cib))) }
                 case .settled:
                     settled = true
-                case .persist, .log, .readyToLeave:
+                case .persist, .log, .shutdownComplete:
                     break
                 }
             }
