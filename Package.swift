@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerController",
                 "PacerScheduler", "PacerStatusView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -8,7 +8,7 @@ struct NodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Put a node in standby or bring it back online.",
-        subcommands: [Standby.self, Online.self])
+        subcommands: [Standby.self, Online.self, Maintenance.self, Ready.self])
 
     struct Standby: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put a node in standby: its resources move away.")
@@ -22,6 +22,24 @@ struct NodeCommand: ParsableCommand {
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The node's name.") var node: String
         func run() throws { try NodeCommand.set(node: node, standby: false, cib: cib) }
+    }
+
+    struct Maintenance: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a node in maintenance: its resources are left alone and not monitored.")
+        @OptionGroup var cib: CIBOptions
+        @Argument(help: "The node's name.") var node: String
+        func run() {
+            ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in try ResourceEdits.setNodeAttribute(&root, node: node, name: "maintenance", value: "true") }
+        }
+    }
+
+    struct Ready: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a node out of maintenance.")
+        @OptionGroup var cib: CIBOptions
+        @Argument(help: "The node's name.") var node: String
+        func run() {
+            ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in try ResourceEdits.setNodeAttribute(&root, node: node, name: "maintenance", value: "off") }
+        }
     }
 
     static func set(node: String, standby: Bool, cib: CIBOptions) throws {

@@ -1,0 +1,208 @@
+public import ArgumentParser
+import PacerCIB
+import PacerController
+import PacerCrmSyntax
+import PacerModel
+import PacerScheduler
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pacer resource …`: operator actions on resources, as `crm resource`.
+struct ResourceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resource",
+        abstract: "Start, stop, move, ban and clean up resources.",
+        subcommands: [Start.self, Stop.self, Restart.self, Manage.self, Unmanage.self, Move.self, Ban.self, Clear.self,
+                      Cleanup.self, Failcount.self])
+
+    /// Runs an edit of the CIB (file or daemon), turning errors into `pacer: …` exits.
+    static func edit(_ cib: CIBOptions, _ body: (inout XMLElement) throws(CrmError) -> Void) {
+        do {
+            try cib.resolve().update(body)
+        } catch let error as CrmError {
+            fail(error.description, code: error.exitCode)
+        } catch let error as CIBError {
+            fail(error.description, code: error.exitCode)
+        } catch let error as CLIFailure {
+            fail(error.description, code: error.code)
+        } catch {
+            fail("\(error)", code: 1)
+        }
+    }
+
+    static func load(_ cib: CIBOptions) -> XMLElement {
+        do { return try cib.resolve().load() } catch let error as CIBError {
+            fail(error.description, code: error.exitCode)
+        } catch let error as CLIFailure {
+            fail(error.description, code: error.code)
+        } catch { fail("\(error)", code: 1) }
+    }
+
+    /// The nodes `resource` runs on now.
+    static func locations(of resource: String, in cib: XMLElement) -> [String] {
+        func find(_ states: [ClusterStatus.ResourceState]) -> [String]? {
+            for state in states {
+                if state.id == resource { return state.nodes.isEmpty ? Array(Set(state.members.flatMap(\.nodes))).sorted() : state.nodes }
+                if let found = find(state.members) { return found }
+            }
+            return nil
+        }
+        return find(Scheduler.status(SchedulerInput(cib: cib, now: 0)).resources) ?? []
+    }
+
+    struct Target: ParsableArguments {
+        @OptionGroup var cib: CIBOptions
+        @Argument(help: "The resource (a primitive or a group).") var resource: String
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let the cluster start a resource (target-role=Started).")
+        @OptionGroup var target: Target
+        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Started") } }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a resource and keep it stopped (target-role=Stopped).")
+        @OptionGroup var target: Target
+        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Stopped") } }
+    }
+
+    struct Restart: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a resource, wait until it is stopped, and start it again (needs pacerd).")
+        @OptionGroup var target: Target
+        @Option(help: "Seconds to wait for the stop.") var timeout: Double = 60
+
+        func run() {
+            guard case .daemon = target.cib.resolve() else {
+                fail("restart needs a running cluster (a CIB file has no one to stop the resource)", code: 64)
+            }
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Stopped") }
+            let deadline = Double(time(nil)) + timeout
+            while !ResourceCommand.locations(of: target.resource, in: ResourceCommand.load(target.cib)).isEmpty {
+                guard Double(time(nil)) < deadline else {
+                    fail("\(target.resource) did not stop within \(Int(timeout)) s; it stays target-role=Stopped (pacer resource start \(target.resource))", code: 1)
+                }
+                usleep(200_000)
+            }
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Started") }
+        }
+    }
+
+    struct Manage: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let the cluster manage a resource again (is-managed=true).")
+        @OptionGroup var target: Target
+        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "is-managed", value: "true") } }
+    }
+
+    struct Unmanage: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Leave a resource alone: monitor it, never start or stop it (is-managed=false).")
+        @OptionGroup var target: Target
+        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "is-managed", value: "false") } }
+    }
+
+    struct Move: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a resource to a node (a cli-prefer constraint, until cleared).")
+        @OptionGroup var target: Target
+        @Argument(help: "The node to move it to.") var node: String
+
+        func run() {
+            let cib = ResourceCommand.load(target.cib)
+            if ResourceCommand.locations(of: target.resource, in: cib) == [node] {
+                fail("\(target.resource) already runs on \(node)", code: 1)
+            }
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.move(&cib, resource: target.resource, node: node) }
+            print("Move constraint created for \(target.resource) to \(node)")
+            print("Use 'pacer resource clear \(target.resource)' to remove it (it keeps \(target.resource) on \(node) until then)")
+        }
+    }
+
+    struct Ban: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Keep a resource off a node (a cli-ban constraint, until cleared).")
+        @OptionGroup var target: Target
+        @Argument(help: "The node; by default where it runs now.") var node: String?
+
+        func run() {
+            var where_ = node
+            if where_ == nil {
+                let running = ResourceCommand.locations(of: target.resource, in: ResourceCommand.load(target.cib))
+                guard running.count == 1 else { fail("\(target.resource) is not running on exactly one node; name the node to ban it from", code: 64) }
+                where_ = running[0]
+            }
+            let banned = where_!
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.ban(&cib, resource: target.resource, node: banned) }
+            print("Ban constraint cli-ban-\(target.resource)-on-\(banned) created: \(target.resource) will not run on \(banned), even if it is the last node")
+            print("Use 'pacer resource clear \(target.resource)' to remove it")
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a resource's move and ban constraints.")
+        @OptionGroup var target: Target
+
+        func run() {
+            var removed: [String] = []
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in removed = try ResourceEdits.clear(&cib, resource: target.resource) }
+            print(removed.isEmpty ? "No move or ban constraints for \(target.resource)" : "Removed \(removed.joined(separator: ", "))")
+        }
+    }
+
+    struct Cleanup: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget a resource's failures and history so it is probed again.")
+        @OptionGroup var target: Target
+        @Argument(help: "Only on this node.") var node: String?
+
+        func run() {
+            let target = self.target
+            let cib = ResourceCommand.load(target.cib)
+            var members: [String] = [target.resource]
+            if let configuration = cib.firstElement(named: "configuration"),
+               let path = configuration.path(toID: target.resource), let element = configuration.element(at: path) {
+                if element.name == "group" { members = element.elements(named: "primitive").map(\.id) }
+            } else {
+                fail("resource '\(target.resource)' not found", code: 105)
+            }
+            switch target.cib.resolve() {
+            case .file(let file):
+                do {
+                    try file.update { (root: inout XMLElement) in
+                        var recorder = StatusRecorder(cib: root)
+                        let nodes = node.map { [$0] } ?? (root.firstElement(named: "status")?.elements(named: "node_state").compactMap { $0["uname"] } ?? [])
+                        for member in members { for name in nodes { recorder.cleanup(resource: member, node: name) } }
+                        root = recorder.cib
+                    }
+                } catch { fail("\(error)", code: 1) }
+            case .daemon(let name):
+                for member in members {
+                    do {
+                        let reply = try CIBTarget.request(name, ["cleanup", member] + (node.map { [$0] } ?? []))
+                        guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "cleanup refused", code: 1) }
+                    } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+                }
+            }
+            print("Cleaned up \(members.joined(separator: ", "))" + (node.map { " on \($0)" } ?? ""))
+        }
+    }
+
+    struct Failcount: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a resource's fail count per node.")
+        @OptionGroup var target: Target
+
+        func run() {
+            let cib = ResourceCommand.load(target.cib)
+            guard cib.firstElement(named: "configuration")?.path(toID: target.resource) != nil else {
+                fail("resource '\(target.resource)' not found", code: 105)
+            }
+            var members = [target.resource]
+            if let configuration = cib.firstElement(named: "configuration"), let path = configuration.path(toID: target.resource),
+               let element = configuration.element(at: path), element.name == "group" {
+                members = element.elements(named: "primitive").map(\.id)
+            }
+            for member in members {
+                let counts = ResourceEdits.failCounts(in: cib, resource: member)
+                if counts.isEmpty { print("scope=status  name=fail-count-\(member) value=0") }
+                for entry in counts { print("scope=status  node=\(entry.node)  name=fail-count-\(member) value=\(entry.value)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+public import PacerModel
+
+/// The CIB edits behind `pacer resource …` and `pacer node maintenance`, as crmsh and
+/// crm_resource make them (ids as in crmsh.md §5).
+public enum ResourceEdits {
+    /// Resource ids defined in `<resources>` (primitives, groups, clones), with their element names.
+    static func resources(of cib: XMLElement) -> [String: String] {
+        var result: [String: String] = [:]
+        cib.firstElement(named: "configuration")?.firstElement(named: "resources")?.forEachElement { element in
+            if ["primitive", "group", "clone", "master", "bundle"].contains(element.name), let id = element["id"] { result[id] = element.name }
+        }
+        return result
+    }
+
+    static func requireResource(_ id: String, in cib: XMLElement) throws(CrmError) {
+        guard resources(of: cib)[id] != nil else { throw CrmError(.noSuchObject, "resource '\(id)' not found") }
+    }
+
+    static func requireNode(_ name: String, in cib: XMLElement) throws(CrmError) {
+        let nodes = cib.firstElement(named: "configuration")?.firstElement(named: "nodes")?.elements(named: "node").compactMap { $0["uname"] } ?? []
+        guard nodes.contains(name) else {
+            throw CrmError(.noSuchObject, "node '\(name)' not found" + (nodes.isEmpty ? "" : "; known nodes: \(nodes.joined(separator: ", "))"))
+        }
+    }
+
+    /// Sets a meta attribute on a resource, reusing its first meta set (crm_resource --meta).
+    public static func setMeta(_ cib: inout XMLElement, resource: String, name: String, value: String) throws(CrmError) {
+        try requireResource(resource, in: cib)
+        var editor = CIBEditor(cib: cib)
+        var resources = editor.takeSection("resources")
+        guard let path = resources.path(toID: resource) else { throw CrmError(.noSuchObject, "resource '\(resource)' not found") }
+        resources.modify(at: path[...]) { element in
+            if let index = element.childIndex(where: { $0.name == "meta_attributes" }), case .element(var set) = element.children[index] {
+                editor.setNVPair(in: &set, name: name, value: value)
+                element.children[index] = .element(set)
+            } else {
+                let setID = editor.allocateID("\(resource)-meta_attributes")
+                var set = XMLElement("meta_attributes", [("id", setID)])
+                editor.setNVPair(in: &set, name: name, value: value)
+                // crm_resource appends a new meta set after everything else.
+                element.append(set)
+            }
+        }
+        editor.putSection(resources)
+        cib = editor.cib
+    }
+
+    /// `resource move R NODE`: `cli-prefer-R` (INFINITY on NODE, role Started).
+    public static func move(_ cib: inout XMLElement, resource: String, node: String) throws(CrmError) {
+        try requireResource(resource, in: cib)
+        try requireNode(node, in: cib)
+        removeLocation(&cib, id: "cli-prefer-\(resource)")
+        addLocation(&cib, XMLElement("rsc_location", [("id", "cli-prefer-\(resource)"), ("rsc", resource), ("role", "Started"),
+                                                      ("node", node), ("score", "INFINITY")]))
+    }
+
+    /// `resource ban R NODE`: `cli-ban-R-on-NODE` (-INFINITY, role Started).
+    public static func ban(_ cib: inout XMLElement, resource: String, node: String) throws(CrmError) {
+        try requireResource(resource, in: cib)
+        try requireNode(node, in: cib)
+        let id = "cli-ban-\(resource)-on-\(node)"
+        removeLocation(&cib, id: id)
+        addLocation(&cib, XMLElement("rsc_location", [("id", id), ("rsc", resource), ("role", "Started"),
+                                                      ("node", node), ("score", "-INFINITY")]))
+    }
+
+    /// `resource clear R`: removes every move and ban constraint of R; returns their ids.
+    @discardableResult
+    public static func clear(_ cib: inout XMLElement, resource: String) throws(CrmError) -> [String] {
+        try requireResource(resource, in: cib)
+        var removed: [String] = []
+        cib.withChild(named: "configuration") { configuration in
+            configuration.withChild(named: "constraints") { constraints in
+                constraints.removeElements { element in
+                    let id = element.id
+                    let match = element.name == "rsc_location" && (id == "cli-prefer-\(resource)" || id.hasPrefix("cli-ban-\(resource)-on-"))
+                    if match { removed.append(id) }
+                    return match
+                }
+            }
+        }
+        return removed
+    }
+
+    /// Move and ban constraints currently in the CIB: (id, resource, node, score).
+    public static func overrides(in cib: XMLElement) -> [(id: String, resource: String, node: String, score: String)] {
+        (cib.firstElement(named: "configuration")?.firstElement(named: "constraints")?.elements(named: "rsc_location") ?? [])
+            .filter { $0.id.hasPrefix("cli-prefer-") || $0.id.hasPrefix("cli-ban-") }
+            .map { ($0.id, $0["rsc"] ?? "", $0["node"] ?? "", $0["score"] ?? "") }
+    }
+
+    /// `node maintenance NODE` / `node ready NODE`: the permanent node attribute `maintenance`.
+    public static func setNodeAttribute(_ cib: inout XMLElement, node: String, name: String, value: String) throws(CrmError) {
+        try requireNode(node, in: cib)
+        var editor = CIBEditor(cib: cib)
+        var nodes = editor.takeSection("nodes")
+        guard let index = nodes.childIndex(where: { $0.name == "node" && $0["uname"] == node }),
+              case .element(var element) = nodes.children[index] else { return }
+        let nodeID = element.id
+        if let setIndex = element.childIndex(where: { $0.name == "instance_attributes" }), case .element(var set) = element.children[setIndex] {
+            editor.setNVPair(in: &set, name: name, value: value)
+            element.children[setIndex] = .element(set)
+        } else {
+            let setID = editor.allocateID("nodes-\(nodeID)")
+            var set = XMLElement("instance_attributes", [("id", setID)])
+            set.append(XMLElement("nvpair", [("id", editor.allocateID("\(setID)-\(name)")), ("name", name), ("value", value)]))
+            element.children.insert(.element(set), at: 0)
+        }
+        nodes.children[index] = .element(element)
+        editor.putSection(nodes)
+        cib = editor.cib
+    }
+
+    /// Fail counts of a resource per node from the status section (sum over its operations).
+    public static func failCounts(in cib: XMLElement, resource: String) -> [(node: String, value: Score)] {
+        var result: [(node: String, value: Score)] = []
+        for state in cib.firstElement(named: "status")?.elements(named: "node_state") ?? [] {
+            let pairs = state.firstElement(named: "transient_attributes")?.firstElement(named: "instance_attributes")?.elements(named: "nvpair") ?? []
+            var total = 0
+            var any = false
+            for pair in pairs {
+                let name = pair["name"] ?? ""
+                guard name == "fail-count-\(resource)" || name.hasPrefix("fail-count-\(resource)#") else { continue }
+                total = Score.add(total, Score(parsing: pair["value"]).value)
+                any = true
+            }
+            if any { result.append((state["uname"] ?? state.id, Score(total))) }
+        }
+        return result
+    }
+
+    static func removeLocation(_ cib: inout XMLElement, id: String) {
+        cib.withChild(named: "configuration") { configuration in
+            configuration.withChild(named: "constraints") { $0.removeElements { $0.name == "rsc_location" && $0.id == id } }
+        }
+    }
+
+    static func addLocation(_ cib: inout XMLElement, _ location: XMLElement) {
+        cib.withChild(named: "configuration") { configuration in
+            configuration.withChild(named: "constraints") { $0.append(location) }
+        }
+    }
+}

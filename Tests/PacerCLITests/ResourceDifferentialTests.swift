@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `pacer resource …` against `crm_resource` on copies of the same CIB.
+@Suite("resource: same CIB edits as crm_resource", .serialized)
+struct ResourceDifferentialTests {
+    /// The canonical pair on two nodes, started by crm_simulate (so it runs on pm01).
+    func runningPair(_ dir: TemporaryDirectory) throws -> String {
+        let base = dir.file("base.xml")
+        try Shell.run([Shell.pacer, "cib", "new", base])
+        try Shell.run([Shell.pacer, "configure", "-f", Shell.repositoryRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path], environment: ["CIB_file": base])
+        for node in ["pm01", "pm02"] { try Shell.run([Shell.pacer, "configure", "node", node], environment: ["CIB_file": base]) }
+        let running = dir.file("running.xml")
+        try #require(try Shell.run(["crm_simulate", "-x", base, "-S", "-O", running, "--node-up", "pm01", "--node-up", "pm02"]).status == 0)
+        return running
+    }
+
+    @Test("stop, start, unmanage, move, ban and clear write what crm_resource writes")
+    func sameEdits() throws {
+        let dir = try TemporaryDirectory()
+        let running = try runningPair(dir)
+        let theirs = dir.file("crm.xml"), ours = dir.file("pacer.xml")
+        try FileManager.default.copyItem(atPath: running, toPath: theirs)
+        try FileManager.default.copyItem(atPath: running, toPath: ours)
+        let steps: [(crm: [String], pacer: [String])] = [
+            (["--meta", "-r", "haproxyd", "-p", "target-role", "-v", "Stopped"], ["stop", "haproxyd"]),
+            (["--meta", "-r", "haproxyd", "-p", "target-role", "-v", "Started"], ["start", "haproxyd"]),
+            (["--move", "-r", "proxyGroup", "--node", "pm02"], ["move", "proxyGroup", "pm02"]),
+            (["--ban", "-r", "ckVIP", "--node", "pm01"], ["ban", "ckVIP", "pm01"]),
+            (["--clear", "-r", "proxyGroup"], ["clear", "proxyGroup"]),
+            (["--meta", "-r", "vIP_10", "-p", "is-managed", "-v", "false"], ["unmanage", "vIP_10"]),
+        ]
+        for step in steps {
+            let crm = try Shell.run(["crm_resource"] + step.crm, environment: ["CIB_file": theirs])
+            #expect(crm.status == 0, "crm_resource \(step.crm): \(crm.stderr)")
+            let pacer = try Shell.run([Shell.pacer, "resource"] + step.pacer, environment: ["CIB_file": ours])
+            #expect(pacer.status == 0, "pacer resource \(step.pacer): \(pacer.stderr)")
+            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
+            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+            #expect(a == b, "after \(step.pacer): \(difference) crm said: \(crm.stdout) \(crm.stderr)")
+        }
+    }
+
+    @Test("move to the node it runs on, unknown resources and nodes are refused")
+    func refusals() throws {
+        let dir = try TemporaryDirectory()
+        let running = try runningPair(dir)
+        let before = try Data(contentsOf: URL(fileURLWithPath: running))
+        let same = try Shell.run([Shell.pacer, "resource", "move", "proxyGroup", "pm01"], environment: ["CIB_file": running])
+        #expect(same.status == 1 && same.stderr.contains("already runs on pm01"))
+        let unknown = try Shell.run([Shell.pacer, "resource", "stop", "nosuch"], environment: ["CIB_file": running])
+        #expect(unknown.status == 105 && unknown.stderr.contains("'nosuch'"))
+        let node = try Shell.run([Shell.pacer, "resource", "move", "proxyGroup", "pm09"], environment: ["CIB_file": running])
+        #expect(node.status == 105 && node.stderr.contains("'pm09'"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: running)) == before)
+    }
+
+    @Test("failcount shows the recorded fail counts; cleanup clears them and the history")
+    func failcountAndCleanup() throws {
+        let dir = try TemporaryDirectory()
+        let running = try runningPair(dir)
+        let failed = dir.file("failed.xml")
+        try #require(try Shell.run(["crm_simulate", "-x", running, "-S", "-O", failed, "-i", "haproxyd_monitor_5000@pm01=7"]).status == 0)
+        let count = try Shell.run([Shell.pacer, "resource", "failcount", "haproxyd"], environment: ["CIB_file": failed])
+        #expect(count.stdout.contains("node=pm01  name=fail-count-haproxyd value=1"), "\(count.stdout)")
+        #expect(try Shell.run([Shell.pacer, "resource", "cleanup", "haproxyd"], environment: ["CIB_file": failed]).status == 0)
+        let after = try String(contentsOfFile: failed, encoding: .utf8)
+        #expect(!after.contains("fail-count-haproxyd"))
+        #expect(!after.contains("lrm_resource id=\"haproxyd\""))
+        let cleared = try Shell.run([Shell.pacer, "resource", "failcount", "haproxyd"], environment: ["CIB_file": failed])
+        #expect(cleared.stdout.contains("value=0"))
+    }
+}
