@@ -65,7 +65,7 @@ enum CIBTarget {
         defer { client.close() }
         let reply: [UInt8]
         do { reply = try client.request(WireStrings.encode(message), timeout: .seconds(30)) } catch {
-            throw CLIFailure("pacerd did not answer: \(error)", code: 1)
+            throw CLIFailure("request to pacerd failed: \(error)", code: 1)
         }
         do { return try WireStrings.decode(reply) } catch { throw CLIFailure("pacerd's reply does not decode: \(error)", code: 1) }
     }

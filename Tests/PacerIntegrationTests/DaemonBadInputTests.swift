@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// pacerd refuses bad configurations and keys with clear messages, and survives bad peers and clients.
+@Suite("pacerd: bad input", .serialized)
+struct DaemonBadInputTests {
+    func pacerd(_ cluster: TwoNodeCluster, config: String) throws -> CommandResult {
+        try run([TwoNodeCluster.pacerd, "--config", config, "--node", "alpha", "--state-dir", cluster.stateDirectory("alpha"),
+                 "--ipc-name", cluster.ipcName("alpha"), "--ocf-root", "\(cluster.root)/ocf"])
+    }
+
+    @Test("a malformed configuration is reported line by line with exit status 78")
+    func malformedConfig() throws {
+        let cluster = try TwoNodeCluster()
+        let path = "\(cluster.root)/bad.conf"
+        try "[cluster]\nname = it\nintervall = 100ms\n[node alpha]\ninterlink = 127.0.0.1\n[node bravo]\ninterlink = 10.0.0.999\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try pacerd(cluster, config: path)
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("\(path):3: unknown key 'intervall'"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(path):7: interlink '10.0.0.999'"), "\(result.stderr)")
+    }
+
+    @Test("a missing or world-readable authkey is refused")
+    func authkeyChecks() throws {
+        let cluster = try TwoNodeCluster()
+        let key = "\(cluster.root)/authkey"
+        chmod(key, 0o644)
+        let open = try pacerd(cluster, config: "\(cluster.root)/pacer.conf")
+        #expect(open.status == 1)
+        #expect(open.stderr.contains("has mode 644; refusing a key others can read"), "\(open.stderr)")
+        try FileManager.default.removeItem(atPath: key)
+        let missing = try pacerd(cluster, config: "\(cluster.root)/pacer.conf")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("does not exist; create it with 'pacer keygen'"), "\(missing.stderr)")
+    }
+
+    @Test("a peer with a different key is never a member and is logged once per interval, not per packet")
+    func wrongKeyPeer() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        // bravo gets its own configuration with a different key.
+        let other = "\(cluster.root)/other"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let text = try String(contentsOfFile: "\(cluster.root)/pacer.conf", encoding: .utf8)
+            .replacingOccurrences(of: "authkey = \(cluster.root)/authkey", with: "authkey = \(other)/authkey")
+        try text.write(toFile: "\(other)/pacer.conf", atomically: true, encoding: .utf8)
+        #expect(try run([TwoNodeCluster.pacer, "keygen", "--output", "\(other)/authkey"]).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TwoNodeCluster.pacerd)
+        process.arguments = ["--config", "\(other)/pacer.conf", "--node", "bravo", "--state-dir", cluster.stateDirectory("bravo"),
+                             "--ipc-name", cluster.ipcName("bravo"), "--ocf-root", "\(cluster.root)/ocf"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        usleep(3_000_000)
+        let log = (try? String(contentsOfFile: cluster.logPath("alpha"), encoding: .utf8)) ?? ""
+        #expect(!log.contains("to=member"), "a peer with the wrong key became a member:\n\(log)")
+        let reports = log.components(separatedBy: "Heartbeats rejected").count - 1
+        #expect(reports >= 1 && reports <= 2, "\(reports) reports in 3 s (about 90 packets were rejected):\n\(log)")
+        #expect(log.contains("failed authentication"))
+    }
+
+    @Test("a request larger than the IPC limit gets a clear error and the daemon carries on")
+    func oversizedRequest() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        let script = "\(cluster.root)/huge.crm"
+        try ("configure\nproperty blob=" + String(repeating: "x", count: 2 << 20) + "\n").write(toFile: script, atomically: true, encoding: .utf8)
+        let result = try cluster.pacer("alpha", ["configure", "-f", script])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("exceeds the IPC limit"), "\(result.stderr.prefix(300))")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try cluster.pacer("alpha", ["configure", "property", "small=1"]).status == 0, "the daemon stopped answering")
+    }
+}
