@@ -18,7 +18,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
@@ -35,9 +34,10 @@ let package = Package(
         .target(name: "PacerCIB", dependencies: ["PacerXML", "PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerConfig", swiftSettings: upcoming),
         .target(name: "CPacerSys"),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "PacerHeartbeat",
-            dependencies: ["PacerMembership", "PacerIPC", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["PacerMembership", "PacerIPC", "COpenSSL"],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
         // edge: libqb wrapped once, then the daemon's event loop and IPC
@@ -65,7 +65,7 @@ let package = Package(
             dependencies: ["PacerDaemon", "PacerConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming),
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
-        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor"], path: "Sources/pacer-bench"),
+        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerIPC", "PacerHeartbeat"], path: "Sources/pacer-bench"),
         // tests
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerMembershipTests", dependencies: ["PacerMembership"], swiftSettings: upcoming),

@@ -4,7 +4,7 @@
 # the tests use it as an oracle.
 set -euo pipefail
 packages=(
-  libxml2-dev libqb-dev libxml2-utils pkg-config        # build: libxml2, libqb
+  libxml2-dev libqb-dev libssl-dev libxml2-utils pkg-config   # build: libxml2, libqb, libcrypto
   pacemaker-cli-utils pacemaker crmsh resource-agents   # the oracle: crm_simulate, crm_mon, cibadmin, crm, ocf-tester
   haproxy iproute2 iputils-arping iputils-ping          # agents and end-to-end tests
   shellcheck dash time util-linux bc curl

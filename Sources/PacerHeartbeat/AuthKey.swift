@@ -1,4 +1,3 @@
-@preconcurrency import Crypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,11 +8,11 @@ import Glibc
 /// user forge heartbeats); a key shorter than 16 bytes is refused.
 public struct AuthKey: Sendable {
     public static let size = 256
-    let key: SymmetricKey
+    let key: [UInt8]
 
     public init(bytes: [UInt8]) throws(AuthKeyError) {
         guard bytes.count >= 16 else { throw .tooShort(bytes: bytes.count) }
-        key = SymmetricKey(data: bytes)
+        key = bytes
     }
 
     /// Reads the key file, checking that only its owner can read it.
@@ -35,16 +34,7 @@ public struct AuthKey: Sendable {
 
     /// Writes a new random key with mode 0600; refuses to replace an existing file unless `force`.
     public static func generate(path: String, force: Bool = false) throws(AuthKeyError) {
-        var bytes = [UInt8](repeating: 0, count: size)
-        SymmetricKey(size: .bits256).withUnsafeBytes { random in
-            // 256 bytes from four 256-bit keys keeps to one well-seeded source (swift-crypto's CSPRNG).
-            for index in 0..<random.count { bytes[index] = random[index] }
-        }
-        for block in 1..<(size / 32) {
-            SymmetricKey(size: .bits256).withUnsafeBytes { random in
-                for index in 0..<32 { bytes[block * 32 + index] = random[index] }
-            }
-        }
+        let bytes = HMACSHA256.randomBytes(size)
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL)
         let fd = open(path, flags, 0o600)
         guard fd >= 0 else {

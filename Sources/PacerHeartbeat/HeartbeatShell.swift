@@ -37,8 +37,12 @@ public final class HeartbeatShell {
     let port: UInt16
     var sockets: [LinkID: UDPSocket] = [:]
     var interfaces: [LinkID: String] = [:]
+    /// Open `carrier` files of the links' interfaces.
+    var carrierFiles: [LinkID: Int32] = [:]
     var carrier: [LinkID: Bool] = [:]
     var tickTimer: TimerID?
+    /// When the armed tick timer fires (to avoid re-arming it for the same instant).
+    var tickDue: Instant?
     var carrierTimer: TimerID?
     var lastReport: Instant?
     var unreportedDrops = 0
@@ -98,6 +102,8 @@ public final class HeartbeatShell {
         if let timer = tickTimer { loop.cancelTimer(timer) }
         if let timer = carrierTimer { loop.cancelTimer(timer) }
         for socket in sockets.values { loop.unwatch(fd: socket.fd) }
+        for fd in carrierFiles.values { close(fd) }
+        carrierFiles.removeAll()
     }
 
     func handle(_ event: MembershipInstance.Event) {
@@ -108,9 +114,15 @@ public final class HeartbeatShell {
                 guard let link = links.first(where: { $0.id == linkID }), let socket = sockets[linkID] else { continue }
                 socket.send(sealer.seal(heartbeat.encode()), to: link.peerAddress, port: port)
             case .scheduleTick(let after):
+                // Most events leave the next tick where it was: keep the armed timer then
+                // (re-arming costs more than the rest of handling a heartbeat).
+                let due = Self.now() + after
+                if tickTimer != nil, let armed = tickDue, armed <= due, due - armed < .milliseconds(2) { continue }
                 if let timer = tickTimer { loop.cancelTimer(timer) }
+                tickDue = due
                 tickTimer = loop.addTimer(after: after) { [weak self] in
                     self?.tickTimer = nil
+                    self?.tickDue = nil
                     self?.handle(.tick)
                 }
             default:
@@ -156,7 +168,11 @@ public final class HeartbeatShell {
 
     func pollCarrier() {
         for (id, name) in interfaces.sorted(by: { $0.key < $1.key }) {
-            guard let up = NetworkInterface.hasCarrier(name) else { continue }
+            if carrierFiles[id] == nil {
+                let fd = open("/sys/class/net/\(name)/carrier", O_RDONLY | O_CLOEXEC)
+                if fd >= 0 { carrierFiles[id] = fd }
+            }
+            guard let fd = carrierFiles[id], let up = NetworkInterface.carrier(fd: fd) else { continue }
             if carrier[id] != up {
                 let known = carrier[id] != nil
                 carrier[id] = up

@@ -1,4 +1,3 @@
-@preconcurrency import Crypto
 
 /// Authenticates every datagram with HMAC-SHA256 under the cluster key.
 ///
@@ -9,7 +8,7 @@ public struct PacketSealer: Sendable {
     public static let magic: [UInt8] = Array("PCR1".utf8)
     public static let tagSize = 32
     public static let overhead = magic.count + 2 + tagSize
-    let key: SymmetricKey
+    let key: [UInt8]
 
     public init(key: AuthKey) { self.key = key.key }
 
@@ -20,7 +19,7 @@ public struct PacketSealer: Sendable {
         packet.append(UInt8(payload.count >> 8))
         packet.append(UInt8(payload.count & 0xff))
         packet += payload
-        packet += Array(HMAC<SHA256>.authenticationCode(for: packet, using: key))
+        packet += HMACSHA256.tag(packet, key: key)
         return packet
     }
 
@@ -48,7 +47,7 @@ public struct PacketSealer: Sendable {
         guard length == packet.count - Self.overhead else { throw .lengthMismatch }
         let body = packet[0..<(6 + length)]
         let tag = packet[(6 + length)...]
-        guard HMAC<SHA256>.isValidAuthenticationCode(tag, authenticating: body, using: key) else { throw .badTag }
+        guard HMACSHA256.verify(tag, for: body, key: key) else { throw .badTag }
         return packet[6..<(6 + length)]
     }
 }

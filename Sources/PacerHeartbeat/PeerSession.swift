@@ -1,4 +1,3 @@
-@preconcurrency import Crypto
 
 /// Authenticated framing for the TCP channel between the two daemons (CIB replication,
 /// remote actions).
@@ -12,21 +11,21 @@ public struct PeerSession: Sendable {
     public static let nonceSize = 32
     public static let maxFrame = 64 << 20
     static let headerSize = 4 + 8
-    let sendKey: SymmetricKey
-    let receiveKey: SymmetricKey
+    let sendKey: [UInt8]
+    let receiveKey: [UInt8]
     public private(set) var sendSequence: UInt64 = 0
     public private(set) var receiveSequence: UInt64 = 0
 
     /// A fresh random nonce for our side of a connection.
     public static func makeNonce() -> [UInt8] {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        HMACSHA256.randomBytes(nonceSize)
     }
 
     /// - Parameters:
     ///   - localNonce: the nonce we sent; `peerNonce`: the one we received.
     public init(key: AuthKey, localNonce: [UInt8], peerNonce: [UInt8]) {
-        func derive(_ from: [UInt8], _ to: [UInt8]) -> SymmetricKey {
-            SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array("pacer-peer".utf8) + from + to, using: key.key)))
+        func derive(_ from: [UInt8], _ to: [UInt8]) -> [UInt8] {
+            HMACSHA256.tag(Array("pacer-peer".utf8) + from + to, key: key.key)
         }
         sendKey = derive(localNonce, peerNonce)
         receiveKey = derive(peerNonce, localNonce)
@@ -41,7 +40,7 @@ public struct PeerSession: Sendable {
         for shift in stride(from: 24, through: 0, by: -8) { frame.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
         for shift in stride(from: 56, through: 0, by: -8) { frame.append(UInt8(truncatingIfNeeded: sendSequence >> UInt64(shift))) }
         frame += payload
-        frame += Array(HMAC<SHA256>.authenticationCode(for: frame, using: sendKey))
+        frame += HMACSHA256.tag(frame, key: sendKey)
         sendSequence += 1
         return frame
     }
@@ -69,7 +68,7 @@ public struct PeerSession: Sendable {
         let total = Self.headerSize + length + 32
         guard buffer.count >= total else { return nil }
         let body = buffer[0..<(Self.headerSize + length)]
-        guard HMAC<SHA256>.isValidAuthenticationCode(buffer[(Self.headerSize + length)..<total], authenticating: body, using: receiveKey) else {
+        guard HMACSHA256.verify(buffer[(Self.headerSize + length)..<total], for: body, key: receiveKey) else {
             throw .badTag
         }
         let sequence = buffer[4..<12].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }

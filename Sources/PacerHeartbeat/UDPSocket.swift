@@ -141,9 +141,17 @@ public enum NetworkInterface {
         let fd = open("/sys/class/net/\(name)/carrier", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return carrier(fd: fd)
+    }
+
+    /// Reads the carrier from an open `/sys/class/net/NAME/carrier` (sysfs allows re-reading
+    /// at offset 0, so a poller keeps the file open). An interface that is down reads EINVAL:
+    /// no carrier.
+    public static func carrier(fd: Int32) -> Bool? {
         var byte: UInt8 = 0
-        guard read(fd, &byte, 1) == 1 else { return nil }   // EINVAL while the interface is down: no carrier
-        return byte == UInt8(ascii: "1")
+        let n = pread(fd, &byte, 1, 0)
+        if n < 0 { return errno == EINVAL ? false : nil }
+        return n == 1 ? byte == UInt8(ascii: "1") : nil
     }
 
     /// Whether the link is a direct cable: a veth or physical NIC (not a bridge, bond or loopback).

@@ -22,7 +22,7 @@ public final class EventLoop: @unchecked Sendable {
     private var running = false
 
     // Loop-thread state (see EventLoop+Timers.swift and EventLoop+Watch.swift).
-    var timers: [UInt64: TimerBox] = [:]
+    var timerQueue: TimerQueue
     var nextTimerID: UInt64 = 0
     var watches: [Int32: WatchBox] = [:]
 
@@ -32,25 +32,38 @@ public final class EventLoop: @unchecked Sendable {
     public init() throws(IPCError) {
         guard let loop = qb_loop_create() else { throw .loopCreateFailed(errno: errno) }
         let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
-        guard fd >= 0 else {
+        let timerFD = pacer_timerfd_create()
+        guard fd >= 0, timerFD >= 0 else {
             let e = errno
+            if fd >= 0 { close(fd) }
+            if timerFD >= 0 { close(timerFD) }
             qb_loop_destroy(loop)
             throw .wakeupFailed(errno: e)
         }
         handle = loop
         wakeFD = fd
+        timerQueue = TimerQueue(fd: timerFD)
         let rc = qb_loop_poll_add(loop, QB_LOOP_MED, fd, Int32(POLLIN), Unmanaged.passUnretained(self).toOpaque(),
                                   EventLoop.onWake)
-        guard rc == 0 else {
-            // deinit closes the eventfd and destroys the loop.
-            throw .wakeupFailed(errno: -rc)
+        let timerRC = qb_loop_poll_add(loop, QB_LOOP_HIGH, timerFD, Int32(POLLIN), Unmanaged.passUnretained(self).toOpaque(),
+                                       EventLoop.onTimerFD)
+        guard rc == 0, timerRC == 0 else {
+            // deinit closes the descriptors and destroys the loop.
+            throw .wakeupFailed(errno: rc != 0 ? -rc : -timerRC)
         }
+    }
+
+    private static let onTimerFD: qb_loop_poll_dispatch_fn = { _, _, data in
+        guard let data else { return 0 }
+        Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().runDueTimers()
+        return 0
     }
 
     deinit {
         precondition(!running, "EventLoop released while run() is still executing")
         _ = qb_loop_poll_del(handle, wakeFD)
-        for box in timers.values { _ = qb_loop_timer_del(handle, box.handle) }
+        _ = qb_loop_poll_del(handle, timerQueue.fd)
+        close(timerQueue.fd)
         qb_loop_destroy(handle)
         close(wakeFD)
     }

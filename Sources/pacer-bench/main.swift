@@ -96,7 +96,11 @@ case "executor":
     let resources = arguments.dropFirst().first.flatMap { Int($0) } ?? 500
     let duration = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 10
     try await executorBenchmark(resources: resources, duration: .seconds(duration))
+case "cluster":
+    let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 10
+    let idle = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 60
+    try ClusterBenchmark.main(runs: runs, idleSeconds: idle)
 default:
-    print("usage: pacer-bench executor [RESOURCES] [SECONDS]")
+    print("usage: pacer-bench executor [RESOURCES] [SECONDS] | cluster [RUNS] [IDLE_SECONDS]")
     exit(64)
 }
