@@ -25,7 +25,25 @@ struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Set up a two-node cluster.",
-        subcommands: [Init.self])
+        subcommands: [Init.self, Show.self])
+
+    /// `pacer cluster show`: membership, quorum and links as the local daemon sees them
+    /// (what `corosync-quorumtool -s` and `corosync-cfgtool -s` show for Corosync).
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show membership, quorum, DC and link states from the local pacerd.")
+
+        func run() {
+            do {
+                let reply = try CIBTarget.request(CIBTarget.daemonName, ["status"])
+                guard reply.first == "ok", reply.count >= 2 else { fail(reply.dropFirst().first ?? "unexpected reply", code: 1) }
+                for line in reply.dropFirst(2) { print(line) }
+            } catch let error as CLIFailure {
+                fail(error.description, code: error.code)
+            } catch {
+                fail("\(error)", code: 1)
+            }
+        }
+    }
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
