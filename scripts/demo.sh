@@ -64,7 +64,8 @@ in_ns "$nsC" ip addr add 192.168.77.100/24 dev br0
 
 say "backend web server on 192.168.77.100:8080 (client namespace)"
 mkdir -p "$work/www" && echo "hello from the backend" >"$work/www/index.html"
-in_ns "$nsC" python3 -m http.server 8080 --bind 192.168.77.100 --directory "$work/www" >/dev/null 2>&1 &
+# Started directly (not through a shell function) so that $! is the server's own PID.
+ip netns exec "$nsC" python3 -m http.server 8080 --bind 192.168.77.100 --directory "$work/www" >/dev/null 2>&1 &
 pids+=($!)
 
 # Agents: ours, from agents/, in a private OCF root (the system's resource-agents stay untouched).
@@ -94,7 +95,7 @@ say "cluster: pacer cluster init (two nodes, interlink + data link)"
 for node in alpha bravo; do
   ns=$([ $node = alpha ] && echo "$nsA" || echo "$nsB")
   mkdir -p "$work/$node/rsctmp"
-  HA_RSCTMP="$work/$node/rsctmp" in_ns "$ns" "$bin/pacerd" --config "$work/pacer.conf" --node $node \
+  ip netns exec "$ns" env HA_RSCTMP="$work/$node/rsctmp" "$bin/pacerd" --config "$work/pacer.conf" --node $node \
     --state-dir "$work/$node/state" --ocf-root "$work/ocf" >"$work/$node.log" 2>&1 &
   pids+=($!)
 done
@@ -135,6 +136,7 @@ in_ns "$nsOwner" ip link set il0 down
 in_ns "$nsOwner" ip link set eth0 down
 ownerIndex=$([ "$owner" = alpha ] && echo 1 || echo 2)
 kill -9 "${pids[$ownerIndex]}" 2>/dev/null || true
+wait "${pids[$ownerIndex]}" 2>/dev/null || true
 for pidfile in "$work/$owner"/rsctmp/*.pid; do [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null; done
 in_ns "$nsOwner" ip addr flush dev eth0
 t1=; t2=; t3=
