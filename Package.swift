@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerController", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
         .target(name: "PacerStatusView", dependencies: ["PacerModel"], swiftSettings: upcoming),
+        .target(name: "PacerMonView", dependencies: ["PacerModel", "PacerScheduler", "PacerStatusView"], swiftSettings: upcoming),
         .target(name: "PacerMembership", swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -49,7 +50,7 @@ let package = Package(
             name: "PacerCLI",
             dependencies: [
                 "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerController",
-                "PacerScheduler", "PacerStatusView",
+                "PacerScheduler", "PacerStatusView", "PacerMonView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming),
@@ -81,6 +82,7 @@ let package = Package(
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC"], swiftSettings: upcoming),
+        .testTarget(name: "PacerMonViewTests", dependencies: ["PacerMonView", "PacerModel", "PacerXML"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),
         .testTarget(
             name: "PacerCLITests",

@@ -8,6 +8,13 @@ import Glibc
 #endif
 
 /// `pacer simulate`: crm_simulate's counterpart, on a CIB file.
+///
+/// The shell around the pure ``Scheduler``: reads the file and the clock, applies the
+/// requested injections (`SimulationInjector`), schedules, prints the sections
+/// crm_simulate prints (Current cluster status, Performing Requested Modifications,
+/// Transition Summary, Executing Cluster Transition, Revised Cluster Status; the
+/// compact layout with `-s`), and with `-O` writes the CIB with simulated results.
+/// `PACER_TIMING=1` reports load and scheduling time and RSS on stderr (for bench/).
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what the scheduler would do with a CIB, and optionally simulate doing it.")
@@ -69,7 +76,7 @@ struct Simulate: ParsableCommand {
             }
             cib = injector.cib
         }
-        let input = SchedulerInput(cib: cib, now: now)
+        let input = SchedulerInput(cib: cib, now: now, recordScores: showScores)
         let t0 = clock()
         let transition = Scheduler.schedule(input)
         if getenv("PACER_TIMING") != nil { printError("schedule: \(Double(clock() - t0) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
@@ -113,7 +120,7 @@ struct Simulate: ParsableCommand {
             }
         }
         writeStdout(out)
-        for w in transition.warnings { printError("warning: \(w)") }
+        for w in transition.warnings { printError("pacer: warning: " + w.prefix(1).lowercased() + w.dropFirst()) }
         if let saveOutput {
             do { try CIBFile(path: saveOutput, backups: 0).save(final) } catch { fail(error.description, code: error.exitCode) }
         }
@@ -135,7 +142,7 @@ struct Simulate: ParsableCommand {
         return StatusView.Snapshot(
             nodes: s.nodes.map { StatusView.Node(name: $0.name, online: $0.online, unclean: $0.unclean, standby: $0.standby,
                                                  maintenance: $0.maintenance, shutdown: $0.shutdown, pending: $0.pending) },
-            resources: s.resources.map(map), maintenanceMode: s.maintenanceMode)
+            resources: s.resources.map(map), maintenanceMode: s.maintenanceMode, stopAllResources: s.stopAllResources)
     }
 
     private func writeStdout(_ text: String) {

@@ -142,30 +142,42 @@ struct SimulationInjector {
         nextCallID += 1
         if digestCalculator == nil { digestCalculator = OperationDigest.Calculator(cib: cib) }
         let digest = digestCalculator!.digest(resource: rsc, task: task, intervalMs: intervalMs, node: node)
-        let opID = intervalMs > 0 ? "\(rsc)_\(task)_\(intervalMs)" : "\(rsc)_last_0"
-        // As crm_simulate records results: transition -1 (newer than any pending op),
-        // reloads recorded as starts (pcmk__create_history_xml()).
+        // As pcmk__create_history_xml() records results: transition -1 (newer than any
+        // pending op), reloads recorded as starts; a failure goes to RSC_last_failure_0
+        // (without a digest), and for non-recurring ops also to RSC_last_0.
         let recordedTask = (task == "reload-agent" || task == "reload") ? "start" : task
         let transitionKey = "\(call):-1:\(target):xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-        let op = XMLElement("lrm_rsc_op", [
-            ("id", opID), ("operation_key", "\(rsc)_\(recordedTask)_\(intervalMs)"), ("operation", recordedTask),
-            ("crm-debug-origin", "pacer-simulate"), ("crm_feature_set", "3.16.1"),
-            ("transition-key", transitionKey), ("transition-magic", "0:\(rc);\(transitionKey)"),
-            ("exit-reason", ""), ("call-id", String(call)), ("rc-code", String(rc)), ("op-status", "0"),
-            ("interval", String(intervalMs)), ("last-rc-change", String(now)), ("exec-time", "0"), ("queue-time", "0"),
-            ("op-digest", digest),
-        ])
+        let failed = rc != target
+        func entry(_ id: String, digest: String?) -> XMLElement {
+            var attrs: [(String, String)] = [
+                ("id", id), ("operation_key", "\(rsc)_\(recordedTask)_\(intervalMs)"), ("operation", recordedTask),
+                ("crm-debug-origin", "pacer-simulate"), ("crm_feature_set", "3.16.1"),
+                ("transition-key", transitionKey), ("transition-magic", "0:\(rc);\(transitionKey)"),
+                ("exit-reason", failed ? "Simulated action result" : ""), ("call-id", String(call)),
+                ("rc-code", String(rc)), ("op-status", "0"), ("interval", String(intervalMs)),
+                ("last-rc-change", String(now)), ("exec-time", "0"), ("queue-time", "0"),
+            ]
+            if let digest { attrs.append(("op-digest", digest)) }
+            return XMLElement("lrm_rsc_op", attrs)
+        }
+        var ops: [XMLElement] = []
+        if intervalMs == 0 || !failed {
+            ops.append(entry(intervalMs > 0 ? "\(rsc)_\(task)_\(intervalMs)" : "\(rsc)_last_0", digest: digest))
+        }
+        if failed { ops.append(entry("\(rsc)_last_failure_0", digest: nil)) }
         if pendingIndex[node] == nil {
             pendingIndex[node] = (pending.count, [:])
             pending.append((node, []))
         }
         let (ni, _) = pendingIndex[node]!
         if let ri = pendingIndex[node]!.1[rsc] {
-            pending[ni].rscs[ri].entry.ops.removeAll { $0["id"] == opID }
-            pending[ni].rscs[ri].entry.ops.append(op)
+            for op in ops {
+                pending[ni].rscs[ri].entry.ops.removeAll { $0["id"] == op["id"] }
+                pending[ni].rscs[ri].entry.ops.append(op)
+            }
         } else {
             pendingIndex[node]!.1[rsc] = pending[ni].rscs.count
-            pending[ni].rscs.append((rsc, PendingEntry(cls: cls, provider: provider, type: type, ops: [op])))
+            pending[ni].rscs.append((rsc, PendingEntry(cls: cls, provider: provider, type: type, ops: ops)))
         }
     }
 
@@ -230,7 +242,7 @@ struct SimulationInjector {
             // crm_simulate only confirms cluster actions (shutdown, clear_failcount).
             return
         case .resource:
-            guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent"].contains(a.task) else { return }
+            guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent", "migrate_to", "migrate_from"].contains(a.task) else { return }
             recordResult(rsc: rsc, cls: a.agentClass ?? "ocf", provider: a.agentProvider, type: a.agentType ?? "",
                          task: a.task, intervalMs: a.intervalMs, node: node, rc: a.expectedRC, target: a.expectedRC)
         }

@@ -6,10 +6,13 @@ public struct SchedulerInput: Sendable {
     public var cib: XMLElement
     /// Current time in seconds since the epoch; the CIB's `execution-date` overrides it.
     public var now: Int
+    /// Record allocation scores in `Transition.scores` (`crm_simulate -s`).
+    public var recordScores: Bool
 
-    public init(cib: XMLElement, now: Int) {
+    public init(cib: XMLElement, now: Int, recordScores: Bool = false) {
         self.cib = cib
         self.now = now
+        self.recordScores = recordScores
     }
 
     /// The time the scheduler uses: `execution-date` if present (as crm_simulate does).
@@ -25,6 +28,7 @@ public enum Scheduler {
     /// Guarantees: no I/O, no clock reads; output order never depends on hashing.
     public static func schedule(_ input: SchedulerInput) -> Transition {
         let ws = WorkingSet(input: input.cib, now: input.effectiveNow)
+        ws.recordScores = input.recordScores
         ws.unpackConfig()
         ws.unpackNodes()
         ws.unpackResources()

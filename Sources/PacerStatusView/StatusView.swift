@@ -58,20 +58,26 @@ public enum StatusView {
         public var resources: [Resource]
         /// `maintenance-mode=true`: crm_simulate prints a banner first.
         public var maintenanceMode: Bool
-        public init(nodes: [Node], resources: [Resource], maintenanceMode: Bool = false) {
+        /// `stop-all-resources=true`: likewise.
+        public var stopAllResources: Bool
+        public init(nodes: [Node], resources: [Resource], maintenanceMode: Bool = false, stopAllResources: Bool = false) {
             self.nodes = nodes; self.resources = resources; self.maintenanceMode = maintenanceMode
+            self.stopAllResources = stopAllResources
         }
     }
 
     /// The banner crm_simulate prints when resource management is disabled, or nil.
     public static func banner(_ s: Snapshot) -> String? {
-        guard s.maintenanceMode else { return nil }
-        return "\n              *** Resource management is DISABLED ***\n  The cluster will not attempt to start, stop or recover services\n"
+        if s.maintenanceMode {
+            return "\n              *** Resource management is DISABLED ***\n  The cluster will not attempt to start, stop or recover services\n"
+        }
+        return nil   // crm_simulate prints nothing for stop-all-resources
     }
 
     /// The "N of M resource instances DISABLED and K BLOCKED" line, or nil when both are 0.
     public static func disabledLine(_ s: Snapshot) -> String? {
-        let prims = s.resources.flatMap { $0.members ?? [$0] }
+        // pe__count_common(): inactive orphans are not counted.
+        let prims = s.resources.flatMap { $0.members ?? [$0] }.filter { !($0.orphan && $0.nodes.isEmpty) }
         let disabled = prims.filter(\.disabled).count
         let blocked = prims.filter(\.blocked).count
         if disabled == 0 && blocked == 0 { return nil }

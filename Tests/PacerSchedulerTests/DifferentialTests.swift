@@ -12,6 +12,8 @@ struct DifferentialTests {
     static let fixtures = [
         "stickiness", "migration-threshold", "group", "constraints", "standby", "target-role",
         "no-quorum-stop", "no-quorum-ignore", "no-quorum-freeze", "seed-pair",
+        "on-fail", "multiple-active", "unmanaged", "failure-timeout", "asymmetric", "priority",
+        "failed-start-stop", "orphan", "migration", "ticket",
     ]
 
     @Test("summary equals crm_simulate's", arguments: fixtures)

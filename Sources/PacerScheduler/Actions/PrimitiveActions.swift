@@ -44,8 +44,10 @@ extension WorkingSet {
                 current = n
             }
         }
+        var allowMigrate = false
         if let cur = current, let to = rsc.allocatedTo, cur !== to, rsc.nextRole >= .started {
             isMoving = true
+            allowMigrate = canMigrate(rsc, cur)
             needStop = true
         }
         let multiplyActive = rsc.needsFencing ? countAll > 1 : countClean > 1
@@ -71,6 +73,7 @@ extension WorkingSet {
         scheduleRestartActions(rsc, current: current, needStop: needStop)
         scheduleRoleTransition(rsc)
         createRecurringActions(rsc)
+        if allowMigrate, let current { createMigrationActions(rsc, current) }
     }
 
     /// Mirrors `schedule_restart_actions()` for the Started/Stopped roles.

@@ -86,6 +86,7 @@ extension WorkingSet {
 
     /// Records allocation scores as `pe__show_node_weights()` prints them (nodes by name).
     private func logScores(_ rsc: Resource, function: String) {
+        if !recordScores || (rsc.orphan && rsc.runningOn.isEmpty) { return }
         for node in nodes {
             guard let w = rsc.allowed[node.index] else { continue }
             scoreLog.append("\(function): \(rsc.id) allocation score on \(node.uname): \(Score(w))")

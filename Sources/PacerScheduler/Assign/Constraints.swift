@@ -11,6 +11,7 @@ extension WorkingSet {
             case "rsc_location": unpackLocation(el)
             case "rsc_colocation": unpackColocation(el)
             case "rsc_order": unpackOrder(el)
+            case "rsc_ticket": unpackTicketConstraint(el)
             default: warn("Ignoring unsupported constraint <\(el.name)> '\(el.id)'")
             }
         }
@@ -28,8 +29,45 @@ extension WorkingSet {
     // MARK: location
 
     /// Mirrors `unpack_rsc_location()` for single resources, node scores and rules.
+    /// The resources a constraint's `rsc` names: the resource itself, or every
+    /// primitive using a template, or every resource in a tag (`pcmk__valid_resource_or_tag()`).
+    func constraintTargets(_ el: XMLElement, _ attr: String) -> [Resource] {
+        guard let id = el[attr] else { warn("Ignoring constraint '\(el.id)' without \(attr)"); return [] }
+        if let rsc = resourceByID[id] { return [rsc] }
+        let config = configuration
+        if config?.firstElement(named: "resources")?.elements(named: "template").contains(where: { $0.id == id }) == true {
+            return templateUsers(id)
+        }
+        if let tag = config?.firstElement(named: "tags")?.elements(named: "tag").first(where: { $0.id == id }) {
+            return tag.elements(named: "obj_ref").compactMap { $0["id"].flatMap { resourceByID[$0] } }
+        }
+        warn("Ignoring constraint '\(el.id)' because resource '\(id)' does not exist")
+        return []
+    }
+
+    /// Primitives configured with `template="ID"`, in configuration order.
+    private func templateUsers(_ templateID: String) -> [Resource] {
+        var users: [Resource] = []
+        func walk(_ el: XMLElement) {
+            for child in el.elements {
+                if child.name == "primitive", child["template"] == templateID, let r = resourceByID[child.id] { users.append(r) }
+                if child.name == "group" { walk(child) }
+            }
+        }
+        if let res = configuration?.firstElement(named: "resources") { walk(res) }
+        return users
+    }
+
     private func unpackLocation(_ el: XMLElement) {
-        guard let rsc = constraintResource(el, "rsc") else { return }
+        let targets = constraintTargets(el, "rsc")
+        if targets.count != 1 || resourceByID[el["rsc"] ?? ""] == nil {
+            for t in targets { unpackLocation(el, for: t) }
+            return
+        }
+        unpackLocation(el, for: targets[0])
+    }
+
+    private func unpackLocation(_ el: XMLElement, for rsc: Resource) {
         if let role = el["role"], Role(text: role) > .started { return }
         if let nodeName = el["node"] {
             guard let node = nodeByUname[nodeName] else { return }

@@ -61,7 +61,7 @@ extension WorkingSet {
             nvpairs(of: opEl, setName: "instance_attributes", node: node, into: &extra)
             for (k, v) in extra { params[k] = v }
             if intervalMs > 0 {
-                let timeout = op.meta["timeout"] ?? opDefaults["timeout"]
+                let timeout = op.timeout ?? opDefaults["timeout"]
                 params["CRM_meta_timeout"] = String(timeout.map(parseIntervalMs) ?? 20000)
             }
         } else if intervalMs > 0 {

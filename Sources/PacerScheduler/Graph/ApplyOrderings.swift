@@ -17,8 +17,11 @@ extension WorkingSet {
         for action in actions.reversed() { updateActionForOrderings(action) }
     }
 
+    /// Actions of `rsc` with `key`, newest first (as the prepended C list).
     private func findByKey(_ rsc: Resource, _ key: String) -> [Action] {
-        rsc.actions.filter { $0.key == key }.reversed()
+        var found: [Action] = []
+        for a in rsc.actions.reversed() where a.key == key { found.append(a) }
+        return found
     }
 
     private func orderFirst(_ firstRsc: Resource, _ order: Ordering) {

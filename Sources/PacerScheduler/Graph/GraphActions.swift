@@ -13,6 +13,16 @@ extension WorkingSet {
         return node.online || a.dcAction
     }
 
+    /// Mirrors the migration-related parts of `should_add_input_to_graph()`.
+    private func isGraphInput(_ e: ActionEdge) -> Bool {
+        if e.type.isEmpty { return false }
+        let input = e.action
+        if e.type.contains(.impliesFirstMigratable) && !input.runnable { return false }
+        if e.type.contains(.applyFirstNonMigratable) && input.flags.contains(.migrateRunnable) { return false }
+        if e.type == .optional && input.flags.contains(.migrateRunnable) && input.key.hasSuffix("_stop_0") { return false }
+        return true
+    }
+
     /// Graph actions in the order crm_simulate executes them: synapses in the order
     /// `pcmk__create_graph()` adds them (resources in order, a group's own actions
     /// before its members', newest action first), fired pass after pass as their
@@ -37,7 +47,9 @@ extension WorkingSet {
             var next: [Action] = []
             var fired = false
             for a in remaining {
-                let ready = a.before.allSatisfy { e in e.type.isEmpty || !added.contains(e.action.id) || done.contains(e.action.id) }
+                let ready = a.before.allSatisfy { e in
+                    !isGraphInput(e) || !added.contains(e.action.id) || done.contains(e.action.id)
+                }
                 if ready { done.insert(a.id); order.append(a); fired = true } else { next.append(a) }
             }
             if !fired { order += next; break }   // a cycle: crm_simulate would stall; list the rest
@@ -68,7 +80,8 @@ extension WorkingSet {
                                         failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,
                                         failedProbe: r.failedProbeRC.map(ocfExitText))
         }
-        return ClusterStatus(nodes: ns, resources: resources.map(state), maintenanceMode: maintenanceMode)
+        return ClusterStatus(nodes: ns, resources: resources.map(state), maintenanceMode: maintenanceMode,
+                             stopAllResources: stopEverything)
     }
 }
 

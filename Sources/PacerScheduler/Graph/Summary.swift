@@ -39,7 +39,10 @@ extension WorkingSet {
         if stop == nil && rsc.stopUnexpected { stop = actions(rsc, nil, "stop").first }
         if rsc.role == rsc.nextRole {
             guard next != nil else { return }
-            if rsc.reload {
+            let migrateOp = actions(rsc, next, "migrate_from").first
+            if let migrateOp, current != nil, migrateOp.runnable {
+                p.item("Migrate", rsc, current, next, start, nil)
+            } else if rsc.reload {
                 p.item("Reload", rsc, current, next, start, nil)
             } else if start == nil || start!.optional {
                 return

@@ -62,4 +62,6 @@ public struct ClusterStatus: Sendable {
     public var resources: [ResourceState]
     /// `maintenance-mode` is on: nothing is managed.
     public var maintenanceMode: Bool
+    /// `stop-all-resources` is on.
+    public var stopAllResources: Bool
 }

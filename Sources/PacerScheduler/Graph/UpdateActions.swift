@@ -59,10 +59,15 @@ extension WorkingSet {
     func updateActionForOrderings(_ then: Action) {
         var changedThen = false
         let lastFlags = then.flags
-        for other in then.before {
+        // The list only grows at the front while we walk it (as the C list does), so
+        // an entry's live index is its snapshot index plus the growth so far.
+        let snapshotCount = then.before.count
+        func disable(_ i: Int) { then.before[i + then.before.count - snapshotCount].type = [] }
+        for i in 0..<snapshotCount {
+            let other = then.before[i + then.before.count - snapshotCount]
             var first = other.action
             if other.type.contains(.sameNode), let fn = first.node, let tn = then.node, fn !== tn {
-                other.type = []
+                disable(i)
                 continue
             }
             var changedFirst = false
@@ -81,18 +86,20 @@ extension WorkingSet {
                 if ct { changedThen = true }
             } else if orderActions(first, then, other.type) {
                 changedThen = true
-                other.type = []
+                disable(i)
             } else {
-                other.type = []
+                disable(i)
             }
             if changedFirst {
                 for a in first.after.map(\.action) { updateActionForOrderings(a) }
                 updateActionForOrderings(first)
             }
         }
-        if changedThen || lastFlags != then.flags {
+        // Only a reported change cascades (flags the group-flags computation cleared
+        // on the way do not), as in pcmk__update_action_for_orderings().
+        if changedThen {
             if lastFlags.contains(.runnable) && !then.runnable { blockColocationDependents(then) }
-            if changedThen { updateActionForOrderings(then) }
+            updateActionForOrderings(then)
             for a in then.after.map(\.action) { updateActionForOrderings(a) }
         }
     }
@@ -119,6 +126,12 @@ extension WorkingSet {
             } else if !firstFlags.contains(.optional) && first.runnable {
                 first.flags.remove(.runnable); cf = true
             }
+        }
+        if type.contains(.impliesFirstMigratable), then.rsc != nil {
+            merge(updateOrdered(first, then, firstFlags, filter: .optional, type: .impliesFirstMigratable))
+        }
+        if type.contains(.pseudoLeft), then.rsc != nil {
+            merge(updateOrdered(first, then, firstFlags, filter: .optional, type: .pseudoLeft))
         }
         if type.contains(.runnableLeft) {
             if then.rsc != nil {
@@ -166,7 +179,7 @@ extension WorkingSet {
         guard action.flags.contains(flag) else { return }
         action.flags.remove(flag)
         if action.rsc !== reason.rsc {
-            let change = flag == .optional ? "required" : "unrunnable"
+            let change = flag == .optional ? "required" : "unrunnable"   // runnable and migrate-runnable
             let text = "\(change)\(reason.rsc == nil ? "" : " ")\(reason.rsc?.id ?? "") \(reason.task)"
             action.setReason(text, overwrite: flag == .migrateRunnable)
         }
@@ -181,11 +194,24 @@ extension WorkingSet {
             if filter.contains(.optional) && !flags.contains(.optional) && firstBefore.contains(.optional) {
                 clearFlag(first, .optional, because: then)
             }
+            if flags.contains(.migrateRunnable) && !then.flags.contains(.migrateRunnable) {
+                clearFlag(first, .migrateRunnable, because: then)
+            }
+        }
+        if type.contains(.impliesFirstMigratable) && filter.contains(.optional) {
+            if !then.flags.contains(.migrateRunnable) || !then.runnable { clearFlag(first, .runnable, because: then) }
+            if !then.optional { clearFlag(first, .optional, because: then) }
+        }
+        if type.contains(.pseudoLeft) && filter.contains(.optional) && !first.runnable {
+            clearFlag(then, .migrateRunnable, because: first)
+            then.flags.remove(.pseudo)
         }
         if type.contains(.runnableLeft) && filter.contains(.runnable) && then.runnable && !flags.contains(.runnable) {
             clearFlag(then, .runnable, because: first)
+            clearFlag(then, .migrateRunnable, because: first)
         }
-        if type.contains(.impliesThen) && filter.contains(.optional) && then.optional && !flags.contains(.optional) {
+        if type.contains(.impliesThen) && filter.contains(.optional) && then.optional && !flags.contains(.optional)
+            && !first.flags.contains(.migrateRunnable) {
             clearFlag(then, .optional, because: first)
         }
         if type.contains(.restart) { handleRestart(first, then, filter: filter) }
@@ -217,6 +243,7 @@ extension WorkingSet {
         guard reason else { return }
         if first.runnable { clearFlag(first, .optional, because: then) }
         if !then.optional { clearFlag(first, .optional, because: then) }
+        if !then.flags.contains(.migrateRunnable) { clearFlag(first, .migrateRunnable, because: then) }
         if !first.optional && !first.runnable { clearFlag(then, .runnable, because: first) }
     }
 }

@@ -18,6 +18,7 @@ struct OrderFlags: OptionSet {
     static let impliesThenPrinted = OrderFlags(rawValue: 1 << 17)
     static let serializeOnly = OrderFlags(rawValue: 1 << 18)
     static let antiColocation = OrderFlags(rawValue: 1 << 19)
+    static let applyFirstNonMigratable = OrderFlags(rawValue: 1 << 20)
     static let none: OrderFlags = []
 }
 
@@ -31,8 +32,9 @@ struct ActionFlags: OptionSet {
     static let migrateRunnable = ActionFlags(rawValue: 1 << 7)
 }
 
-/// One edge of the action graph (`pe_action_wrapper_t`).
-final class ActionEdge {
+/// One edge of the action graph (`pe_action_wrapper_t`). A value: there are many,
+/// and the only mutation (disabling an edge) goes through the owning array.
+struct ActionEdge {
     unowned(unsafe) let action: Action
     var type: OrderFlags
     init(_ action: Action, _ type: OrderFlags) { self.action = action; self.type = type }
@@ -74,17 +76,6 @@ final class Action {
     func setReason(_ text: String?, overwrite: Bool) {
         if reason == nil || overwrite { reason = text }
     }
-}
-
-/// A not-yet-resolved ordering (`pe__ordering_t`).
-struct Ordering {
-    var firstRsc: Resource?
-    var firstKey: String?
-    var firstAction: Action?
-    var thenRsc: Resource?
-    var thenKey: String?
-    var thenAction: Action?
-    var flags: OrderFlags
 }
 
 /// Builds an operation key as `pcmk__op_key()`: `RSC_TASK_INTERVAL`.

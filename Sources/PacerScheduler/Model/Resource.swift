@@ -40,7 +40,8 @@ struct OpConfig {
     var role: Role
     var onFail: String?
     var enabled: Bool
-    var meta: [String: String]
+    /// `timeout` after op meta_attributes and op_defaults (for recurring-op digests).
+    var timeout: String?
 }
 
 /// A primitive or group. Mirrors `pe_resource_t`.
@@ -84,6 +85,7 @@ final class Resource {
     var restarting = false
     var stopUnexpected = false
     var isFenceDevice = false
+    var allowMigrate = false
 
     var role = Role.stopped
     var nextRole = Role.unknown
@@ -122,7 +124,7 @@ final class Resource {
     }
 
     /// Mirrors `native_add_running()`.
-    func addRunning(_ node: Node, onFailNotIgnored: Bool) {
+    func addRunning(_ node: Node) {
         if runningOn.contains(where: { $0 === node }) { return }
         runningOn.append(node)
         if variant == .primitive && node.maintenance {
@@ -151,7 +153,7 @@ final class Resource {
             default: break
             }
         }
-        parent?.addRunning(node, onFailNotIgnored: false)
+        parent?.addRunning(node)
     }
 
     /// Adds `score` for one node (or all nodes), as `resource_location()`.
@@ -162,25 +164,4 @@ final class Resource {
             for n in nodes { allowed[n.index] = Score.add(allowed[n.index] ?? n.baseWeight, score) }
         }
     }
-}
-
-/// A colocation constraint. Mirrors `pcmk__colocation_t`.
-final class Colocation {
-    let id: String
-    unowned(unsafe) let dependent: Resource
-    unowned(unsafe) let primary: Resource
-    let score: Int
-    let dependentRole: Role
-    let primaryRole: Role
-    let nodeAttribute: String?
-    let influence: Bool
-    init(id: String, dependent: Resource, primary: Resource, score: Int, dependentRole: Role,
-         primaryRole: Role, nodeAttribute: String?, influence: Bool) {
-        self.id = id; self.dependent = dependent; self.primary = primary; self.score = score
-        self.dependentRole = dependentRole; self.primaryRole = primaryRole
-        self.nodeAttribute = nodeAttribute; self.influence = influence
-    }
-
-    /// Mirrors `pcmk__colocation_has_influence()`.
-    var hasInfluence: Bool { influence || primary.runningOn.isEmpty }
 }

@@ -18,12 +18,15 @@ final class WorkingSet {
     var resourceByID: [String: Resource] = [:]
     var allPrimitives: [Resource] = []
     var actions: [Action] = []
-    var actionIndex: [String: [Action]] = [:]
+    /// Actions without a resource (pseudo ops, shutdowns) by key and node.
+    var nodeActionIndex: [String: Action] = [:]
     var orderings: [Ordering] = []
     var colocations: [Colocation] = []
+    var tickets: [String: Ticket] = [:]
     var warnings: [String] = []
     /// Allocation scores in the order assignment saw them (`-s`).
     var scoreLog: [String] = []
+    var recordScores = false
     /// History entries by node index and resource id, built on first use.
     var historyIndex: [String: XMLElement]?
     /// Expired recurring failures whose restart digest unpacking overrode, so the
@@ -57,14 +60,20 @@ final class WorkingSet {
 
     // MARK: actions
 
-    private func indexKey(_ rsc: Resource?, _ key: String, _ node: Node?) -> String {
-        "\(rsc?.id ?? "")\u{1}\(key)\u{1}\(node?.index ?? -1)"
+    private func nodeActionKey(_ key: String, _ node: Node?) -> String { "\(key)\u{1}\(node?.index ?? -1)" }
+
+    /// The action of `rsc` with `key` on exactly `node` (nil: node-less).
+    private func exactAction(_ rsc: Resource?, key: String, node: Node?) -> Action? {
+        guard let rsc else { return nodeActionIndex[nodeActionKey(key, node)] }
+        // A resource has a handful of actions: a reverse scan beats a global index.
+        for a in rsc.actions.reversed() where a.node === node && a.key == key { return a }
+        return nil
     }
 
     /// Finds an existing action by resource, key and node; without a node, any
     /// node matches (`find_existing_action()` / `find_actions()`).
     func findAction(_ rsc: Resource?, key: String, node: Node?) -> Action? {
-        if let exact = actionIndex[indexKey(rsc, key, node)]?.first { return exact }
+        if let exact = exactAction(rsc, key: key, node: node) { return exact }
         guard node == nil else { return nil }
         if let rsc { return rsc.actions.last { $0.key == key } }
         return nil
@@ -77,12 +86,14 @@ final class WorkingSet {
         let action: Action
         if let existing = findAction(rsc, key: key, node: node) {
             action = existing
-        } else if let node, let loose = actionIndex[indexKey(rsc, key, nil)]?.first {
+        } else if let node, let loose = exactAction(rsc, key: key, node: nil) {
             // find_actions() hands a node-less action to the first node asking for it.
             action = loose
             action.node = node
-            actionIndex[indexKey(rsc, key, nil)]?.removeAll { $0 === loose }
-            actionIndex[indexKey(rsc, key, node), default: []].append(loose)
+            if rsc == nil {
+                nodeActionIndex[nodeActionKey(key, nil)] = nil
+                nodeActionIndex[nodeActionKey(key, node)] = loose
+            }
         } else {
             var flags: ActionFlags = [.runnable]
             if optional { flags.insert(.optional) }
@@ -90,8 +101,7 @@ final class WorkingSet {
                             intervalMs: intervalOf(key: key), flags: flags)
             if let rsc { configureOperation(action, rsc: rsc) }
             actions.append(action)
-            actionIndex[indexKey(rsc, key, node), default: []].append(action)
-            rsc?.actions.append(action)
+            if let rsc { rsc.actions.append(action) } else { nodeActionIndex[nodeActionKey(key, node)] = action }
         }
         // update_action_optional()
         if let rsc, action.node != nil, !action.pseudo, !rsc.managed, action.intervalMs == 0 {
@@ -111,9 +121,15 @@ final class WorkingSet {
         return a
     }
 
+    /// The interval at the end of an operation key (`RSC_TASK_INTERVAL`).
     private func intervalOf(key: String) -> Int {
-        guard let last = key.split(separator: "_").last, let v = Int(last) else { return 0 }
-        return v
+        var value = 0, scale = 1
+        for b in key.utf8.reversed() {
+            guard b >= 48 && b <= 57 else { return b == UInt8(ascii: "_") ? value : 0 }
+            value += Int(b - 48) * scale
+            scale = scale &* 10
+        }
+        return 0
     }
 
     /// Mirrors `unpack_operation()` for the parts that matter: requires and on-fail.
@@ -131,7 +147,7 @@ final class WorkingSet {
     /// The failure response of `task`, as `unpack_operation()` decides it.
     func onFailFor(rsc: Resource, task: String, value rawValue: String?) -> (OnFail, Role) {
         var value = rawValue?.lowercased()
-        if task == "stop", let v = value, !["standby", "demote", "stop"].contains(v) == false { value = nil }
+        // valid_stop_on_fail(): a stop cannot fail over to standby, demote or stop.
         if task == "stop", let v = value, v == "standby" || v == "demote" || v == "stop" { value = nil }
         switch value {
         case "block": return (.block, .started)
@@ -198,8 +214,10 @@ final class WorkingSet {
         var fr = firstRsc, tr = thenRsc
         if fr == nil, let a = firstAction { fr = a.rsc }
         if tr == nil, let a = thenAction { tr = a.rsc }
-        orderings.append(Ordering(firstRsc: fr, firstKey: firstKey ?? firstAction?.key, firstAction: firstAction,
-                                  thenRsc: tr, thenKey: thenKey ?? thenAction?.key, thenAction: thenAction, flags: flags))
+        let order = Ordering(firstRsc: fr, firstKey: firstKey ?? firstAction?.key, firstAction: firstAction,
+                             thenRsc: tr, thenKey: thenKey ?? thenAction?.key, thenAction: thenAction, flags: flags)
+        orderings.append(order)
+        orderMigrationEquivalents(order)
     }
 
     /// `pcmk__order_resource_actions()`.

@@ -23,7 +23,16 @@ extension WorkingSet {
             if let ref = el["id-ref"], let target = element(withID: ref) { set = target }
             sets.append((Score(parsing: set["score"]).value, i, set))
         }
-        sets.sort { $0.score != $1.score ? $0.score > $1.score : $0.order < $1.order }
+        // make_pairs() prepends and sort_pairs() sorts stably by score, so among equal
+        // scores the *last* set in the document comes first (and wins); the
+        // cluster's own "cib-bootstrap-options" set always comes first.
+        let alwaysFirst = setName == "cluster_property_set" ? "cib-bootstrap-options" : nil
+        sets.sort { a, b in
+            let af = a.el.id == alwaysFirst, bf = b.el.id == alwaysFirst
+            if af != bf { return af }
+            if a.score != b.score { return a.score > b.score }
+            return a.order > b.order
+        }
         for (_, _, set) in sets {
             if let rule = set.firstElement(named: "rule"), !evaluateRule(rule, node: node) { continue }
             for pair in set.elements(named: "nvpair") {

@@ -11,6 +11,7 @@ extension WorkingSet {
 
     func unpackStatus() {
         guard let status = input.firstElement(named: "status") else { return }
+        unpackTickets()
         let states = status.elements(named: "node_state")
         for state in states {
             guard let id = state["id"], let uname = state["uname"] else {

@@ -16,16 +16,25 @@ extension WorkingSet {
         if entry.children.count == 1, case .element(let only) = entry.children[0], only.name == "lrm_rsc_op" {
             return [HistoryOp(only)]
         }
-        return mergeSorted(entry.elements(named: "lrm_rsc_op").map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
+        // The C code builds its list by prepending (reverse document order), then sorts
+        // stably, so entries that compare equal end up in reverse document order.
+        return mergeSorted(entry.elements(named: "lrm_rsc_op").reversed().map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
     }
 
     private func unpackLRMResource(_ node: Node, _ entry: XMLElement) {
-        guard let rscID = entry["id"] else { warn("Ignoring malformed lrm_resource entry without id"); return }
+        guard let rscID = entry["id"], !rscID.isEmpty else { warn("Ignoring malformed lrm_resource entry without id"); return }
         let ops = sortedOps(entry)
         if ops.isEmpty { return }
-        var rsc = resourceByID[rscID]
-        if let r = rsc, r.variant != .primitive { rsc = nil }
-        let resource = rsc ?? makeOrphan(id: rscID, entry: entry)
+        let resource: Resource
+        if let known = resourceByID[rscID] {
+            guard known.variant == .primitive else {
+                warn("Ignoring history for '\(rscID)' on \(node.uname): it is a \(known.variant == .group ? "group" : "resource") not a primitive")
+                return
+            }
+            resource = known
+        } else {
+            resource = makeOrphan(id: rscID, entry: entry)
+        }
         let savedRole = resource.role
         resource.role = .unknown
         var onFail = OnFail.ignore
@@ -151,6 +160,14 @@ extension WorkingSet {
         return opDefaults["on-fail"]
     }
 
+    /// Mirrors `check_recoverable()`: a failed stop that fencing cannot resolve blocks the resource.
+    private func checkRecoverable(_ rsc: Resource, _ node: Node, _ task: String) {
+        guard task == "stop" else { return }
+        if canFence(node) { return }
+        rsc.managed = false
+        rsc.block = true
+    }
+
     /// Mirrors `pe_can_fence()`.
     func canFence(_ node: Node) -> Bool {
         if !stonithEnabled || !haveStonithResource { return false }
@@ -232,7 +249,6 @@ extension WorkingSet {
         if rsc.role > .stopped && !node.online && !node.maintenance && rsc.managed && stonithEnabled {
             node.unclean = true
         }
-        let saved = onFail
         if node.unclean { onFail = .ignore }
         switch onFail {
         case .ignore: break
@@ -249,7 +265,7 @@ extension WorkingSet {
             }
         }
         if rsc.role != .stopped && rsc.role != .unknown {
-            rsc.addRunning(node, onFailNotIgnored: saved != .ignore)
+            rsc.addRunning(node)
             switch onFail {
             case .ignore: break
             case .demote, .block: rsc.failed = true

@@ -20,8 +20,9 @@ extension WorkingSet {
         for (i, r) in resources.enumerated() { r.index = i }
     }
 
-    func makeResource(_ el: XMLElement, parent: Resource?) -> Resource? {
-        guard let id = el["id"], !id.isEmpty else { warn("Ignoring <\(el.name)> configuration without id"); return nil }
+    func makeResource(_ original: XMLElement, parent: Resource?) -> Resource? {
+        guard let id = original["id"], !id.isEmpty else { warn("Ignoring <\(original.name)> configuration without id"); return nil }
+        guard let el = expandTemplate(original) else { return nil }
         if resourceByID[id] != nil { warn("Ignoring duplicate resource '\(id)'"); return nil }
         let variant: Resource.Variant = el.name == "group" ? .group : .primitive
         let rsc = Resource(id: id, variant: variant, xml: el, nodeCount: nodes.count)
@@ -46,6 +47,37 @@ extension WorkingSet {
         }
         if symmetric { rsc.addLocation(nil, 0, nodes: nodes) }
         return rsc
+    }
+
+    /// A primitive referring to a `<template>`: the template's agent and children
+    /// followed by the primitive's own, operations merged. Mirrors `unpack_template()`.
+    private func expandTemplate(_ el: XMLElement) -> XMLElement? {
+        guard let ref = el["template"] else { return el }
+        guard ref != el.id else { warn("Ignoring '\(el.id)': it refers to itself as template"); return nil }
+        guard let template = configuration?.firstElement(named: "resources")?.elements(named: "template")
+                .first(where: { $0.id == ref }) else {
+            warn("Ignoring '\(el.id)': no template named '\(ref)'"); return nil
+        }
+        var expanded = template
+        expanded.name = el.name
+        expanded["id"] = el.id
+        let templateOps = template.firstElement(named: "operations")
+        expanded.children.removeAll { if case .element(let c) = $0 { return c.name == "operations" && templateOps != nil } else { return false } }
+        var ownOps: XMLElement?
+        for child in el.elements {
+            if child.name == "operations" { ownOps = child } else { expanded.append(child) }
+        }
+        func opKey(_ op: XMLElement) -> String { "\(op["name"] ?? "")-\(op["role"] ?? "Started")" }
+        if var ops = ownOps {
+            if let templateOps {
+                let have = Set(ops.elements(named: "op").map(opKey))
+                for op in templateOps.elements(named: "op") where !have.contains(opKey(op)) { ops.append(op) }
+            }
+            expanded.append(ops)
+        } else if let templateOps {
+            expanded.append(templateOps)
+        }
+        return expanded
     }
 
     /// Reads the meta-attributes the scheduler acts on (`pe__unpack_resource()`).
@@ -86,6 +118,7 @@ extension WorkingSet {
         rsc.needsQuorum = requires == "quorum"
         rsc.needsFencing = requires == "fencing" || requires == "unfencing"
         if let v = m["failure-timeout"] { rsc.failureTimeout = parseIntervalMs(v) / 1000 }
+        if let v = m["allow-migrate"] { rsc.allowMigrate = isTrue(v) } else { rsc.allowMigrate = isRemoteConnection(rsc) }
         if let v = m["target-role"] { rsc.nextRole = targetRole(v, rsc: rsc) ?? .unknown }
     }
 
@@ -119,7 +152,7 @@ extension WorkingSet {
             let name = meta["name"] ?? ""
             result.append(OpConfig(id: o.id, name: name, intervalMs: parseIntervalMs(meta["interval"]),
                                    role: Role(text: meta["role"] ?? ""), onFail: meta["on-fail"],
-                                   enabled: meta["enabled"].map(isTrue) ?? true, meta: meta))
+                                   enabled: meta["enabled"].map(isTrue) ?? true, timeout: meta["timeout"]))
         }
         return result
     }
@@ -128,7 +161,8 @@ extension WorkingSet {
     func makeOrphan(id: String, entry: XMLElement) -> Resource {
         var el = XMLElement("primitive", [("id", id)])
         for name in ["class", "type", "provider"] { if let v = entry[name] { el[name] = v } }
-        let rsc = makeResource(el, parent: nil)!
+        // The id is unknown here (checked by the caller), so this cannot be a duplicate.
+        guard let rsc = makeResource(el, parent: nil) else { preconditionFailure("orphan '\(id)' could not be created") }
         rsc.orphan = true
         if !stopOrphanResources { rsc.managed = false } else { rsc.addLocation(nil, -Score.infinityValue, nodes: nodes) }
         rsc.index = resources.count

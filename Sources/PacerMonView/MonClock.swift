@@ -1,0 +1,145 @@
+/// How times are printed: crm_mon prints epochs with `ctime()` in the local time zone.
+///
+/// The core does no clock or time-zone reads: the caller passes the offset function
+/// (the CLI asks `localtime_r`), tests use ``utc``.
+public struct MonClock: Sendable {
+    /// Seconds east of UTC in force at a given epoch second.
+    public var utcOffset: @Sendable (Int) -> Int
+
+    public init(utcOffset: @escaping @Sendable (Int) -> Int) {
+        self.utcOffset = utcOffset
+    }
+
+    /// Every time printed in UTC.
+    public static let utc = MonClock { _ in 0 }
+
+    /// `ctime()` without the newline, as `pcmk__epoch2str()`: `Mon Nov 23 15:12:51 2026`.
+    func ctime(_ epoch: Int) -> String {
+        let c = CivilTime(epoch + utcOffset(epoch))
+        let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let weekday = days[((c.dayNumber % 7) + 7) % 7]
+        let day = c.day < 10 ? " \(c.day)" : "\(c.day)"
+        return "\(weekday) \(months[c.month - 1]) \(day) \(pad2(c.hour)):\(pad2(c.minute)):\(pad2(c.second)) \(c.year)"
+    }
+
+    /// `crm_time_as_string(…, log_date | log_timeofday | log_with_timezone)`:
+    /// `2026-11-23 15:13:01Z`, or with `+01:00` outside UTC.
+    func isoTime(_ epoch: Int) -> String {
+        let offset = utcOffset(epoch)
+        let c = CivilTime(epoch + offset)
+        var s = "\(c.year)-\(pad2(c.month))-\(pad2(c.day)) \(pad2(c.hour)):\(pad2(c.minute)):\(pad2(c.second))"
+        if offset == 0 {
+            s += "Z"
+        } else {
+            let a = abs(offset)
+            s += (offset < 0 ? "-" : "+") + "\(pad2(a / 3600)):\(pad2(a / 60 % 60))"
+        }
+        return s
+    }
+}
+
+/// A civil (proleptic Gregorian) date and time from seconds since the epoch.
+struct CivilTime {
+    var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    /// Days since 1970-01-01 (for the weekday).
+    var dayNumber: Int
+
+    init(_ t: Int) {
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let secs = t - days * 86400
+        dayNumber = days
+        // civil_from_days (Howard Hinnant)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        var y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        if month <= 2 { y += 1 }
+        year = y
+        hour = secs / 3600
+        minute = secs / 60 % 60
+        second = secs % 60
+    }
+}
+
+func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+/// `pcmk__readable_interval()`: `5s`, `1.500s`, `1m30s`, `60m`, `1000ms` (units only when
+/// strictly greater than one of them).
+func readableInterval(_ ms: Int) -> String {
+    var ms = ms
+    var s = ""
+    let second = 1000, minute = 60 * second, hour = 60 * minute, day = 24 * hour
+    if ms > day { s += "\(ms / day)d"; ms %= day }
+    if ms > hour { s += "\(ms / hour)h"; ms %= hour }
+    if ms > minute { s += "\(ms / minute)m"; ms %= minute }
+    if ms > second {
+        s += "\(ms / second)"
+        ms %= second
+        if ms > 0 { s += "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + "\(ms)" }
+        s += "s"
+    } else if ms > 0 {
+        s += "\(ms)ms"
+    } else if s.isEmpty {
+        s = "0s"
+    }
+    return s
+}
+
+/// `crm_get_msec()`-style interval specs as the CIB writes them: `10s`, `5000ms`, `1m`,
+/// `2h`, plain seconds, or ISO 8601 `PT1M`. Returns milliseconds, or nil when unparsable.
+func intervalMilliseconds(_ spec: String?) -> Int? {
+    guard var text = spec?.trimmingSpaces, !text.isEmpty else { return nil }
+    if text.hasPrefix("P") || text.hasPrefix("p") { return isoDurationMilliseconds(text) }
+    var digits = ""
+    while let c = text.first, c.isASCII, c.isNumber || c == "." {
+        digits.append(c)
+        text.removeFirst()
+    }
+    guard let value = Double(digits) else { return nil }
+    let unit = text.trimmingSpaces.lowercased()
+    let factor: Double
+    switch unit {
+    case "", "s", "sec", "secs": factor = 1000
+    case "ms", "msec", "msecs": factor = 1
+    case "us", "usec", "usecs": factor = 0.001
+    case "m", "min", "mins": factor = 60_000
+    case "h", "hr", "hrs": factor = 3_600_000
+    default: return nil
+    }
+    return Int(value * factor)
+}
+
+private func isoDurationMilliseconds(_ text: String) -> Int? {
+    var total = 0.0, number = "", inTime = false
+    for c in text.uppercased().dropFirst() {
+        if c == "T" { inTime = true; continue }
+        if c.isNumber || c == "." { number.append(c); continue }
+        guard let v = Double(number) else { return nil }
+        number = ""
+        switch c {
+        case "Y": total += v * 31_536_000
+        case "M": total += inTime ? v * 60 : v * 2_592_000
+        case "W": total += v * 604_800
+        case "D": total += v * 86_400
+        case "H": total += v * 3_600
+        case "S": total += v
+        default: return nil
+        }
+    }
+    return Int(total * 1000)
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" { s.removeLast() }
+        return String(s)
+    }
+}

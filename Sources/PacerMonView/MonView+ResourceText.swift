@@ -1,0 +1,61 @@
+import PacerModel
+
+/// Resource lines of the text output: `pe__group_default()` (lib/pengine/group.c) and
+/// `pcmk__native_output_string()` (lib/pengine/native.c) with crm_mon's options.
+extension TextWriter {
+    /// `pe__group_default()`.
+    mutating func printGroup(_ group: MonResource) -> Bool {
+        let active = isActive(group, all: true), partiallyActive = isActive(group, all: false)
+        let inactiveMembers = !active && partiallyActive ? group.members.filter { !isActive($0, all: true) }.count : 0
+        var printedHeader = false
+        for member in group.members {
+            if !isActive(member, all: false) && !options.inactive { continue }
+            if !printedHeader {
+                var flags: [String] = []
+                if inactiveMembers > 0 && !options.inactive {
+                    flags.append("\(inactiveMembers) member\(inactiveMembers == 1 ? "" : "s") inactive")
+                }
+                if !group.managed { flags.append("unmanaged") }
+                if group.disabled { flags.append("disabled") }
+                out.beginList("Resource Group: \(group.id)" + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"))
+                printedHeader = true
+            }
+            if !member.isInternal { out.item(primitiveText(member, rscOnly: false)) }
+        }
+        if printedHeader { out.endList() }
+        return printedHeader
+    }
+
+    /// `native_active()` / `group_active()`.
+    func isActive(_ rsc: MonResource, all: Bool) -> Bool {
+        state.isActive(rsc, all: all)
+    }
+
+    /// `pcmk__native_output_string()` with crm_mon's options (pending operations shown).
+    func primitiveText(_ rsc: MonResource, rscOnly: Bool) -> String {
+        var node: MonNode? = rsc.nodes.first.flatMap { state.node(named: $0) }
+        if rscOnly || rsc.nodes.count > 1 { node = nil }
+        var s = "\(rsc.id)\t(\(rsc.agent)):\t"
+        if rsc.orphan { s += " ORPHANED" }
+        if rsc.failed {
+            s += " FAILED"
+            if rsc.role == "Promoted" { s += " Promoted" }
+        } else {
+            s += " " + rsc.displayedState
+        }
+        if let node { s += " " + node.name }
+        if rsc.role == "Stopped", let probe = state.failedProbe(for: rsc, node: node?.name) {
+            s += " (\(ocfExitText(probe.rc))) "
+        }
+        var flags: [String] = []
+        if let node, !node.online && node.unclean { flags.append("UNCLEAN") }
+        if rsc.pendingTask?.lowercased() == "monitor" { flags.append("Monitoring") }
+        if rsc.targetRole?.lowercased() == "stopped" { flags.append("disabled") }
+        if rsc.blocked { flags.append("blocked") } else if !rsc.managed { flags.append("unmanaged") }
+        if rsc.failureIgnored { flags.append("failure ignored") }
+        if !flags.isEmpty { s += " (" + flags.joined(separator: ", ") + ")" }
+        if rscOnly || rsc.nodes.count > 1, let description = rsc.description { s += " " + description }
+        if !rscOnly && rsc.nodes.count > 1 { s += " [ " + rsc.nodes.joined(separator: " ") + " ]" }
+        return s
+    }
+}

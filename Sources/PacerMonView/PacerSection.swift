@@ -1,0 +1,121 @@
+import PacerModel
+
+/// The "Pacer:" section `pacer status` adds after the Cluster Summary when the local
+/// daemon answers: membership, interlinks, the detection time in force, the last
+/// transition, and every operator override still in force with the command that clears it.
+struct PacerSection {
+    let state: MonState
+    let extras: DaemonExtras
+
+    /// One override: what it is and how to clear it.
+    struct Override {
+        var kind: String
+        var id: String?
+        var resource: String?
+        var node: String?
+        var description: String
+        var clear: String
+    }
+
+    /// Overrides in a fixed order: location constraints from `move`/`ban` (document order),
+    /// then standby and maintenance nodes (node order), then resources (configuration order).
+    var overrides: [Override] {
+        var result: [Override] = []
+        for c in state.locationConstraints {
+            for (node, _) in c.nodes {
+                if c.id.hasPrefix("cli-prefer-") {
+                    result.append(Override(kind: "move", id: c.id, resource: c.resource, node: node,
+                                           description: "\(c.resource) moved to \(node) (\(c.id))",
+                                           clear: "pacer resource clear \(c.resource)"))
+                } else if c.id.hasPrefix("cli-ban-") {
+                    result.append(Override(kind: "ban", id: c.id, resource: c.resource, node: node,
+                                           description: "\(c.resource) banned from \(node) (\(c.id))",
+                                           clear: "pacer resource clear \(c.resource)"))
+                }
+            }
+        }
+        for node in state.nodes {
+            if isTrue(node.attributes["standby"]) {
+                result.append(Override(kind: "standby", node: node.name, description: "node \(node.name) in standby",
+                                       clear: "pacer node online \(node.name)"))
+            }
+            if isTrue(node.attributes["maintenance"]) {
+                result.append(Override(kind: "node-maintenance", node: node.name,
+                                       description: "node \(node.name) in maintenance",
+                                       clear: "pacer node ready \(node.name)"))
+            }
+        }
+        if state.options.maintenanceMode {
+            result.append(Override(kind: "maintenance-mode", description: "cluster in maintenance mode",
+                                   clear: "pacer configure property maintenance-mode=false"))
+        }
+        func resourceOverrides(_ r: MonResource, parent: MonResource?) {
+            let managedOff = r.meta["is-managed"].map { !isTrue($0) } ?? false
+            if managedOff && parent?.meta["is-managed"] != r.meta["is-managed"] {
+                result.append(Override(kind: "unmanaged", resource: r.id, description: "\(r.id) unmanaged (is-managed=false)",
+                                       clear: "pacer resource manage \(r.id)"))
+            }
+            if r.disabled && parent?.targetRole?.lowercased() != "stopped" {
+                result.append(Override(kind: "stopped", resource: r.id, description: "\(r.id) stopped (target-role=Stopped)",
+                                       clear: "pacer resource start \(r.id)"))
+            }
+            for m in r.members { resourceOverrides(m, parent: r) }
+        }
+        for r in state.resources where !r.orphan { resourceOverrides(r, parent: nil) }
+        return result
+    }
+
+    func text(into out: inout TextOutput) {
+        out.spacer()
+        out.beginList("Pacer")
+        var membership = "Node: \(extras["node"] ?? "unknown")"
+        if let peer = extras["peer"] { membership += ", peer \(peer) (\(extras["peer-state"] ?? "unknown"))" }
+        if let dc = extras["dc"] { membership += ", DC \(dc)" }
+        if let quorum = extras["quorum"] { membership += isTrue(quorum) ? ", with quorum" : ", WITHOUT quorum" }
+        out.item(membership)
+        let links = extras.links
+        if links.isEmpty {
+            out.item("Interlinks: none reported")
+        } else {
+            out.beginList("Interlinks")
+            for link in links { out.item("\(link.name): \(link.state)") }
+            out.endList()
+        }
+        out.item("Failure detection: heartbeat every \(extras["interval"] ?? "?"), peer declared lost after \(extras["deadtime"] ?? "?") of silence")
+        out.item("Last transition: \(extras["last-transition"] ?? "none yet")")
+        let overrides = self.overrides
+        if overrides.isEmpty {
+            out.item("Overrides: none")
+        } else {
+            out.beginList("Overrides")
+            for o in overrides { out.item("\(o.description): clear with '\(o.clear)'") }
+            out.endList()
+        }
+        out.endList()
+    }
+
+    func json() -> JSONValue {
+        var fields: [(String, JSONValue)] = []
+        for key in ["node", "peer", "peer-state", "dc"] {
+            if let v = extras[key] { fields.append((key, .string(v))) }
+        }
+        if let q = extras["quorum"] { fields.append(("quorum", .bool(isTrue(q)))) }
+        fields.append(("links", .array(extras.links.map { .object([("name", .string($0.name)), ("state", .string($0.state))]) })))
+        fields.append(("detection", .object([("interval", extras["interval"].map(JSONValue.string) ?? .null),
+                                             ("deadtime", extras["deadtime"].map(JSONValue.string) ?? .null)])))
+        fields.append(("last-transition", extras["last-transition"].map(JSONValue.string) ?? .null))
+        fields.append(("overrides", .array(overrides.map { o in
+            var f: [(String, JSONValue)] = [("kind", .string(o.kind))]
+            if let id = o.id { f.append(("id", .string(id))) }
+            if let r = o.resource { f.append(("resource", .string(r))) }
+            if let n = o.node { f.append(("node", .string(n))) }
+            f.append(("description", .string(o.description)))
+            f.append(("clear", .string(o.clear)))
+            return .object(f)
+        })))
+        let known: Set<String> = ["node", "peer", "peer-state", "dc", "quorum", "link", "interval", "deadtime", "last-transition"]
+        let other = extras.fields.filter { !known.contains($0.key) }
+        if !other.isEmpty { fields.append(("other", .object(other.map { ($0.key, .string($0.value)) }))) }
+        return .object(fields)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// End to end, as an operator runs it: real agents and HAProxy in network namespaces,
+/// a client asking through the VIP (issue: the real thing end to end).
+@Suite("two-node load-balancer pair in network namespaces", .serialized)
+struct ScenarioTests {
+    @Test("cold start in order; power-off of the active node moves the group; its return moves nothing")
+    func coldStartAndPowerOff() throws {
+        let pair = try NetnsPair()
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return
+        }
+        #expect(pair.vipOwners() == [owner])
+        let cib = pair.cib(owner)
+        let starts = ["ckVIP", "vIP_10", "haproxyd"].map { rsc -> Int in
+            guard let range = cib.range(of: "operation_key=\"\(rsc)_start_0\""),
+                  let call = cib[range.upperBound...].range(of: "call-id=\"") else { return -1 }
+            return Int(cib[call.upperBound...].prefix { $0.isNumber }) ?? -1
+        }
+        #expect(starts[0] >= 0 && starts[0] < starts[1] && starts[1] < starts[2], "start order by call-id: \(starts)")
+
+        let survivor = owner == "alpha" ? "bravo" : "alpha"
+        pair.powerOff(owner)
+        var twoOwners = false
+        let served = pair.wait(upTo: 60) {
+            if pair.vipOwners().count > 1 { twoOwners = true }
+            return pair.clientServed()
+        }
+        #expect(served, "the client was not served again\n\(pair.logs())")
+        #expect(!twoOwners)
+        #expect(pair.vipOwners() == [survivor])
+
+        try pair.powerOn(owner)
+        let rejoined = pair.wait(upTo: 30) { (try? pair.pacer(survivor, ["cluster", "show"]).stdout.contains("peer-state=member")) == true }
+        #expect(rejoined, "\(owner) did not rejoin\n\(pair.logs())")
+        usleep(3_000_000)
+        #expect(pair.vipOwners() == [survivor], "something moved back\n\(pair.logs())")
+        #expect(pair.clientServed())
+    }
+
+    @Test("HAProxy killed: with migration-threshold=1 the group moves and stays; cleanup clears the fail count")
+    func haproxyFailure() throws {
+        let pair = try NetnsPair()
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return
+        }
+        let other = owner == "alpha" ? "bravo" : "alpha"
+        let haproxy = try #require(pair.haproxyPID(owner), "no HAProxy pid file on \(owner)")
+        kill(haproxy, SIGKILL)
+        let moved = pair.wait(upTo: 60) { pair.vipOwners() == [other] && pair.clientServed() }
+        #expect(moved, "the group did not move to \(other)\n\(pair.logs())")
+        let count = try pair.pacer(other, ["resource", "failcount", "haproxyd"])
+        #expect(count.stdout.contains("node=\(owner)  name=fail-count-haproxyd value=1"), "\(count.stdout)")
+        #expect(try pair.pacer(other, ["resource", "cleanup", "haproxyd"]).status == 0)
+        let cleared = pair.wait(upTo: 10) { (try? pair.pacer(other, ["resource", "failcount", "haproxyd"]).stdout.contains("value=0")) == true }
+        #expect(cleared)
+        usleep(2_000_000)
+        #expect(pair.vipOwners() == [other], "stickiness INFINITY keeps the group where it is")
+    }
+
+    @Test("interlink cut with both nodes alive: the standby's VIPcheck refuses, never two VIP owners; healing leaves one")
+    func splitBrainGuard() throws {
+        let pair = try NetnsPair(dataLink: false)
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return
+        }
+        let standby = owner == "alpha" ? "bravo" : "alpha"
+        pair.setInterlink(false)
+        var twoOwners = false
+        let partitioned = pair.wait(upTo: 10) { (try? pair.pacer(standby, ["cluster", "show"]).stdout.contains("peer-state=lost")) == true }
+        #expect(partitioned, "the standby never lost its peer")
+        // The standby is alone and quorate (two_node): it tries the group, VIPcheck refuses.
+        let refused = pair.wait(upTo: 30) {
+            if pair.vipOwners().count > 1 { twoOwners = true }
+            return pair.cib(standby).contains("fail-count-ckVIP#start_0")
+        }
+        #expect(refused, "VIPcheck on \(standby) did not refuse\n\(pair.logs())")
+        for _ in 0..<20 where pair.vipOwners().count > 1 { twoOwners = true }
+        #expect(!twoOwners, "two nodes held the VIP")
+        #expect(pair.vipOwners() == [owner])
+        #expect(pair.clientServed())
+        pair.setInterlink(true)
+        let healed = pair.wait(upTo: 30) { (try? pair.pacer(standby, ["cluster", "show"]).stdout.contains("peer-state=member")) == true }
+        #expect(healed)
+        usleep(3_000_000)
+        #expect(pair.vipOwners() == [owner])
+        let a = pair.cib("alpha"), b = pair.cib("bravo")
+        func version(_ cib: String) -> String { cib.split(separator: "\n").first.map(String.init) ?? "" }
+        #expect(version(a) == version(b), "the CIBs disagree after healing: \(version(a)) vs \(version(b))")
+    }
+}
