@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat"], swiftSettings: upcoming),
         .testTarget(name: "PacerControllerTests", dependencies: ["PacerController", "PacerModel", "PacerXML"], swiftSettings: upcoming),
-        .testTarget(name: "PacerIntegrationTests", swiftSettings: upcoming),
+        .testTarget(name: "PacerIntegrationTests", dependencies: ["PacerExecutor"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC"], swiftSettings: upcoming),

@@ -1,4 +1,5 @@
 import Foundation
+import PacerExecutor
 import Testing
 
 /// Two real `pacerd` processes on loopback (alpha on 127.0.0.1, bravo on 127.0.0.2), each
@@ -161,25 +162,25 @@ struct CommandResult {
     var stderr: String
 }
 
+/// Runs a command to completion (120 s at most) and returns its status and output.
+///
+/// Uses Pacer's own `ChildProcess` rather than Foundation's `Process`: a script that
+/// leaves a daemon behind (the topology script does) holds Foundation's pipes open, and
+/// Foundation then never reports the script's exit.
 func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { if value.isEmpty { env[key] = nil } else { env[key] = value } }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    var child = ChildProcess(path: arguments[0], arguments: Array(arguments.dropFirst()),
+                             environment: env.map { "\($0.key)=\($0.value)" }.sorted(), timeout: .seconds(120))
+    child.limit = 8 << 20
+    let outcome = child.runBlocking()
+    let status: Int32
+    switch outcome.termination {
+    case .exited(let code): status = code
+    case .signaled(let signal): status = 128 + signal
+    case .timedOut: status = 124
+    case .spawnFailed(let code): throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+    }
+    return CommandResult(status: status, stdout: String(decoding: outcome.stdout, as: UTF8.self),
+                         stderr: String(decoding: outcome.stderr, as: UTF8.self))
 }
