@@ -13,13 +13,20 @@ struct ScenarioTests {
             return
         }
         #expect(pair.vipOwners() == [owner])
+        // The owner's history: its successful starts, ordered by call-id, are the group's order.
         let cib = pair.cib(owner)
+        let section = cib.range(of: "uname=\"\(owner)\"").map { String(cib[$0.lowerBound...].prefix { $0 != "\u{0}" }) } ?? ""
+        let ownerState = section.components(separatedBy: "</node_state>").first ?? ""
         let starts = ["ckVIP", "vIP_10", "haproxyd"].map { rsc -> Int in
-            guard let range = cib.range(of: "operation_key=\"\(rsc)_start_0\""),
-                  let call = cib[range.upperBound...].range(of: "call-id=\"") else { return -1 }
-            return Int(cib[call.upperBound...].prefix { $0.isNumber }) ?? -1
+            let records = ownerState.components(separatedBy: "<lrm_rsc_op ").filter {
+                $0.contains("operation_key=\"\(rsc)_start_0\"") && $0.contains("rc-code=\"0\"")
+            }
+            return records.compactMap { record -> Int? in
+                guard let call = record.range(of: "call-id=\"") else { return nil }
+                return Int(record[call.upperBound...].prefix { $0.isNumber })
+            }.max() ?? -1
         }
-        #expect(starts[0] >= 0 && starts[0] < starts[1] && starts[1] < starts[2], "start order by call-id: \(starts)")
+        #expect(starts[0] >= 0 && starts[0] < starts[1] && starts[1] < starts[2], "start order by call-id: \(starts)\n\(pair.logs())")
 
         let survivor = owner == "alpha" ? "bravo" : "alpha"
         pair.powerOff(owner)
