@@ -72,6 +72,7 @@ extension Daemon {
         logger.warning("Recurring operation failed", metadata: ["op": "\(request.operationKey)", "rc": "\(outcome.rc)",
                                                                 "reason": "\(outcome.exitReason)"])
         if controller.isDC {
+            noteTrigger("\(request.operationKey) failed on \(request.node)")
             apply(controller.handle(.recurringFailed(request, outcome), now: Self.epochSeconds()))
         } else {
             peerLink.send(["recurring-failed"] + RequestCodec.encode(request) + RequestCodec.encode(outcome))

@@ -75,6 +75,7 @@ extension Daemon {
             reply("error", "\(node) is not the DC")
             return
         }
+        noteTrigger("operator: \(arguments.first ?? "edit")")
         switch arguments.first {
         case "replace-config":
             guard arguments.count == 3 else { reply("error", "replace-config needs a base version and a configuration"); return }

@@ -30,6 +30,7 @@ extension Daemon {
         case "result":
             guard let id = fields.first.flatMap(UInt64.init), let outcome = RequestCodec.decodeOutcome(fields.dropFirst()),
                   let request = controller.inFlight, request.id == id else { return }
+            noteFinished(request)
             apply(controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
         case "start-recurring":
             if let request = RequestCodec.decode(fields) { startRecurring(request) }
@@ -38,6 +39,7 @@ extension Daemon {
         case "recurring-failed":
             let requestFields = fields.dropLast(4)
             guard let request = RequestCodec.decode(requestFields), let outcome = RequestCodec.decodeOutcome(fields.suffix(4)) else { return }
+            noteTrigger("\(request.operationKey) failed on \(request.node)")
             apply(controller.handle(.recurringFailed(request, outcome), now: Self.epochSeconds()))
         case "shutdown-request":
             if let target = fields.first, controller.isDC { apply(controller.handle(.shutdown(node: target), now: Self.epochSeconds())) }

@@ -42,8 +42,12 @@ public final class Daemon: @unchecked Sendable {
     var leaving = false
     /// Set once this node announced its departure: it decides and runs nothing any more.
     var departed = false
-    /// When the last transition started and settled (for status).
+    /// The current transition's timeline (for status): what triggered it and when, when
+    /// its first action ran, when its last stop and last start finished.
+    var trigger: (what: String, at: Instant)?
     var transitionStartedAt: Instant?
+    var lastStopDone: Instant?
+    var lastStartDone: Instant?
     var lastTransition: String = "none yet"
 
     /// Sets the daemon up (nothing runs until `run()`).
@@ -104,6 +108,21 @@ public final class Daemon: @unchecked Sendable {
 
     static func epochSeconds() -> Int { Int(realtimeNanoseconds() / 1_000_000_000) }
 
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Remembers what started the next transition (the first cause wins until it settles).
+    func noteTrigger(_ what: String) {
+        if trigger == nil { trigger = (what, HeartbeatShell.now()) }
+    }
+
+    /// Notes when stops and starts of the running transition finish.
+    func noteFinished(_ request: ActionRequest) {
+        if request.task == "stop" { lastStopDone = HeartbeatShell.now() }
+        if request.task == "start" { lastStartDone = HeartbeatShell.now() }
+    }
+
     /// Runs until SIGTERM/SIGINT has moved this node's resources away (or a second signal).
     public func run() throws {
         let signals = try watchSignals()
@@ -116,6 +135,7 @@ public final class Daemon: @unchecked Sendable {
         }
         peerLink.onDisconnected = { [unowned self] in
             self.logger.notice("Peer disconnected", metadata: ["peer": "\(self.peer)"])
+            self.noteTrigger("peer \(self.peer) disconnected")
             self.reportMembership()
             self.resumeShutdownIfDC()
         }
@@ -211,6 +231,7 @@ public final class Daemon: @unchecked Sendable {
         switch directive {
         case .peerChanged(let from, let to):
             logger.notice("Peer state changed", metadata: ["peer": "\(peer)", "from": "\(from)", "to": "\(to)"])
+            noteTrigger("peer \(peer) \(to)")
             reportMembership()
         case .quorumChanged(let quorum):
             logger.notice("Quorum changed", metadata: ["quorum": "\(quorum)"])
@@ -241,6 +262,7 @@ public final class Daemon: @unchecked Sendable {
                 if transitionStartedAt == nil { transitionStartedAt = HeartbeatShell.now() }
                 if request.node == node {
                     runLocal(request) { [unowned self] outcome in
+                        self.noteFinished(request)
                         self.apply(self.controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
                     }
                 } else if !peerLink.send(["exec"] + RequestCodec.encode(request)) {
@@ -262,10 +284,17 @@ public final class Daemon: @unchecked Sendable {
                 peerLink.send(["cib", cib.serialized()])
             case .settled:
                 if let started = transitionStartedAt {
-                    lastTransition = "completed in \(HeartbeatShell.now() - started)"
-                    logger.notice("Transition complete", metadata: ["duration": "\(HeartbeatShell.now() - started)"])
+                    let end = HeartbeatShell.now()
+                    let origin = trigger.map { min($0.at, started) } ?? started
+                    func ms(_ instant: Instant?) -> String { instant.map { "+\(Self.milliseconds($0 - origin)) ms" } ?? "none" }
+                    lastTransition = "\(trigger?.what ?? "change") detected at 0 ms; first action \(ms(started)); "
+                        + "stops done \(ms(lastStopDone)); starts done \(ms(lastStartDone)); complete \(ms(end))"
+                    logger.notice("Transition complete", metadata: ["timeline": "\(lastTransition)"])
                     transitionStartedAt = nil
+                    lastStopDone = nil
+                    lastStartDone = nil
                 }
+                trigger = nil   // a change that needed no action ends here too
             case .shutdownComplete(let target):
                 if target == node { depart() } else { peerLink.send(["leave-ok", target]) }
             case .log(let message, let metadata):
