@@ -23,17 +23,12 @@ swift build -c release --product pacer 2>&1 | tail -1
 swift build -c release --product pacerd 2>&1 | tail -1
 bin=$(swift build -c release --show-bin-path)
 
-tag="pacer-demo-$$"
-work=$(mktemp -d "/tmp/$tag.XXXXXX")
+tag="pd$$"
+work=$(mktemp -d "/tmp/pacer-demo.XXXXXX")
 nsA="$tag-alpha"; nsB="$tag-bravo"; nsC="$tag-client"
-pids=()
 cleanup() {
   set +e
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  # HAProxy daemonizes (its pid files are in each node's HA_RSCTMP): end those by PID too.
-  for pidfile in "$work"/*/rsctmp/*.pid; do [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null; done
-  for ns in "$nsA" "$nsB" "$nsC"; do ip netns del "$ns" 2>/dev/null; done
+  ./scripts/netns-pair.sh down "$tag" "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -42,71 +37,14 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
 
-say "network: namespaces $nsA, $nsB, $nsC"
-for ns in "$nsA" "$nsB" "$nsC"; do ip netns add "$ns"; in_ns "$ns" ip link set lo up; done
-# Interlink: a direct cable between the two nodes.
-ip link add "il-$$-a" netns "$nsA" type veth peer name "il-$$-b" netns "$nsB"
-in_ns "$nsA" ip link set "il-$$-a" name il0; in_ns "$nsB" ip link set "il-$$-b" name il0
-in_ns "$nsA" ip addr add 10.99.0.1/24 dev il0; in_ns "$nsB" ip addr add 10.99.0.2/24 dev il0
-in_ns "$nsA" ip link set il0 up; in_ns "$nsB" ip link set il0 up
-# Data network: a bridge in the client namespace, one port per node.
-in_ns "$nsC" ip link add br0 type bridge
-in_ns "$nsC" ip link set br0 up
-for node in a b; do
-  ns=$([ $node = a ] && echo "$nsA" || echo "$nsB")
-  ip link add "d-$$-$node" netns "$ns" type veth peer name "p-$node" netns "$nsC"
-  in_ns "$ns" ip link set "d-$$-$node" name eth0
-  in_ns "$nsC" ip link set "p-$node" master br0 up
-done
-in_ns "$nsA" ip addr add 192.168.77.11/24 dev eth0; in_ns "$nsA" ip link set eth0 up
-in_ns "$nsB" ip addr add 192.168.77.12/24 dev eth0; in_ns "$nsB" ip link set eth0 up
-in_ns "$nsC" ip addr add 192.168.77.100/24 dev br0
-
-say "backend web server on 192.168.77.100:8080 (client namespace)"
-mkdir -p "$work/www" && echo "hello from the backend" >"$work/www/index.html"
-# Started directly (not through a shell function) so that $! is the server's own PID.
-ip netns exec "$nsC" python3 -m http.server 8080 --bind 192.168.77.100 --directory "$work/www" >/dev/null 2>&1 &
-pids+=($!)
-
-# Agents: ours, from agents/, in a private OCF root (the system's resource-agents stay untouched).
-mkdir -p "$work/ocf/resource.d/heartbeat"
-for agent in VIPcheck haproxy; do cp "agents/heartbeat/$agent" "$work/ocf/resource.d/heartbeat/"; done
-cp agents/pacer/IPaddr2 "$work/ocf/resource.d/heartbeat/IPaddr2"
-ln -s /usr/lib/ocf/lib "$work/ocf/lib"
-
-cat >"$work/haproxy.cfg" <<CFG
-global
-    maxconn 256
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend vip
-    bind 192.168.77.80:80
-    default_backend web
-backend web
-    server backend 192.168.77.100:8080
-CFG
-
-say "cluster: pacer cluster init (two nodes, interlink + data link)"
-"$bin/pacer" cluster init --name demo --directory "$work" --state-dir "$work/state" --port 5405 \
-  --node alpha=10.99.0.1,192.168.77.11 --node bravo=10.99.0.2,192.168.77.12
-for node in alpha bravo; do
-  ns=$([ $node = alpha ] && echo "$nsA" || echo "$nsB")
-  mkdir -p "$work/$node/rsctmp"
-  ip netns exec "$ns" env HA_RSCTMP="$work/$node/rsctmp" "$bin/pacerd" --config "$work/pacer.conf" --node $node \
-    --state-dir "$work/$node/state" --ocf-root "$work/ocf" >"$work/$node.log" 2>&1 &
-  pids+=($!)
-done
+say "network: namespaces $nsA, $nsB (interlink 10.99.0.0/24 + data 192.168.77.0/24) and $nsC (client, backend on :8080)"
+PACER="$bin/pacer" ./scripts/netns-pair.sh up "$tag" "$work"
+for node in alpha bravo; do ./scripts/netns-pair.sh start "$tag" "$work" "$node" "$bin/pacerd"; done
 pacer_on() { local ns=$1; shift; in_ns "$ns" "$bin/pacer" "$@"; }
 for _ in $(seq 100); do pacer_on "$nsA" cluster show 2>/dev/null | grep -q "peer-state=member" && break; sleep 0.1; done
 pacer_on "$nsA" cluster show
 
 say "configure the canonical group (cib-examples/proxy-pair.crm with this network's addresses)"
-sed -e 's/192\.168\.10\.80/192.168.77.80/g' -e 's/nic="eth0"/nic="eth0"/' \
-    -e "s|primitive haproxyd ocf:heartbeat:haproxy |primitive haproxyd ocf:heartbeat:haproxy params conffile=\"$work/haproxy.cfg\" |" \
-    cib-examples/proxy-pair.crm >"$work/pair.crm"
 grep -E "^(primitive|group)" "$work/pair.crm"
 pacer_on "$nsA" configure -f "$work/pair.crm"
 
@@ -134,9 +72,7 @@ say "power off $owner (the active node): its links go down and everything on it 
 t0=$(now_ms)
 in_ns "$nsOwner" ip link set il0 down
 in_ns "$nsOwner" ip link set eth0 down
-ownerIndex=$([ "$owner" = alpha ] && echo 1 || echo 2)
-kill -9 "${pids[$ownerIndex]}" 2>/dev/null || true
-wait "${pids[$ownerIndex]}" 2>/dev/null || true
+kill -9 "$(cat "$work/$owner.pid")" 2>/dev/null || true
 for pidfile in "$work/$owner"/rsctmp/*.pid; do [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null; done
 in_ns "$nsOwner" ip addr flush dev eth0
 t1=; t2=; t3=

@@ -222,25 +222,7 @@ final class PeerLink {
     }
 
     static func fill(_ storage: inout sockaddr_storage, _ address: String, _ port: UInt16) -> socklen_t? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, address, &v4) == 1 {
-            var sin = sockaddr_in()
-            sin.sin_family = sa_family_t(AF_INET)
-            sin.sin_port = port.bigEndian
-            sin.sin_addr = v4
-            withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee = sin } }
-            return socklen_t(MemoryLayout<sockaddr_in>.size)
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, address, &v6) == 1 {
-            var sin6 = sockaddr_in6()
-            sin6.sin6_family = sa_family_t(AF_INET6)
-            sin6.sin6_port = port.bigEndian
-            sin6.sin6_addr = v6
-            withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee = sin6 } }
-            return socklen_t(MemoryLayout<sockaddr_in6>.size)
-        }
-        return nil
+        UDPSocket.fill(&storage, address: address, port: port)
     }
 }
 

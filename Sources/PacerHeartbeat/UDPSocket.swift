@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// A non-blocking UDP socket bound to one local address (IPv4 or IPv6).
@@ -70,7 +70,8 @@ public final class UDPSocket: @unchecked Sendable {
         }
     }
 
-    static func fill(_ storage: inout sockaddr_storage, address: String, port: UInt16) -> socklen_t? {
+    /// Fills `storage` with `address:port` (IPv4 or IPv6); nil when `address` is neither.
+    public static func fill(_ storage: inout sockaddr_storage, address: String, port: UInt16) -> socklen_t? {
         var v4 = in_addr()
         if inet_pton(AF_INET, address, &v4) == 1 {
             var sin = sockaddr_in()
