@@ -11,6 +11,7 @@
 #include <libxml/relaxng.h>
 #include <libxml/xmlsave.h>
 #include <libxml/c14n.h>
+#include <libxml/xmlreader.h>
 
 /// libxml2 exposes xmlFree as a function pointer variable; Swift cannot call it directly.
 static inline void pacer_xml_free(void *p) { xmlFree(p); }
