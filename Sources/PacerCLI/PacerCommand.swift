@@ -5,7 +5,7 @@ public struct PacerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pacer",
         abstract: "Configure and inspect a Pacer cluster.",
-        subcommands: [Configure.self, ResourceCommand.self, NodeCommand.self, CibCommand.self, RaCommand.self, Simulate.self, Keygen.self, ClusterCommand.self, Status.self])
+        subcommands: [Configure.self, ResourceCommand.self, NodeCommand.self, CibCommand.self, RaCommand.self, Simulate.self, Keygen.self, ClusterCommand.self, Why.self, Status.self])
 
     public init() {}
 }

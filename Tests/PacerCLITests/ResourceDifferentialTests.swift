@@ -71,3 +71,38 @@ struct ResourceDifferentialTests {
         #expect(cleared.stdout.contains("value=0"))
     }
 }
+
+/// `pacer why`: the explanation names the parts that decide.
+@Suite("why", .serialized)
+struct WhyTests {
+    @Test("a failed monitor with migration-threshold=1: the ban, the stickiness and the decision are explained")
+    func explainsFailureAndStickiness() throws {
+        let dir = try TemporaryDirectory()
+        let running = try ResourceDifferentialTests().runningPair(dir)
+        let failed = dir.file("failed.xml")
+        try #require(try Shell.run(["crm_simulate", "-x", running, "-S", "-O", failed, "-i", "haproxyd_monitor_5000@pm01=7"]).status == 0)
+        let why = try Shell.run([Shell.pacer, "why", "haproxyd"], environment: ["CIB_file": failed])
+        #expect(why.status == 0, "\(why.stderr)")
+        #expect(why.stdout.contains("now:      running on pm02"), "\(why.stdout)")
+        #expect(why.stdout.contains("pm01: -INFINITY"))
+        #expect(why.stdout.contains("fail count 1 reached migration-threshold 1 (pacer resource cleanup proxyGroup)"))
+        #expect(why.stdout.contains("pm02: INFINITY"))
+        #expect(why.stdout.contains("stickiness: it runs here (resource-stickiness from rsc_defaults)"))
+    }
+
+    @Test("a move against INFINITY stickiness is a tie (nothing moves); a ban moves the group")
+    func explainsMoveAndBan() throws {
+        let dir = try TemporaryDirectory()
+        let running = try ResourceDifferentialTests().runningPair(dir)
+        try Shell.run([Shell.pacer, "resource", "move", "proxyGroup", "pm02"], environment: ["CIB_file": running])
+        let tie = try Shell.run([Shell.pacer, "why", "ckVIP"], environment: ["CIB_file": running])
+        #expect(tie.stdout.contains("move constraint (pacer resource clear proxyGroup) on proxyGroup"), "\(tie.stdout)")
+        #expect(tie.stdout.contains("decision: stays where it is"), "crm_simulate agrees nothing moves: \(tie.stdout)")
+        try Shell.run([Shell.pacer, "resource", "ban", "proxyGroup", "pm01"], environment: ["CIB_file": running])
+        let why = try Shell.run([Shell.pacer, "why", "ckVIP"], environment: ["CIB_file": running])
+        #expect(why.stdout.contains("-INFINITY  ban constraint (pacer resource clear proxyGroup) on proxyGroup"), "\(why.stdout)")
+        #expect(why.stdout.contains("decision: Move"), "\(why.stdout)")
+        let missing = try Shell.run([Shell.pacer, "why", "nosuch"], environment: ["CIB_file": running])
+        #expect(missing.status == 105)
+    }
+}
