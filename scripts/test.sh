@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The test command: builds Pacer and runs every test suite (unit, differential against
-# crmsh/crm_simulate, agents in network namespaces).
+# The test command: installs what it needs, builds Pacer and runs every test suite (unit,
+# differential against crmsh/crm_simulate/crm_mon, two daemons on loopback, agents and the
+# load-balancer pair in network namespaces). Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin"
+# On a fresh machine this installs what the tests need (a no-op once it is there).
+./scripts/setup-debian.sh
 swift build --build-tests
 status=0
 swift test --skip-build || status=$?
