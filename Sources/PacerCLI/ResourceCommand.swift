@@ -54,18 +54,25 @@ struct ResourceCommand: ParsableCommand {
     struct Target: ParsableArguments {
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The resource (a primitive or a group).") var resource: String
+
+        /// Sets one meta attribute of the resource (what start/stop/manage/unmanage are).
+        func setMeta(_ name: String, _ value: String) {
+            ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.setMeta(&root, resource: resource, name: name, value: value)
+            }
+        }
     }
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let the cluster start a resource (target-role=Started).")
         @OptionGroup var target: Target
-        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Started") } }
+        func run() { target.setMeta("target-role", "Started") }
     }
 
     struct Stop: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a resource and keep it stopped (target-role=Stopped).")
         @OptionGroup var target: Target
-        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Stopped") } }
+        func run() { target.setMeta("target-role", "Stopped") }
     }
 
     struct Restart: ParsableCommand {
@@ -77,7 +84,7 @@ struct ResourceCommand: ParsableCommand {
             guard case .daemon = target.cib.resolve() else {
                 fail("restart needs a running cluster (a CIB file has no one to stop the resource)", code: 64)
             }
-            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Stopped") }
+            target.setMeta("target-role", "Stopped")
             let deadline = Double(time(nil)) + timeout
             while !ResourceCommand.locations(of: target.resource, in: ResourceCommand.load(target.cib)).isEmpty {
                 guard Double(time(nil)) < deadline else {
@@ -85,20 +92,20 @@ struct ResourceCommand: ParsableCommand {
                 }
                 usleep(200_000)
             }
-            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "target-role", value: "Started") }
+            target.setMeta("target-role", "Started")
         }
     }
 
     struct Manage: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let the cluster manage a resource again (is-managed=true).")
         @OptionGroup var target: Target
-        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "is-managed", value: "true") } }
+        func run() { target.setMeta("is-managed", "true") }
     }
 
     struct Unmanage: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Leave a resource alone: monitor it, never start or stop it (is-managed=false).")
         @OptionGroup var target: Target
-        func run() { ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.setMeta(&cib, resource: target.resource, name: "is-managed", value: "false") } }
+        func run() { target.setMeta("is-managed", "false") }
     }
 
     struct Move: ParsableCommand {

@@ -1,3 +1,4 @@
+import PacerModel
 /// One action to run on a resource agent, with everything the agent's environment needs.
 public struct AgentAction: Sendable, Equatable {
     public var resourceID: String
@@ -84,21 +85,5 @@ public struct ActionResult: Sendable, Equatable {
     }
 
     /// OCF's name for an rc (`ok`, `not running`, `not configured`, …), as crm_mon prints it.
-    public static func name(of rc: Int32) -> String {
-        switch rc {
-        case 0: return "ok"
-        case 1: return "error"
-        case 2: return "invalid parameter"
-        case 3: return "unimplemented feature"
-        case 4: return "insufficient privileges"
-        case 5: return "not installed"
-        case 6: return "not configured"
-        case 7: return "not running"
-        case 8: return "promoted"
-        case 9: return "promoted (failed)"
-        case 190: return "OCF_DEGRADED"
-        case 191: return "promoted (degraded)"
-        default: return "unknown error (\(rc))"
-        }
-    }
+    public static func name(of rc: Int32) -> String { ocfExitText(Int(rc)) }
 }

@@ -1,3 +1,4 @@
+import PacerModel
 /// The actions that make it into the transition graph, in an order crm_simulate
 /// could execute them. Mirrors `pcmk__create_graph()` (pcmk_graph_producer.c)
 /// for which actions are included.
@@ -85,21 +86,3 @@ extension WorkingSet {
     }
 }
 
-/// `services_ocf_exitcode_str()`.
-func ocfExitText(_ rc: Int) -> String {
-    switch rc {
-    case 0: return "ok"
-    case 1: return "error"
-    case 2: return "invalid parameter"
-    case 3: return "unimplemented feature"
-    case 4: return "insufficient privileges"
-    case 5: return "not installed"
-    case 6: return "not configured"
-    case 7: return "not running"
-    case 8: return "promoted"
-    case 9: return "promoted (failed)"
-    case 190: return "degraded"
-    case 191: return "degraded promoted"
-    default: return "unknown"
-    }
-}
