@@ -8,6 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #ifndef SYS_pidfd_open
@@ -44,6 +46,60 @@ int pacer_spawn(const char *path, char *const argv[], char *const envp[], int st
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     return rc;
+}
+
+int pacer_spawn_in_cgroup(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
+                          int cgroup_procs_fd, pid_t *pid) {
+    int report[2];
+    pid_t child;
+    int code = 0;
+    ssize_t n;
+
+    if (cgroup_procs_fd < 0) return pacer_spawn(path, argv, envp, stdout_fd, stderr_fd, pid);
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    child = fork();
+    if (child < 0) {
+        code = errno;
+        close(report[0]);
+        close(report[1]);
+        return code;
+    }
+    if (child == 0) {
+        /* Only async-signal-safe calls from here to execve. */
+        struct sigaction dfl;
+        sigset_t empty;
+        int devnull, sig;
+
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        for (sig = 1; sig < NSIG; sig++) (void)sigaction(sig, &dfl, NULL);
+        sigemptyset(&empty);
+        (void)write(cgroup_procs_fd, "0", 1);   /* into the resource's cgroup: best effort */
+        (void)setpgid(0, 0);
+        devnull = open("/dev/null", O_RDONLY);
+        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) goto failed;
+        /* Everything above 2 closes at exec (the report pipe too, which tells the parent it worked). */
+        if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) != 0) {
+            int fd;
+            for (fd = 3; fd < 1024; fd++) (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+        pthread_sigmask(SIG_SETMASK, &empty, NULL);
+        execve(path, argv, envp);
+    failed:
+        code = errno;
+        (void)write(report[1], &code, sizeof code);
+        _exit(127);
+    }
+    close(report[1]);
+    do { n = read(report[0], &code, sizeof code); } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof code) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return code;
+    }
+    *pid = child;
+    return 0;
 }
 
 int pacer_pipe(int fds[2]) {

@@ -47,6 +47,10 @@ public struct ActionRequest: Sendable, Equatable {
     public var isRecurring: Bool { intervalMs > 0 }
     /// `<rsc>_<task>_<interval ms>`, Pacemaker's operation key.
     public var operationKey: String { "\(resource)_\(task)_\(intervalMs)" }
+    /// Whether `other` asks for the same operation on the same node (whatever its id).
+    public func sameOperation(as other: ActionRequest) -> Bool {
+        node == other.node && resource == other.resource && task == other.task && intervalMs == other.intervalMs
+    }
     public var agent: String { agentProvider.map { "\(agentClass):\($0):\(agentType)" } ?? "\(agentClass):\(agentType)" }
 }
 

@@ -5,14 +5,17 @@ import PacerScheduler
 ///
 /// The node that is DC (the lower node name among the members; alone, itself) keeps
 /// the authoritative CIB: it records membership and results in the status section,
-/// runs the scheduler, and asks for one action at a time (in the transition's order)
+/// runs the scheduler, and asks for every action whose inputs in the transition graph
+/// are done (independent actions run in parallel, ordered ones one after the other)
 /// until the scheduler has nothing left to do. Every change of the CIB is persisted
 /// and sent to the peer. The other node only executes what it is asked to.
 ///
-/// Guarantees: at most one action is in flight; an unexpected result is recorded
-/// (fail counts included) before the next scheduling, so recovery follows Pacemaker's
-/// policy; recurring monitors are started after their first successful run and
-/// cancelled before a stop.
+/// Guarantees: an action starts only when the actions it is ordered after have
+/// succeeded; after an unexpected result or any other change, nothing new starts until
+/// the actions in flight have finished (Pacemaker aborts its transition the same way),
+/// and the result is recorded (fail counts included) before the next scheduling, so
+/// recovery follows Pacemaker's policy; recurring monitors are started after their
+/// first successful run and cancelled before a stop.
 public struct ControllerInstance: Sendable {
     public let localNode: String
     public let peerNode: String
@@ -20,8 +23,11 @@ public struct ControllerInstance: Sendable {
     public private(set) var cib: XMLElement
     public private(set) var peerMember = false
     public private(set) var hasQuorum = false
-    /// The action being executed, if any.
-    public private(set) var inFlight: ActionRequest?
+    /// The actions being executed, in the order they were asked for.
+    public private(set) var inFlight: [ActionRequest] = []
+    /// The transition was invalidated while actions were in flight: start nothing new
+    /// until they have finished, then schedule afresh.
+    public private(set) var draining = false
     /// Set when the scheduler last had nothing to do.
     public private(set) var idle = false
     /// Recurring operations started, by node.
@@ -84,6 +90,7 @@ public struct ControllerInstance: Sendable {
 
     public mutating func handle(_ event: Event, now: Int) -> [Directive] {
         var directives: [Directive] = []
+        if !inFlight.isEmpty && invalidatesTransition(event) { draining = true }
         switch event {
         case .started:
             var recorder = StatusRecorder(cib: cib)
@@ -97,9 +104,9 @@ public struct ControllerInstance: Sendable {
             peerMember = member
             hasQuorum = quorum
             directives.append(.log("Membership changed", ["peer": peerNode, "member": String(member), "quorum": String(quorum), "dc": dc]))
-            if !member, let request = inFlight, request.node == peerNode {
-                // The peer died with our request: its result will never come.
-                inFlight = nil
+            if !member {
+                // The peer died with our requests: their results will never come.
+                inFlight.removeAll { $0.node == peerNode }
             }
             if wasDC != isDC { directives.append(.log(isDC ? "Became DC" : "Peer is DC", ["dc": dc])) }
         case .peerCIB(let theirs):
@@ -116,11 +123,11 @@ public struct ControllerInstance: Sendable {
             directives.append(.persist(cib))
             directives.append(.replicate(cib))
         case .actionFinished(let request, let outcome):
-            guard inFlight?.id == request.id else {
+            guard let position = inFlight.firstIndex(where: { $0.id == request.id }) else {
                 directives.append(.log("Ignoring a result nobody waits for", ["op": request.operationKey, "node": request.node]))
                 break
             }
-            inFlight = nil
+            inFlight.remove(at: position)
             record(request, outcome, now: now, into: &directives)
             if outcome.succeeded(for: request) && request.isRecurring {
                 recurring[request.node, default: []].removeAll { $0.resource == request.resource && $0.intervalMs == request.intervalMs }
@@ -128,8 +135,8 @@ public struct ControllerInstance: Sendable {
                 directives.append(.startRecurring(request))
             }
         case .actionLost(let request):
-            guard inFlight?.id == request.id else { break }
-            inFlight = nil
+            guard let position = inFlight.firstIndex(where: { $0.id == request.id }) else { break }
+            inFlight.remove(at: position)
             directives.append(.log("Request lost; retrying on the next change", ["op": request.operationKey, "node": request.node]))
             return directives   // no immediate retry: the shell rechecks after a pause or on reconnection
         case .recurringFailed(let request, let outcome):
@@ -198,63 +205,85 @@ public struct ControllerInstance: Sendable {
         return !["false", "no", "0", "off"].contains(value?.lowercased() ?? "true")
     }
 
-    /// When DC and nothing is in flight: bring the status up to date, schedule, and ask for the next action.
+    /// Whether `event` may change the decision being carried out (anything but an
+    /// action finishing with the result the transition expected).
+    func invalidatesTransition(_ event: Event) -> Bool {
+        switch event {
+        case .actionFinished(let request, let outcome): return outcome.opStatus != 0 || outcome.rc != request.expectedRC
+        case .started, .recheck: return false
+        default: return true
+        }
+    }
+
+    /// When DC: bring the status up to date, schedule, and ask for every action of the
+    /// transition whose inputs are done and that is not already in flight.
     mutating func step(now: Int, into directives: inout [Directive]) {
-        guard isDC, inFlight == nil, membershipKnown else { return }
+        guard isDC, membershipKnown else { return }
+        if draining {
+            guard inFlight.isEmpty else { return }
+            draining = false
+        }
         let before = cib
         var recorder = StatusRecorder(cib: cib)
         recorder.setMembership(localNode, online: true)
         recorder.setMembership(peerNode, online: peerMember)
-        if cib.firstElement(named: "status")?.elements(named: "node_state").contains(where: { $0["uname"] == localNode && $0.firstElement(named: "lrm") == nil }) == true {
-            // Pacemaker writes an empty lrm section for a node that joined: probes then run.
-        }
         recorder.cib["have-quorum"] = hasQuorum ? "1" : "0"
         recorder.cib["dc-uuid"] = nodeIDs[localNode] ?? localNode
         cib = recorder.cib
         let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: now))
-        // Pseudo actions need no executor; cluster actions are bookkeeping done here.
-        for action in transition.actions {
+        let definitions = ResourceDefinitions(cib: cib)
+        // An action is pending while it (or, through pseudo actions, an input of it) still
+        // has to run; actions with a pending input wait.
+        var pending = [Bool](repeating: false, count: transition.actions.count)
+        var requests: [Directive] = []
+        for (index, action) in transition.actions.enumerated() {
+            let waiting = action.inputs.contains { $0 < index && pending[$0] }
+            pending[index] = waiting
             switch action.kind {
             case .pseudo:
                 continue
             case .cluster:
-                if action.task == "clear_failcount", let resource = action.resource, let node = action.node {
+                // Bookkeeping done here, once the actions before it are done.
+                guard !waiting, let node = action.node else { continue }
+                if action.task == "clear_failcount", let resource = action.resource {
                     var recorder = StatusRecorder(cib: cib)
                     recorder.clearFailCounts(resource: resource, node: node)
                     cib = recorder.cib
-                    continue
+                } else if action.task == "do_shutdown" {
+                    requests.append(.shutdownComplete(node: node))
                 }
-                if action.task == "do_shutdown", let node = action.node {
-                    directives.append(.shutdownComplete(node: node))
-                }
-                continue
             case .resource:
                 guard let resource = action.resource, let node = action.node,
                       ["start", "stop", "monitor"].contains(action.task) else { continue }
-                let definitions = ResourceDefinitions(cib: cib)
                 guard let request = definitions.request(id: nextRequestID, resource: resource, task: action.task,
                                                         intervalMs: action.intervalMs, node: node) else {
                     directives.append(.log("Scheduled action for an unknown resource", ["rsc": resource, "op": action.task]))
                     continue
                 }
-                nextRequestID += 1
-                if request.task == "stop" {
-                    directives.append(.cancelRecurring(resource: resource, node: node))
-                    recurring[node]?.removeAll { $0.resource == resource }
+                if inFlight.contains(where: { $0.sameOperation(as: request) }) {
+                    pending[index] = true
+                    continue
                 }
                 if request.isRecurring, recurring[node]?.contains(where: { $0.resource == resource && $0.intervalMs == request.intervalMs }) == true {
                     // Already running: the scheduler asks again only after a change; keep the running one.
                     continue
                 }
-                inFlight = request
-                idle = false
-                share(from: before, into: &directives)
-                directives.append(.execute(request))
-                return
+                pending[index] = true
+                if waiting { continue }
+                nextRequestID += 1
+                if request.task == "stop" {
+                    requests.append(.cancelRecurring(resource: resource, node: node))
+                    recurring[node]?.removeAll { $0.resource == resource }
+                }
+                inFlight.append(request)
+                requests.append(.execute(request))
             }
         }
         share(from: before, into: &directives)
-        if !idle {
+        directives += requests
+        if !inFlight.isEmpty {
+            idle = false
+        } else if !idle {
             idle = true
             directives.append(.settled)
         }

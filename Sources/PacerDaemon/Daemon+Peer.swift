@@ -29,7 +29,7 @@ extension Daemon {
             }
         case "result":
             guard let id = fields.first.flatMap(UInt64.init), let outcome = RequestCodec.decodeOutcome(fields.dropFirst()),
-                  let request = controller.inFlight, request.id == id else { return }
+                  let request = controller.inFlight.first(where: { $0.id == id }) else { return }
             noteFinished(request)
             apply(controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
         case "start-recurring":

@@ -17,6 +17,8 @@ public struct ChildProcess: Sendable {
     public var timeout: Duration
     public var killGrace: Duration = .seconds(2)
     public var limit: Int = 64 * 1024
+    /// An open `cgroup.procs` to start the program in (its daemons stay there); -1 for none.
+    public var cgroupProcsFD: Int32 = -1
 
     public init(path: String, arguments: [String], environment: [String], timeout: Duration) {
         self.path = path
@@ -69,7 +71,7 @@ public struct ChildProcess: Sendable {
         for attempt in 0..<10 {
             rc = withCStrings([path] + arguments) { argv in
                 withCStrings(environment) { envp in
-                    pacer_spawn(path, argv, envp, out[1], err[1], &pid)
+                    pacer_spawn_in_cgroup(path, argv, envp, out[1], err[1], cgroupProcsFD, &pid)
                 }
             }
             guard rc == ETXTBSY, attempt < 9 else { break }

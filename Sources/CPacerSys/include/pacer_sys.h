@@ -9,6 +9,11 @@ int pacer_pidfd_open(pid_t pid);
 /// /dev/null, stdout/stderr to the given descriptors, every other descriptor closed, default
 /// signal dispositions and an empty signal mask. Returns 0 and sets *pid, or an errno value.
 int pacer_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, pid_t *pid);
+/// `pacer_spawn`, with the child first moved into the cgroup whose `cgroup.procs` is open
+/// as `cgroup_procs_fd` (so everything it starts, daemons included, stays there); a
+/// negative `cgroup_procs_fd` is plain `pacer_spawn`.
+int pacer_spawn_in_cgroup(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
+                          int cgroup_procs_fd, pid_t *pid);
 /// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0 or -1 with errno set.
 int pacer_pipe(int fds[2]);
 /// Blocks SIGTERM and SIGINT in the calling thread (and threads it creates later) and

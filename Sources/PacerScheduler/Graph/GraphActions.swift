@@ -56,13 +56,17 @@ extension WorkingSet {
             if !fired { order += next; break }   // a cycle: crm_simulate would stall; list the rest
             remaining = next
         }
+        var position: [Int: Int] = [:]
+        for (index, a) in order.enumerated() { position[a.id] = index }
         return order.map { a in
+            let inputs = a.before.compactMap { e in isGraphInput(e) ? position[e.action.id] : nil }
             let kind: TransitionAction.Kind = a.pseudo ? .pseudo : (a.rsc == nil || a.task == "clear_failcount" ? .cluster : .resource)
             let prim = a.rsc?.variant == .primitive ? a.rsc : nil
             return TransitionAction(kind: kind, resource: a.rsc?.id, task: a.task,
                                     intervalMs: a.task == "cancel" ? a.cancelInterval : a.intervalMs,
                                     node: a.node?.uname, key: a.key, agentClass: prim?.resourceClass,
-                                    agentProvider: prim?.provider, agentType: prim?.agentType, expectedRC: a.expectedRC)
+                                    agentProvider: prim?.provider, agentType: prim?.agentType, expectedRC: a.expectedRC,
+                                    inputs: Array(Set(inputs)).sorted())
         }
     }
 

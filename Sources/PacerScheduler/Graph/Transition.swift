@@ -28,6 +28,9 @@ public struct TransitionAction: Sendable, Equatable {
     public var agentType: String?
     /// The result that means success: 7 (not running) for probes and Stopped-role monitors.
     public var expectedRC: Int = 0
+    /// Positions in `Transition.actions` of the actions this one waits for (the graph's
+    /// edges; every input comes earlier in the list).
+    public var inputs: [Int] = []
 }
 
 /// The cluster state the scheduler unpacked: what `crm_mon` would show.
