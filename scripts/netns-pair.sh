@@ -79,6 +79,15 @@ down)
   done
   sleep 0.2
   for ns in "$nsA" "$nsB" "$nsC"; do ip netns del "$ns" 2>/dev/null || true; done
+  # The daemons' per-resource cgroups (pacer.<state dir with / as _>), now empty.
+  mount=$(sed -n 's/^[^ ]* [^ ]* [^ ]* [^ ]* \([^ ]*\) .* - cgroup2 .*/\1/p' /proc/self/mountinfo | head -n 1)
+  own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+  if [ -n "$mount" ]; then
+    for node in alpha bravo; do
+      dir="$mount${own%/}/pacer.$(printf '%s' "$work/$node/state" | sed 's|^/*||; s|/\{1,\}|_|g; s|[^A-Za-z0-9._-]|_|g')"
+      [ -d "$dir" ] && { rmdir "$dir"/*/ "$dir" 2>/dev/null || true; }
+    done
+  fi
   ;;
 *)
   echo "netns-pair.sh: unknown action '$action' (up, start, down)" >&2

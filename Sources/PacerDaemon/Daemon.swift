@@ -73,7 +73,9 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw DaemonError(error.description)
         }
-        executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot))
+        // One cgroup directory per state directory: two daemons on one machine (tests) keep apart.
+        let processes = ResourceProcesses(scope: ResourceProcesses.scope(stateDirectory: config.stateDirectory))
+        executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot), processes: processes)
         var ids: [String: String] = [:]
         for (index, node) in config.nodes.enumerated() { ids[node.name] = String(index + 1) }
         controller = ControllerInstance(localNode: me.name, peerNode: other.name, nodeIDs: ids, cib: cib)
@@ -145,6 +147,14 @@ public final class Daemon: @unchecked Sendable {
             ipc = try IPCServer(name: config.ipcName, loop: loop) { [unowned self] in self.ipcRequest($0) }
         } catch { throw DaemonError("cannot serve IPC '\(config.ipcName)': \(error)") }
         try heartbeat.start()
+        if let processes = executor.processes {
+            logger.info("Watching resource processes", metadata: ["cgroups": "\(processes.directory)"])
+            processes.onEmpty { [logger] resource in
+                logger.notice("Resource processes exited; monitoring now", metadata: ["rsc": "\(resource)"])
+            }
+        } else {
+            logger.info("No writable cgroup2 here: resource processes are watched by their monitors only")
+        }
         apply(controller.handle(.started, now: Self.epochSeconds()))
         // Failure timeouts and time-based rules need a periodic look even when nothing happens.
         scheduleRecheck()
@@ -155,6 +165,7 @@ public final class Daemon: @unchecked Sendable {
         peerLink.stop()
         heartbeat.stop()
         Task { await executor.cancelAllRecurring() }
+        executor.processes?.removeEmpty()
         logger.notice("Pacer daemon stopped", metadata: ["node": "\(node)"])
     }
 

@@ -16,19 +16,43 @@ public actor Executor {
     private var runningProcesses = 0
     private var waitingForSlot: [CheckedContinuation<Void, Never>] = []
     private var recurring: [RecurringID: Task<Void, Never>] = [:]
+    private var recurringActions: [RecurringID: AgentAction] = [:]
+    /// The pause before a recurring operation's next run; cancelled to run it now.
+    private var sleepers: [RecurringID: Task<Void, Never>] = [:]
+    private var kicked = Set<RecurringID>()
     private var nextRecurringID = 0
+    /// Where each resource's processes are tracked, if the machine allows it.
+    public nonisolated let processes: ResourceProcesses?
 
-    public init(directory: AgentDirectory = AgentDirectory(), maxParallel: Int = 32, inherited: [String: String]? = nil) {
+    /// With `processes`, each resource's actions run in a cgroup of its own and, when the
+    /// processes a successful start or monitor left (its daemons) are all gone, the
+    /// resource's recurring monitors run at once instead of at their next interval.
+    public init(directory: AgentDirectory = AgentDirectory(), maxParallel: Int = 32, inherited: [String: String]? = nil,
+                processes: ResourceProcesses? = nil) {
         self.directory = directory
         self.maxParallel = max(1, maxParallel)
         self.inherited = inherited ?? Executor.processEnvironment()
+        self.processes = processes
+        processes?.onEmpty { [weak self] resource in Task { await self?.monitorNow(resource) } }
     }
 
     /// Runs one action and returns its result.
     public func execute(_ action: AgentAction) async -> ActionResult {
         await acquireResource(action.resourceID)
         defer { releaseResource(action.resourceID) }
-        return await runUnserialized(action)
+        if action.name == "stop" { processes?.disarm(action.resourceID) }
+        let result = await runUnserialized(action)
+        if ["start", "monitor"].contains(action.name), result.status == .done, result.rc == 0 {
+            processes?.arm(action.resourceID)
+        }
+        return result
+    }
+
+    /// Ends the pause of `resource`'s recurring monitors: they run now.
+    public func monitorNow(_ resource: String) {
+        for (id, action) in recurringActions where action.resourceID == resource && action.name == "monitor" {
+            if let sleeper = sleepers[id] { sleeper.cancel() } else { kicked.insert(id) }   // running now: go again at once
+        }
     }
 
     private func runUnserialized(_ action: AgentAction) async -> ActionResult {
@@ -38,7 +62,9 @@ public actor Executor {
         }
         let environment = OCFEnvironment.make(for: action, inherited: inherited, ocfRoot: directory.ocfRoot)
         await acquireSlot()
-        let outcome = await ChildProcess(path: path, arguments: [action.name], environment: environment, timeout: action.timeout).run()
+        var child = ChildProcess(path: path, arguments: [action.name], environment: environment, timeout: action.timeout)
+        child.cgroupProcsFD = processes?.procsFD(for: action.resourceID) ?? -1
+        let outcome = await child.run()
         releaseSlot()
         let stdout = String(decoding: outcome.stdout, as: UTF8.self)
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
@@ -69,29 +95,42 @@ public actor Executor {
         precondition(action.interval > .zero, "recurring action \(action.operationKey) needs an interval")
         let id = RecurringID(value: nextRecurringID)
         nextRecurringID += 1
+        recurringActions[id] = action
         recurring[id] = Task { [weak self] in
-            if startDelay > .zero { try? await Task.sleep(for: startDelay) }
+            var next = ContinuousClock.now + startDelay
             while !Task.isCancelled {
                 guard let self else { return }
-                let started = ContinuousClock.now
+                await self.pause(id, until: next)
+                if Task.isCancelled { return }
+                next = ContinuousClock.now + action.interval
                 let result = await self.execute(action)
                 if Task.isCancelled { return }
                 await report(action, result)
-                try? await Task.sleep(until: started + action.interval, clock: .continuous)
             }
         }
         return id
     }
 
+    private func pause(_ id: RecurringID, until deadline: ContinuousClock.Instant) async {
+        if kicked.remove(id) != nil { return }
+        guard deadline > ContinuousClock.now else { return }
+        let sleeper = Task { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
+        sleepers[id] = sleeper
+        await sleeper.value
+        sleepers[id] = nil
+    }
+
     /// Stops a recurring operation; a run in progress finishes but is not reported.
     public func cancelRecurring(_ id: RecurringID) {
         recurring.removeValue(forKey: id)?.cancel()
+        sleepers.removeValue(forKey: id)?.cancel()
+        recurringActions[id] = nil
+        kicked.remove(id)
     }
 
     /// Stops every recurring operation.
     public func cancelAllRecurring() {
-        for task in recurring.values { task.cancel() }
-        recurring.removeAll()
+        for id in Array(recurring.keys) { cancelRecurring(id) }
     }
 
     // MARK: - Serialisation

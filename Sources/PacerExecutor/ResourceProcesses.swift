@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Knows which processes belong to which resource, so the death of a resource's daemon
 /// is noticed at once instead of at the next monitor.
@@ -9,45 +10,50 @@ import Glibc
 /// `pacer.<scope>/<resource>`; whatever the agent leaves running (HAProxy, double-forked
 /// or not) stays in it. After a start or monitor that succeeded with processes left in the
 /// cgroup, the resource is *armed*: when its cgroup becomes empty (the kernel's
-/// `cgroup.events` says `populated 0`), `onEmpty` is called once with the resource's id.
+/// `cgroup.events` says `populated 0`), the `onEmpty` handlers are called once with the
+/// resource's id (the executor's runs the resource's recurring monitors at once).
 /// A stop disarms it first. Without a writable cgroup2 hierarchy, `init` returns nil and
 /// resources are watched by their monitors only.
-public final class ResourceProcesses: @unchecked Sendable {
+public final class ResourceProcesses: Sendable {
     /// The directory holding one cgroup per resource.
     public let directory: String
-    private let onEmpty: @Sendable (String) -> Void
     private let inotify: Int32
-    private let lock = Lock()
-    private var procsFDs: [String: Int32] = [:]
-    private var watches: [Int32: String] = [:]
-    private var armed = Set<String>()
+    private struct State {
+        var handlers: [@Sendable (String) -> Void] = []
+        var procsFDs: [String: Int32] = [:]
+        var watches: [Int32: String] = [:]
+        var armed = Set<String>()
+    }
+    private let state = Mutex(State())
 
     /// Creates `pacer.<scope>` beside this process's own cgroup, or returns nil when
     /// cgroup2 is not mounted writable here.
-    public init?(scope: String, onEmpty: @escaping @Sendable (String) -> Void) {
-        guard let root = Self.ownCgroupDirectory() else { return nil }
-        let directory = root + "/pacer." + Self.safeName(scope)
+    public init?(scope: String) {
+        guard let directory = Self.directory(scope: scope) else { return nil }
         guard mkdir(directory, 0o755) == 0 || errno == EEXIST, access(directory + "/cgroup.procs", W_OK) == 0 else { return nil }
         let fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { return nil }
         self.directory = directory
         self.inotify = fd
-        self.onEmpty = onEmpty
-        let thread = Thread { [self] in self.readEvents() }
-        thread.start()
+        DedicatedThread.start { [self] in self.readEvents() }
+    }
+
+    /// Adds a handler called (on a thread of this object's) when an armed resource's processes are all gone.
+    public func onEmpty(_ handler: @escaping @Sendable (String) -> Void) {
+        state.withLock { $0.handlers.append(handler) }
     }
 
     /// An open `cgroup.procs` of `resource`'s cgroup (created on first use), or -1.
     public func procsFD(for resource: String) -> Int32 {
-        lock.withLock {
-            if let fd = procsFDs[resource] { return fd }
+        state.withLock { state in
+            if let fd = state.procsFDs[resource] { return fd }
             let path = directory + "/" + Self.safeName(resource)
             guard mkdir(path, 0o755) == 0 || errno == EEXIST else { return -1 }
             let fd = open(path + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { return -1 }
-            procsFDs[resource] = fd
+            state.procsFDs[resource] = fd
             let wd = inotify_add_watch(inotify, path + "/cgroup.events", UInt32(IN_MODIFY))
-            if wd >= 0 { watches[wd] = resource }
+            if wd >= 0 { state.watches[wd] = resource }
             return fd
         }
     }
@@ -55,7 +61,7 @@ public final class ResourceProcesses: @unchecked Sendable {
     /// Whether any process is left in `resource`'s cgroup.
     public func isPopulated(_ resource: String) -> Bool {
         let path = directory + "/" + Self.safeName(resource) + "/cgroup.events"
-        guard let text = Self.read(path) else { return false }
+        guard let text = Self.contents(of: path) else { return false }
         return text.split(separator: "\n").contains("populated 1")
     }
 
@@ -63,7 +69,7 @@ public final class ResourceProcesses: @unchecked Sendable {
     @discardableResult
     public func arm(_ resource: String) -> Bool {
         guard isPopulated(resource) else { return false }
-        lock.withLock { _ = armed.insert(resource) }
+        state.withLock { _ = $0.armed.insert(resource) }
         // It may have emptied between the check and the insert: look once more.
         if !isPopulated(resource) { fire(resource) }
         return true
@@ -71,31 +77,31 @@ public final class ResourceProcesses: @unchecked Sendable {
 
     /// Stops watching `resource` (before a stop, which empties its cgroup on purpose).
     public func disarm(_ resource: String) {
-        lock.withLock { _ = armed.remove(resource) }
+        state.withLock { _ = $0.armed.remove(resource) }
     }
 
     /// Removes the cgroups left empty (at shutdown).
     public func removeEmpty() {
-        lock.withLock {
-            for (resource, fd) in procsFDs {
+        state.withLock { state in
+            for (resource, fd) in state.procsFDs {
                 close(fd)
                 rmdir(directory + "/" + Self.safeName(resource))
             }
-            procsFDs.removeAll()
-            armed.removeAll()
+            state.procsFDs.removeAll()
+            state.armed.removeAll()
         }
         rmdir(directory)
     }
 
     private func fire(_ resource: String) {
-        let wasArmed = lock.withLock { armed.remove(resource) != nil }
-        if wasArmed { onEmpty(resource) }
+        let handlers = state.withLock { $0.armed.remove(resource) != nil ? $0.handlers : [] }
+        for handler in handlers { handler(resource) }
     }
 
     private func readEvents() {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(inotify, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { return }
             var offset = 0
@@ -105,21 +111,44 @@ public final class ResourceProcesses: @unchecked Sendable {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     return (event.wd, event.len)
                 }
-                if let resource = lock.withLock({ watches[wd] }) { changed.insert(resource) }
+                if let resource = state.withLock({ $0.watches[wd] }) { changed.insert(resource) }
                 offset += MemoryLayout<inotify_event>.size + Int(length)
             }
             for resource in changed.sorted() where !isPopulated(resource) { fire(resource) }
         }
     }
 
+    /// The scope of a daemon keeping its state in `stateDirectory` (two daemons on one
+    /// machine, as in tests, never share one): the path with `/` as `_`.
+    public static func scope(stateDirectory: String) -> String {
+        stateDirectory.split(separator: "/").joined(separator: "_")
+    }
+
+    /// The cgroup directory of `scope` (whether it exists or not), if cgroup2 is mounted.
+    public static func directory(scope: String) -> String? {
+        ownCgroupDirectory().map { $0 + "/pacer." + safeName(scope) }
+    }
+
+    /// Removes what a daemon killed without a chance to clean up left of `scope`'s cgroups
+    /// (only empty ones can go).
+    public static func removeLeftovers(scope: String) {
+        guard let directory = directory(scope: scope) else { return }
+        let handle = opendir(directory)
+        while let handle, let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if entry.pointee.d_type == UInt8(DT_DIR) && name != "." && name != ".." { rmdir(directory + "/" + name) }
+        }
+        if let handle { closedir(handle) }
+        rmdir(directory)
+    }
+
     /// This process's cgroup2 directory (`<mount point><path from /proc/self/cgroup>`), if any.
     static func ownCgroupDirectory() -> String? {
-        guard let mounts = read("/proc/self/mountinfo"), let cgroups = read("/proc/self/cgroup") else { return nil }
+        guard let mounts = contents(of: "/proc/self/mountinfo"), let cgroups = contents(of: "/proc/self/cgroup") else { return nil }
         // mountinfo: "id parent major:minor root mountpoint options … - fstype source superoptions"
         let mountPoint = mounts.split(separator: "\n").lazy.compactMap { line -> String? in
-            let halves = line.components(separatedBy: " - ")
-            guard halves.count == 2, halves[1].hasPrefix("cgroup2 ") else { return nil }
-            let fields = halves[0].split(separator: " ")
+            guard let dash = line.firstRange(of: " - "), line[dash.upperBound...].hasPrefix("cgroup2 ") else { return nil }
+            let fields = line[..<dash.lowerBound].split(separator: " ")
             return fields.count > 4 ? String(fields[4]) : nil
         }.first
         let own = cgroups.split(separator: "\n").first { $0.hasPrefix("0::") }.map { String($0.dropFirst(3)) }
@@ -131,14 +160,14 @@ public final class ResourceProcesses: @unchecked Sendable {
         String(text.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
     }
 
-    static func read(_ path: String) -> String? {
+    static func contents(of path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             bytes += chunk[0..<count]

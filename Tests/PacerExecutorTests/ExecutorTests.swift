@@ -22,6 +22,7 @@ final class AgentSandbox {
     }
 
     var executor: Executor { Executor(directory: AgentDirectory(ocfRoot: root)) }
+    func executor(_ processes: ResourceProcesses) -> Executor { Executor(directory: AgentDirectory(ocfRoot: root), processes: processes) }
     func file(_ name: String) -> String { "\(root)/\(name)" }
 }
 

@@ -60,6 +60,7 @@ final class TwoNodeCluster {
     deinit {
         for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for process in processes.values { process.waitUntilExit() }
+        for node in ["alpha", "bravo"] { ResourceProcesses.removeLeftovers(scope: ResourceProcesses.scope(stateDirectory: stateDirectory(node))) }
         try? FileManager.default.removeItem(atPath: root)
     }
 
