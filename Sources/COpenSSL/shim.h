@@ -1,7 +1,10 @@
 #ifndef PACER_COPENSSL_SHIM_H
 #define PACER_COPENSSL_SHIM_H
 #include <stddef.h>
+#include <string.h>
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -11,6 +14,45 @@ static inline int pacer_hmac_sha256(const unsigned char *key, size_t key_len, co
                                     unsigned char *out) {
     unsigned int out_len = 0;
     return HMAC(EVP_sha256(), key, (int)key_len, data, data_len, out, &out_len) != NULL && out_len == 32;
+}
+
+/// An HMAC-SHA256 key made ready once (RFC 2104: SHA-256 states after absorbing the key
+/// padded and XORed with ipad and with opad), so each message costs two hashes and no
+/// allocation or algorithm lookup.
+typedef struct {
+    SHA256_CTX inner;
+    SHA256_CTX outer;
+} pacer_hmac_key;
+
+static inline void pacer_hmac_key_init(pacer_hmac_key *state, const unsigned char *key, size_t key_len) {
+    unsigned char block[SHA256_CBLOCK], ipad[SHA256_CBLOCK], opad[SHA256_CBLOCK];
+    size_t i;
+    memset(block, 0, sizeof block);
+    if (key_len > sizeof block) SHA256(key, key_len, block); else if (key_len > 0) memcpy(block, key, key_len);
+    for (i = 0; i < sizeof block; i++) {
+        ipad[i] = block[i] ^ 0x36;
+        opad[i] = block[i] ^ 0x5c;
+    }
+    SHA256_Init(&state->inner);
+    SHA256_Update(&state->inner, ipad, sizeof ipad);
+    SHA256_Init(&state->outer);
+    SHA256_Update(&state->outer, opad, sizeof opad);
+    OPENSSL_cleanse(block, sizeof block);
+    OPENSSL_cleanse(ipad, sizeof ipad);
+    OPENSSL_cleanse(opad, sizeof opad);
+}
+
+/// HMAC-SHA256 of `data` under a prepared key into `out` (32 bytes).
+static inline void pacer_hmac_sha256_keyed(const pacer_hmac_key *state, const unsigned char *data, size_t data_len,
+                                           unsigned char *out) {
+    unsigned char inner_hash[SHA256_DIGEST_LENGTH];
+    SHA256_CTX ctx = state->inner;
+    SHA256_Update(&ctx, data, data_len);
+    SHA256_Final(inner_hash, &ctx);
+    ctx = state->outer;
+    SHA256_Update(&ctx, inner_hash, sizeof inner_hash);
+    SHA256_Final(out, &ctx);
+    OPENSSL_cleanse(&ctx, sizeof ctx);
 }
 
 /// Constant-time comparison: 0 when equal.

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -123,4 +125,32 @@ int pacer_read_signal(int fd) {
 
 int pacer_accept(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int pacer_link_events_socket(void) {
+    struct sockaddr_nl address;
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+    if (fd < 0) return -1;
+    memset(&address, 0, sizeof address);
+    address.nl_family = AF_NETLINK;
+    address.nl_groups = RTMGRP_LINK;
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int pacer_drain(int fd) {
+    char buffer[8192];
+    int count = 0;
+    for (;;) {
+        ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (n > 0) { count++; continue; }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == ENOBUFS) { count++; continue; }   /* overflowed: something changed */
+        return count;
+    }
 }

@@ -21,6 +21,31 @@ enum HMACSHA256 {
         return out
     }
 
+    /// A key prepared once for many messages.
+    struct PreparedKey: Sendable {
+        let state: pacer_hmac_key
+        init(_ key: [UInt8]) {
+            var state = pacer_hmac_key()
+            key.withUnsafeBufferPointer { pacer_hmac_key_init(&state, $0.baseAddress, $0.count) }
+            self.state = state
+        }
+    }
+
+    static func tag(_ data: ArraySlice<UInt8>, key: PreparedKey) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: size)
+        withUnsafePointer(to: key.state) { state in
+            data.withUnsafeBufferPointer { pacer_hmac_sha256_keyed(state, $0.baseAddress, $0.count, &out) }
+        }
+        return out
+    }
+
+    /// Whether `tag` authenticates `data`, compared in constant time.
+    static func verify(_ tag: ArraySlice<UInt8>, for data: ArraySlice<UInt8>, key: PreparedKey) -> Bool {
+        let expected = self.tag(data, key: key)
+        guard tag.count == expected.count else { return false }
+        return tag.withUnsafeBufferPointer { pacer_memcmp_const($0.baseAddress, expected, expected.count) } == 0
+    }
+
     /// Whether `tag` authenticates `data`, compared in constant time.
     static func verify<C: Collection<UInt8>, T: Collection<UInt8>>(_ tag: T, for data: C, key: [UInt8]) -> Bool {
         let expected = self.tag(data, key: key)

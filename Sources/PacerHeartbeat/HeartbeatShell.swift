@@ -1,3 +1,4 @@
+import CPacerSys
 public import PacerIPC
 public import PacerMembership
 #if canImport(Glibc)
@@ -44,6 +45,8 @@ public final class HeartbeatShell {
     /// When the armed tick timer fires (to avoid re-arming it for the same instant).
     var tickDue: Instant?
     var carrierTimer: TimerID?
+    /// The netlink socket announcing link changes, if it could be opened.
+    var linkEvents: Int32?
     var lastReport: Instant?
     var unreportedDrops = 0
     let reportEvery: Duration
@@ -91,6 +94,16 @@ public final class HeartbeatShell {
             try loop.watch(fd: socket.fd) { [weak self] in self?.receive(on: link) }
         }
         handle(.start)
+        // Carrier changes arrive as netlink link events; without them, poll.
+        let events = pacer_link_events_socket()
+        if events >= 0, (try? loop.watch(fd: events, { [weak self] in
+            _ = pacer_drain(events)
+            self?.readCarrier()
+        })) != nil {
+            linkEvents = events
+        } else if events >= 0 {
+            close(events)
+        }
         pollCarrier()
     }
 
@@ -101,6 +114,7 @@ public final class HeartbeatShell {
     public func stop() {
         if let timer = tickTimer { loop.cancelTimer(timer) }
         if let timer = carrierTimer { loop.cancelTimer(timer) }
+        if let fd = linkEvents { loop.unwatch(fd: fd); close(fd); linkEvents = nil }
         for socket in sockets.values { loop.unwatch(fd: socket.fd) }
         for fd in carrierFiles.values { close(fd) }
         carrierFiles.removeAll()
@@ -166,7 +180,15 @@ public final class HeartbeatShell {
         unreportedDrops = 0
     }
 
+    /// Reads the carrier now and, without link events, again every 100 ms.
     func pollCarrier() {
+        readCarrier()
+        if linkEvents == nil {
+            carrierTimer = loop.addTimer(after: .milliseconds(100)) { [weak self] in self?.pollCarrier() }
+        }
+    }
+
+    func readCarrier() {
         for (id, name) in interfaces.sorted(by: { $0.key < $1.key }) {
             if carrierFiles[id] == nil {
                 let fd = open("/sys/class/net/\(name)/carrier", O_RDONLY | O_CLOEXEC)
@@ -179,6 +201,5 @@ public final class HeartbeatShell {
                 if known || !up { handle(.linkCarrier(id, up: up)) }
             }
         }
-        carrierTimer = loop.addTimer(after: .milliseconds(100)) { [weak self] in self?.pollCarrier() }
     }
 }

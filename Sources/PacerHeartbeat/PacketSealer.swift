@@ -8,9 +8,9 @@ public struct PacketSealer: Sendable {
     public static let magic: [UInt8] = Array("PCR1".utf8)
     public static let tagSize = 32
     public static let overhead = magic.count + 2 + tagSize
-    let key: [UInt8]
+    let key: HMACSHA256.PreparedKey
 
-    public init(key: AuthKey) { self.key = key.key }
+    public init(key: AuthKey) { self.key = HMACSHA256.PreparedKey(key.key) }
 
     public func seal(_ payload: [UInt8]) -> [UInt8] {
         precondition(payload.count <= Int(UInt16.max), "payload of \(payload.count) bytes is too large for one packet")
@@ -19,7 +19,7 @@ public struct PacketSealer: Sendable {
         packet.append(UInt8(payload.count >> 8))
         packet.append(UInt8(payload.count & 0xff))
         packet += payload
-        packet += HMACSHA256.tag(packet, key: key)
+        packet += HMACSHA256.tag(packet[...], key: key)
         return packet
     }
 

@@ -56,17 +56,18 @@ public final class UDPSocket: @unchecked Sendable {
 
     /// Reads every pending datagram, with the sender's address.
     public func receiveAll(_ body: ([UInt8], String) -> Void) {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            var from = sockaddr_storage()
-            var fromLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let n = buffer.withUnsafeMutableBytes { raw in
-                withUnsafeMutablePointer(to: &from) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, raw.baseAddress, raw.count, 0, $0, &fromLength) }
+        // Heartbeats are a few hundred bytes; a larger datagram is cut short and then fails
+        // authentication. The buffer is not zeroed: only the bytes received are read.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+            while true {
+                var from = sockaddr_storage()
+                var fromLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                let n = withUnsafeMutablePointer(to: &from) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, buffer.baseAddress, buffer.count, 0, $0, &fromLength) }
                 }
+                if n < 0 { return }
+                body(Array(buffer[0..<n]), Self.describe(&from))
             }
-            if n < 0 { return }
-            body(Array(buffer[0..<n]), Self.describe(&from))
         }
     }
 

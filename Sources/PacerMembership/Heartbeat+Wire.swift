@@ -24,7 +24,8 @@ extension Heartbeat {
     static let flagSeesRecipient: UInt8 = 1 << 0
     static let flagHasQuorum: UInt8 = 1 << 1
     static let flagLeaving: UInt8 = 1 << 2
-    static let knownFlags: UInt8 = flagSeesRecipient | flagHasQuorum | flagLeaving
+    static let flagReportsLoss: UInt8 = 1 << 3
+    static let knownFlags: UInt8 = flagSeesRecipient | flagHasQuorum | flagLeaving | flagReportsLoss
 
     /// The packet's bytes, ready for the shell to authenticate and send.
     ///
@@ -43,6 +44,7 @@ extension Heartbeat {
         if seesRecipientAsMember { flags |= Heartbeat.flagSeesRecipient }
         if hasQuorum { flags |= Heartbeat.flagHasQuorum }
         if isLeaving { flags |= Heartbeat.flagLeaving }
+        if reportsLoss { flags |= Heartbeat.flagReportsLoss }
         bytes.append(flags)
         bytes.append(link.rawValue)
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: incarnation >> UInt64(shift))) }
@@ -79,7 +81,8 @@ extension Heartbeat {
             sender: sender, cluster: cluster, incarnation: incarnation, sequence: sequence, link: link,
             seesRecipientAsMember: flags & Heartbeat.flagSeesRecipient != 0,
             hasQuorum: flags & Heartbeat.flagHasQuorum != 0,
-            isLeaving: flags & Heartbeat.flagLeaving != 0)
+            isLeaving: flags & Heartbeat.flagLeaving != 0,
+            reportsLoss: flags & Heartbeat.flagReportsLoss != 0)
     }
 }
 

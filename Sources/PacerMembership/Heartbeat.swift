@@ -21,10 +21,12 @@ public struct Heartbeat: Sendable, Hashable, CustomStringConvertible {
     public var hasQuorum: Bool
     /// Whether the sender is shutting down gracefully.
     public var isLeaving: Bool
+    /// Whether the sender has lately missed packets of ours: send at the full rate.
+    public var reportsLoss: Bool
 
     public init(
         sender: String, cluster: String, incarnation: UInt64, sequence: UInt64, link: LinkID,
-        seesRecipientAsMember: Bool = false, hasQuorum: Bool = false, isLeaving: Bool = false
+        seesRecipientAsMember: Bool = false, hasQuorum: Bool = false, isLeaving: Bool = false, reportsLoss: Bool = false
     ) {
         self.sender = sender
         self.cluster = cluster
@@ -34,6 +36,7 @@ public struct Heartbeat: Sendable, Hashable, CustomStringConvertible {
         self.seesRecipientAsMember = seesRecipientAsMember
         self.hasQuorum = hasQuorum
         self.isLeaving = isLeaving
+        self.reportsLoss = reportsLoss
     }
 
     public var description: String {
@@ -41,6 +44,7 @@ public struct Heartbeat: Sendable, Hashable, CustomStringConvertible {
         if seesRecipientAsMember { flags.append("sees-peer") }
         if hasQuorum { flags.append("quorate") }
         if isLeaving { flags.append("leaving") }
+        if reportsLoss { flags.append("loss") }
         return "heartbeat from '\(sender)' in '\(cluster)' incarnation \(incarnation) seq \(sequence) on \(link)"
             + (flags.isEmpty ? "" : " [" + flags.joined(separator: ",") + "]")
     }

@@ -20,6 +20,13 @@ extension MembershipInstance {
         counters.heartbeatsAccepted += 1
         linkRecords[index].status.accepted += 1
         linkRecords[index].status.lastHeard = now
+        if let highest = linkRecords[index].highestSeen, highest.incarnation == heartbeat.incarnation {
+            if heartbeat.sequence > highest.sequence + 1 { lossNoticedAt = now }
+            if heartbeat.sequence > highest.sequence { linkRecords[index].highestSeen = (heartbeat.incarnation, heartbeat.sequence) }
+        } else {
+            linkRecords[index].highestSeen = (heartbeat.incarnation, heartbeat.sequence)
+        }
+        peerReportsLoss = heartbeat.reportsLoss
         peerLastHeard = now
         let restarted = peerIncarnation.map { heartbeat.incarnation > $0 } ?? false
         peerIncarnation = heartbeat.incarnation

@@ -5,6 +5,7 @@ extension MembershipInstance {
             let old = linkRecords[index].status.state
             let new = linkState(linkRecords[index].status, now: now)
             if new != old {
+                if new != .up { lossNoticedAt = now }
                 linkRecords[index].status.state = new
                 directives.append(.linkChanged(linkRecords[index].status.id, from: old, to: new))
             }
@@ -70,18 +71,31 @@ extension MembershipInstance {
             let heartbeat = Heartbeat(
                 sender: node, cluster: cluster, incarnation: incarnation,
                 sequence: linkRecords[index].nextSequence, link: linkRecords[index].status.id,
-                seesRecipientAsMember: peerState == .member, hasQuorum: hasQuorum, isLeaving: isLeaving)
+                seesRecipientAsMember: peerState == .member, hasQuorum: hasQuorum, isLeaving: isLeaving,
+                reportsLoss: within(settings.lossHoldoff, of: lossNoticedAt, now: now))
             linkRecords[index].nextSequence += 1
             counters.heartbeatsSent += 1
             directives.append(.send(heartbeat, link: heartbeat.link))
         }
         // Keep the slot grid; after a stall, restart it from now rather than burst.
-        nextSendAt = nextSendAt + settings.sendSlot
-        if nextSendAt <= now { nextSendAt = now + settings.sendSlot }
+        let slot = sendSlot(now: now)
+        nextSendAt = nextSendAt + slot
+        if nextSendAt <= now { nextSendAt = now + slot }
         if isLeaving {
             leaveRoundsRemaining -= 1
             if leaveRoundsRemaining == 0 { directives.append(.leaveComplete) }
         }
+    }
+
+    /// The full rate while either side has lately lost packets, while the peer is not (yet)
+    /// a member and while leaving; the quiet rate otherwise.
+    func sendSlot(now: Instant) -> Duration {
+        let lossy = within(settings.lossHoldoff, of: lossNoticedAt, now: now) || peerReportsLoss
+        return lossy || peerState != .member || isLeaving ? settings.sendSlot : settings.quietSendSlot
+    }
+
+    func within(_ span: Duration, of instant: Instant?, now: Instant) -> Bool {
+        instant.map { now - $0 < span } ?? false
     }
 
     /// Time until the earliest of: next send, a link's warn or dead deadline, the

@@ -6,7 +6,8 @@
 ///   no clock, randomness or hash order is consulted.
 /// - Every `handle` call from `.start` on (a repeated `.start` aside) ends with
 ///   exactly one `.scheduleTick`; the shell keeps one timer and each replaces it.
-/// - On `.start` and then every `settings.sendSlot` one heartbeat goes out per link.
+/// - On `.start` and then every send slot (`settings.sendSlot` while packets are being lost
+///   or the peer is not a member, `settings.quietSendSlot` otherwise) one heartbeat goes out per link.
 /// - A member peer becomes `.lost` exactly `deadtime` after the last valid heartbeat on
 ///   any link, provided ticks fire on time: within deadtime + one send slot of its
 ///   last send, plus network delay. A direct-cable link without carrier shortens
@@ -59,6 +60,10 @@ public struct MembershipInstance: Sendable {
     var linkRecords: [LinkRecord]
     /// When the next round of heartbeats is due.
     var nextSendAt = Instant.zero
+    /// When this node last noticed lost packets (a sequence gap or a late link).
+    var lossNoticedAt: Instant?
+    /// Whether the peer's latest heartbeat reported losing packets of ours.
+    var peerReportsLoss = false
     /// Leave announcements still to send (per link) after `.leave`.
     var leaveRoundsRemaining = 0
     /// The incarnation that announced leaving: its later plain packets were sent before
@@ -168,4 +173,7 @@ struct LinkRecord: Sendable {
     var status: LinkStatus
     var window = ReplayWindow()
     var nextSequence: UInt64 = 1
+    /// The highest (incarnation, sequence) accepted on this link: a jump beyond the next
+    /// number means packets were lost.
+    var highestSeen: (incarnation: UInt64, sequence: UInt64)?
 }

@@ -1,18 +1,26 @@
 /// Timing and quorum options of two-node membership, with Heartbeat's and votequorum's meaning.
 ///
 /// Defaults: `interval` 100 ms, `packetsPerInterval` 5 (one packet per link every
-/// 20 ms), `deadtime` 3 × interval = 300 ms, `warntime` deadtime / 2 (Heartbeat's
+/// 20 ms) while packets are being lost and `quietPacketsPerInterval` 2 (every 50 ms)
+/// otherwise, `deadtime` 3 × interval = 300 ms, `warntime` deadtime / 2 (Heartbeat's
 /// default), `initdead` max(2 s, deadtime), `twoNode` and `waitForAll` on, 2 expected
 /// votes. Several packets per interval make a lossy link still deliver: at 30 % loss
 /// all 15 packets of one 300 ms deadtime are lost with probability 0.3¹⁵ ≈ 1.4e-8.
+/// A node that notices a gap in the sequence numbers (or a late link) says so in its
+/// heartbeats for `lossHoldoff` (10 s), and its peer sends at the full rate meanwhile;
+/// a quiet network costs 2/5 of the packets (each one is authenticated: CPU at idle).
 /// Both nodes must use identical settings. Call `validate()` (the instance does).
 public struct MembershipSettings: Sendable, Hashable {
     /// Heartbeat period; `packetsPerInterval` packets go out on each link per period.
     public var interval: Duration
     /// Silence on every link after which the peer is lost (corosync's token timeout).
     public var deadtime: Duration
-    /// Heartbeats sent per `interval` on each link, evenly spaced.
+    /// Heartbeats sent per `interval` on each link, evenly spaced, while loss is reported.
     public var packetsPerInterval: Int
+    /// Heartbeats per `interval` on each link while no loss is reported (at most `packetsPerInterval`).
+    public var quietPacketsPerInterval: Int
+    /// How long a noticed loss keeps both sides at the full rate.
+    public var lossHoldoff: Duration
     /// Silence after which a link is reported `late` (Heartbeat's `warntime`).
     public var warntime: Duration
     /// At start-up, how long to wait for the peer before deciding it is absent.
@@ -30,6 +38,8 @@ public struct MembershipSettings: Sendable, Hashable {
         interval: Duration = .milliseconds(100),
         deadtime: Duration? = nil,
         packetsPerInterval: Int = 5,
+        quietPacketsPerInterval: Int = 2,
+        lossHoldoff: Duration = .seconds(10),
         warntime: Duration? = nil,
         initdead: Duration? = nil,
         twoNode: Bool = true,
@@ -40,6 +50,8 @@ public struct MembershipSettings: Sendable, Hashable {
         self.interval = interval
         self.deadtime = deadtime
         self.packetsPerInterval = packetsPerInterval
+        self.quietPacketsPerInterval = min(quietPacketsPerInterval, packetsPerInterval)
+        self.lossHoldoff = lossHoldoff
         self.warntime = warntime ?? deadtime / 2
         self.initdead = initdead ?? max(.seconds(2), deadtime)
         self.twoNode = twoNode
@@ -47,12 +59,17 @@ public struct MembershipSettings: Sendable, Hashable {
         self.expectedVotes = expectedVotes
     }
 
-    /// The time between two packets on one link: `interval / packetsPerInterval`.
-    ///
-    /// Failure detection happens at most one send slot after `deadtime` (measured
-    /// from the peer's last packet before it died).
+    /// The time between two packets on one link at the full rate: `interval / packetsPerInterval`.
     public var sendSlot: Duration {
         interval / max(packetsPerInterval, 1)
+    }
+
+    /// The time between two packets on one link on a quiet network: `interval / quietPacketsPerInterval`.
+    ///
+    /// Failure detection happens at most one quiet send slot after `deadtime` (measured
+    /// from the peer's last packet before it died).
+    public var quietSendSlot: Duration {
+        interval / max(quietPacketsPerInterval, 1)
     }
 
     /// The votes needed for quorum: 1 with `twoNode`, else more than half of `expectedVotes`.
@@ -72,6 +89,10 @@ public struct MembershipSettings: Sendable, Hashable {
         guard (1...1000).contains(packetsPerInterval) else {
             throw .invalidSetting(name: "packetsPerInterval", value: String(packetsPerInterval), reason: "must be between 1 and 1000")
         }
+        guard (1...packetsPerInterval).contains(quietPacketsPerInterval) else {
+            throw .invalidSetting(name: "quietPacketsPerInterval", value: String(quietPacketsPerInterval),
+                                  reason: "must be between 1 and packetsPerInterval (\(packetsPerInterval))")
+        }
         guard sendSlot >= .milliseconds(1) else {
             throw fail("interval", interval, "divided by packetsPerInterval \(packetsPerInterval) gives a send slot of \(sendSlot.compactDescription); it must be at least 1ms")
         }
@@ -79,8 +100,8 @@ public struct MembershipSettings: Sendable, Hashable {
             throw fail("deadtime", deadtime, "must exceed interval (\(interval.compactDescription)), else the peer is declared lost between two heartbeats")
         }
         guard deadtime <= .seconds(3600) else { throw fail("deadtime", deadtime, "must be at most 1 hour") }
-        guard warntime > sendSlot else {
-            throw fail("warntime", warntime, "must exceed the send slot (\(sendSlot.compactDescription)), else links are reported late between two packets")
+        guard warntime > quietSendSlot else {
+            throw fail("warntime", warntime, "must exceed the quiet send slot (\(quietSendSlot.compactDescription)), else links are reported late between two packets")
         }
         guard warntime < deadtime else {
             throw fail("warntime", warntime, "must be less than deadtime (\(deadtime.compactDescription)), else a link is never late before it is down")

@@ -17,8 +17,8 @@ struct FailureDetectionTests {
         let lostAt = try #require(sim.firstTime("alpha", reported: .peerChanged(from: .member, to: .lost)), "\(sim.context)")
         #expect(lostAt == lastHeard + settings.deadtime, "\(sim.context)")
         let delay = Duration.milliseconds(1)
-        #expect(lostAt - crashedAt <= settings.deadtime + settings.sendSlot + delay, "\(sim.context)")
-        #expect(lostAt - crashedAt > settings.deadtime - settings.sendSlot, "\(sim.context)")
+        #expect(lostAt - crashedAt <= settings.deadtime + settings.quietSendSlot + delay, "\(sim.context)")
+        #expect(lostAt - crashedAt > settings.deadtime - settings.quietSendSlot, "\(sim.context)")
         // Each link went late at warntime and down at deadtime, before the peer was declared lost.
         let linkChanges = sim.log(of: "alpha").filter { $0.at > crashedAt && $0.at <= lostAt }.map(\.directive)
         #expect(linkChanges == [
@@ -60,5 +60,38 @@ struct FailureDetectionTests {
             return sim.log(of: "alpha").map { "\($0.at) \($0.directive)" } + ["\(sim.node("alpha").counters)"]
         }
         #expect(run() == run())
+    }
+}
+
+@Suite("heartbeat rate")
+struct HeartbeatRateTests {
+    func sentPerSecond(_ sim: SimulatedCluster, from node: String, over seconds: Double) -> Double {
+        Double(sim.node(node).counters.heartbeatsSent) / seconds
+    }
+
+    @Test("a quiet network gets the quiet rate; loss raises both sides to the full rate, which lasts the holdoff after it ends")
+    func rateFollowsLoss() {
+        var sim = SimulatedCluster(links: [LinkConfiguration(id: 0)], conditions: .perfect, seed: 11)
+        sim.startAll()
+        sim.run(for: .seconds(1))
+        let quietStart = sim.node("bravo").counters.heartbeatsSent
+        sim.run(for: .seconds(10))
+        let quiet = Double(sim.node("bravo").counters.heartbeatsSent - quietStart) / 10
+        #expect(abs(quiet - 20) <= 1, "2 per 100 ms interval: \(quiet)/s, \(sim.context)")
+
+        sim.setConditions(0, LinkConditions(loss: 0.3, delay: .milliseconds(1) ... .milliseconds(5), duplication: 0))
+        sim.run(for: .seconds(1))
+        let lossyStart = sim.node("bravo").counters.heartbeatsSent
+        sim.run(for: .seconds(5))
+        let lossy = Double(sim.node("bravo").counters.heartbeatsSent - lossyStart) / 5
+        #expect(abs(lossy - 50) <= 2, "5 per interval while alpha reports loss: \(lossy)/s, \(sim.context)")
+
+        sim.setConditions(0, .perfect)
+        sim.run(for: .seconds(12))   // the holdoff (10 s) passes
+        let healedStart = sim.node("bravo").counters.heartbeatsSent
+        sim.run(for: .seconds(5))
+        let healed = Double(sim.node("bravo").counters.heartbeatsSent - healedStart) / 5
+        #expect(abs(healed - 20) <= 1, "back to the quiet rate: \(healed)/s, \(sim.context)")
+        #expect(sim.directives(of: "alpha").filter { if case .peerChanged = $0 { true } else { false } }.count == 1, "\(sim.context)")
     }
 }

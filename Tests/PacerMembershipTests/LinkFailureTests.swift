@@ -56,7 +56,7 @@ struct LinkFailureTests {
         sim.run(for: .seconds(1))
         for name in ["alpha", "bravo"] {
             let lostAt = try #require(sim.firstTime(name, reported: .peerChanged(from: .member, to: .lost)), "\(name), \(sim.context)")
-            #expect(lostAt - cutAt <= sim.settings.deadtime + sim.settings.sendSlot + .milliseconds(1), "\(name), \(sim.context)")
+            #expect(lostAt - cutAt <= sim.settings.deadtime + sim.settings.quietSendSlot + .milliseconds(1), "\(name), \(sim.context)")
             #expect(sim.node(name).hasQuorum, "\(name), \(sim.context): two_node keeps quorum (fencing must settle it)")
             #expect(!sim.node(name).peerSeesUs, "\(name), \(sim.context)")
         }

@@ -8,6 +8,8 @@ struct MembershipSettingsTests {
         let settings = MembershipSettings()
         #expect(settings.interval == .milliseconds(100))
         #expect(settings.packetsPerInterval == 5)
+        #expect(settings.quietPacketsPerInterval == 2)
+        #expect(settings.quietSendSlot == .milliseconds(50))
         #expect(settings.sendSlot == .milliseconds(20))
         #expect(settings.deadtime == .milliseconds(300))
         #expect(settings.warntime == .milliseconds(150))
@@ -35,7 +37,7 @@ struct MembershipSettingsTests {
         (MembershipSettings(warntime: .milliseconds(300)),
          "invalid membership setting warntime=300ms: must be less than deadtime (300ms), else a link is never late before it is down"),
         (MembershipSettings(warntime: .milliseconds(10)),
-         "invalid membership setting warntime=10ms: must exceed the send slot (20ms), else links are reported late between two packets"),
+         "invalid membership setting warntime=10ms: must exceed the quiet send slot (50ms), else links are reported late between two packets"),
         (MembershipSettings(initdead: .milliseconds(200)), "invalid membership setting initdead=200ms: must be at least deadtime (300ms)"),
         (MembershipSettings(expectedVotes: 3), "invalid membership setting expectedVotes=3: must be 1 or 2 in a two-node cluster"),
         (MembershipSettings(twoNode: true, expectedVotes: 1), "invalid membership setting expectedVotes=1: must be 2 with twoNode, as votequorum requires"),

@@ -25,4 +25,10 @@ int pacer_read_signal(int fd);
 
 /// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC).
 int pacer_accept(int fd);
+/// A netlink socket (non-blocking) that becomes readable whenever an interface's link
+/// state (up/down, carrier) changes; -1 with errno on error.
+int pacer_link_events_socket(void);
+/// Reads and discards everything pending on a non-blocking socket; returns how many
+/// messages (or overflows) there were.
+int pacer_drain(int fd);
 #endif
