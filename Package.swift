@@ -38,7 +38,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "PacerHeartbeat",
-            dependencies: ["PacerMembership", "PacerIPC", "COpenSSL"],
+            dependencies: ["PacerMembership", "PacerIPC", "COpenSSL", "CPacerSys"],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
         // edge: libqb wrapped once, then the daemon's event loop and IPC

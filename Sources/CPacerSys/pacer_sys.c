@@ -13,6 +13,9 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/if_addr.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -153,4 +156,65 @@ int pacer_drain(int fd) {
         if (n < 0 && errno == ENOBUFS) { count++; continue; }   /* overflowed: something changed */
         return count;
     }
+}
+
+static void pacer_add_attribute(struct nlmsghdr *message, unsigned short type, const void *data, size_t length) {
+    struct rtattr *attribute = (struct rtattr *)((char *)message + NLMSG_ALIGN(message->nlmsg_len));
+    attribute->rta_type = type;
+    attribute->rta_len = (unsigned short)RTA_LENGTH(length);
+    memcpy(RTA_DATA(attribute), data, length);
+    message->nlmsg_len = NLMSG_ALIGN(message->nlmsg_len) + RTA_ALIGN(attribute->rta_len);
+}
+
+int pacer_renew_address(int netlink_fd, int family, const char *address, int prefix_length, const char *interface,
+                        unsigned int lifetime) {
+    struct {
+        struct nlmsghdr header;
+        struct ifaddrmsg body;
+        char attributes[128];
+    } request;
+    struct ifa_cacheinfo lifetimes;
+    unsigned char bytes[16];
+    char reply[1024];
+    unsigned int index;
+    size_t length = family == AF_INET6 ? 16 : 4;
+    ssize_t n;
+    static unsigned int sequence;
+
+    if (inet_pton(family, address, bytes) != 1) return EINVAL;
+    index = if_nametoindex(interface);
+    if (index == 0) return errno;
+    memset(&request, 0, sizeof request);
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof request.body);
+    request.header.nlmsg_type = RTM_NEWADDR;
+    /* Replace only: the lifetimes of an existing address change (ip addr change). */
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE | NLM_F_ACK;
+    request.header.nlmsg_seq = ++sequence;
+    request.body.ifa_family = (unsigned char)family;
+    request.body.ifa_prefixlen = (unsigned char)prefix_length;
+    request.body.ifa_index = index;
+    pacer_add_attribute(&request.header, IFA_LOCAL, bytes, length);
+    pacer_add_attribute(&request.header, IFA_ADDRESS, bytes, length);
+    memset(&lifetimes, 0, sizeof lifetimes);
+    lifetimes.ifa_prefered = lifetime;
+    lifetimes.ifa_valid = lifetime;
+    pacer_add_attribute(&request.header, IFA_CACHEINFO, &lifetimes, sizeof lifetimes);
+    if (send(netlink_fd, &request, request.header.nlmsg_len, 0) < 0) return errno;
+    for (;;) {
+        struct nlmsghdr *answer;
+        n = recv(netlink_fd, reply, sizeof reply, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        for (answer = (struct nlmsghdr *)reply; NLMSG_OK(answer, (unsigned int)n); answer = NLMSG_NEXT(answer, n)) {
+            if (answer->nlmsg_seq != sequence) continue;
+            if (answer->nlmsg_type == NLMSG_ERROR) {
+                struct nlmsgerr *error = (struct nlmsgerr *)NLMSG_DATA(answer);
+                return -error->error;
+            }
+        }
+    }
+}
+
+int pacer_netlink_route_socket(void) {
+    return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 }

@@ -75,7 +75,11 @@ public final class Daemon: @unchecked Sendable {
         }
         // One cgroup directory per state directory: two daemons on one machine (tests) keep apart.
         let processes = ResourceProcesses(scope: ResourceProcesses.scope(stateDirectory: config.stateDirectory))
-        executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot), processes: processes)
+        // Virtual IPs live only while this daemon renews them (see AddressLeases).
+        let leases = AddressLeases(lifetime: 1) { [logger] lease, reason in
+            logger.warning("Cannot renew an address lease", metadata: ["address": "\(lease)", "reason": "\(reason)"])
+        }
+        executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot), processes: processes, leases: leases)
         var ids: [String: String] = [:]
         for (index, node) in config.nodes.enumerated() { ids[node.name] = String(index + 1) }
         controller = ControllerInstance(localNode: me.name, peerNode: other.name, nodeIDs: ids, cib: cib)
@@ -166,6 +170,7 @@ public final class Daemon: @unchecked Sendable {
         heartbeat.stop()
         Task { await executor.cancelAllRecurring() }
         executor.processes?.removeEmpty()
+        executor.leases?.makePermanent()
         logger.notice("Pacer daemon stopped", metadata: ["node": "\(node)"])
     }
 

@@ -23,16 +23,19 @@ public actor Executor {
     private var nextRecurringID = 0
     /// Where each resource's processes are tracked, if the machine allows it.
     public nonisolated let processes: ResourceProcesses?
+    /// The addresses agents hold as leases this daemon renews, when enabled.
+    public nonisolated let leases: AddressLeases?
 
     /// With `processes`, each resource's actions run in a cgroup of its own and, when the
     /// processes a successful start or monitor left (its daemons) are all gone, the
     /// resource's recurring monitors run at once instead of at their next interval.
     public init(directory: AgentDirectory = AgentDirectory(), maxParallel: Int = 32, inherited: [String: String]? = nil,
-                processes: ResourceProcesses? = nil) {
+                processes: ResourceProcesses? = nil, leases: AddressLeases? = nil) {
         self.directory = directory
         self.maxParallel = max(1, maxParallel)
-        self.inherited = inherited ?? Executor.processEnvironment()
+        self.inherited = (inherited ?? Executor.processEnvironment()).merging(leases?.environment ?? [:]) { $1 }
         self.processes = processes
+        self.leases = leases
         processes?.onEmpty { [weak self] resource in Task { await self?.monitorNow(resource) } }
     }
 
@@ -40,10 +43,16 @@ public actor Executor {
     public func execute(_ action: AgentAction) async -> ActionResult {
         await acquireResource(action.resourceID)
         defer { releaseResource(action.resourceID) }
-        if action.name == "stop" { processes?.disarm(action.resourceID) }
+        if action.name == "stop" {
+            processes?.disarm(action.resourceID)
+            leases?.release(action.resourceID)
+        }
         let result = await runUnserialized(action)
         if ["start", "monitor"].contains(action.name), result.status == .done, result.rc == 0 {
             processes?.arm(action.resourceID)
+            leases?.hold(AddressLeases.parse(result.stdout), for: action.resourceID)
+        } else if ["start", "monitor"].contains(action.name) {
+            leases?.release(action.resourceID)
         }
         return result
     }

@@ -6,11 +6,11 @@ public enum OCFEnvironment {
     /// Builds the environment for `action`.
     /// - Parameters:
     ///   - inherited: variables passed through from the executor's own environment
-    ///     (PATH and locale; never the executor's secrets).
+    ///     (PATH, locale and `PACER_ADDRESS_LEASE`; never the executor's secrets).
     ///   - ocfRoot: `OCF_ROOT`.
     public static func make(for action: AgentAction, inherited: [String: String], ocfRoot: String) -> [String] {
         var environment: [(String, String)] = []
-        for key in ["PATH", "LANG", "LC_ALL", "TZ", "HA_RSCTMP", "HA_VARLIB", "OCF_FUNCTIONS_DIR", "OCF_TRACE_RA"] {
+        for key in ["PATH", "LANG", "LC_ALL", "TZ", "HA_RSCTMP", "HA_VARLIB", "OCF_FUNCTIONS_DIR", "OCF_TRACE_RA", "PACER_ADDRESS_LEASE"] {
             if let value = inherited[key] { environment.append((key, value)) }
         }
         if inherited["PATH"] == nil { environment.append(("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")) }

@@ -31,4 +31,11 @@ int pacer_link_events_socket(void);
 /// Reads and discards everything pending on a non-blocking socket; returns how many
 /// messages (or overflows) there were.
 int pacer_drain(int fd);
+/// A blocking NETLINK_ROUTE socket for requests (-1 with errno on error).
+int pacer_netlink_route_socket(void);
+/// Sets the valid and preferred lifetimes of an address already on `interface` to
+/// `lifetime` seconds (RTM_NEWADDR with NLM_F_REPLACE, as `ip addr change`). Returns 0 or
+/// an errno value.
+int pacer_renew_address(int netlink_fd, int family, const char *address, int prefix_length, const char *interface,
+                        unsigned int lifetime);
 #endif

@@ -1,0 +1,129 @@
+import CPacerSys
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Virtual IPs held as leases that only a living daemon renews.
+///
+/// Under pacerd, agents see `PACER_ADDRESS_LEASE=<seconds>` and add their addresses with
+/// that lifetime (`valid_lft`/`preferred_lft`), then say so on stdout after a successful
+/// start or monitor: `pacer-lease: inet 192.0.2.80/24 eth0`. While the resource is
+/// started here, a thread of this object renews every such address every `renewEvery`.
+/// If the daemon dies or the node freezes, nobody renews: the kernel removes the address
+/// within `lifetime` + 1 s, so the peer's split-brain guard (VIPcheck) no longer sees it
+/// answer and takes over. Under Pacemaker, where no one sets the variable, addresses are
+/// permanent as usual.
+public final class AddressLeases: Sendable {
+    public struct Lease: Sendable, Hashable, CustomStringConvertible {
+        public var family: Int32
+        public var address: String
+        public var prefixLength: Int
+        public var interface: String
+        public var description: String { "\(address)/\(prefixLength) on \(interface)" }
+    }
+
+    /// Seconds an address lives without renewal.
+    public let lifetime: Int
+    public let renewEvery: Duration
+    private struct State {
+        var byResource: [String: [Lease]] = [:]
+        var netlink: Int32 = -1
+        var stopped = false
+        var failures: [Lease: Int32] = [:]
+    }
+    private let state = Mutex(State())
+    private let onRenewalFailure: @Sendable (Lease, String) -> Void
+
+    /// Starts the renewing thread. `onRenewalFailure` hears once of each lease that could
+    /// not be renewed (for instance, removed by hand).
+    public init(lifetime: Int = 1, renewEvery: Duration = .milliseconds(250),
+                onRenewalFailure: @escaping @Sendable (Lease, String) -> Void = { _, _ in }) {
+        self.lifetime = max(1, lifetime)
+        self.renewEvery = renewEvery
+        self.onRenewalFailure = onRenewalFailure
+        DedicatedThread.start { [self] in self.renewLoop() }
+    }
+
+    /// The variable agents see.
+    public var environment: [String: String] { ["PACER_ADDRESS_LEASE": String(lifetime)] }
+
+    /// The leases an agent announced on stdout (`pacer-lease: FAMILY ADDRESS/PREFIX INTERFACE`).
+    public static func parse(_ stdout: String) -> [Lease] {
+        stdout.split(separator: "\n").compactMap { line -> Lease? in
+            guard line.hasPrefix("pacer-lease: ") else { return nil }
+            let fields = line.dropFirst("pacer-lease: ".count).split(separator: " ")
+            guard fields.count == 3, let slash = fields[1].firstIndex(of: "/"),
+                  let prefix = Int(fields[1][fields[1].index(after: slash)...]) else { return nil }
+            let family: Int32 = fields[0] == "inet6" ? AF_INET6 : AF_INET
+            return Lease(family: family, address: String(fields[1][..<slash]), prefixLength: prefix, interface: String(fields[2]))
+        }
+    }
+
+    /// Renews `leases` for `resource` from now on (replacing what it had).
+    public func hold(_ leases: [Lease], for resource: String) {
+        state.withLock { state in
+            state.byResource[resource] = leases.isEmpty ? nil : leases
+            for lease in leases { state.failures[lease] = nil }
+        }
+    }
+
+    /// Stops renewing `resource`'s addresses; no renewal is in progress once this returns.
+    public func release(_ resource: String) {
+        state.withLock { _ = $0.byResource.removeValue(forKey: resource) }
+    }
+
+    /// Every address renewed now.
+    public var held: [String: [Lease]] { state.withLock { $0.byResource } }
+
+    /// Stops renewing anything (the addresses then expire).
+    public func stop() {
+        state.withLock { $0.stopped = true }
+    }
+
+    /// At a clean exit with resources left running on purpose (maintenance mode, unmanaged
+    /// resources, as for an upgrade): their addresses become permanent again, as under
+    /// Pacemaker, instead of expiring. Then stops.
+    public func makePermanent() {
+        state.withLock { state in
+            if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
+            for lease in state.byResource.values.joined() {
+                _ = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
+                                        lease.interface, UInt32.max)   // INFINITY_LIFE_TIME
+            }
+            state.byResource.removeAll()
+            state.stopped = true
+        }
+    }
+
+    private func renewLoop() {
+        let pause = renewEvery.components
+        var request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
+        while true {
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+            request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
+            let failed = state.withLock { state -> [(Lease, String)] in
+                if state.stopped {
+                    if state.netlink >= 0 { close(state.netlink) }
+                    state.netlink = -1
+                    return []
+                }
+                if state.byResource.isEmpty { return [] }
+                if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
+                var failed: [(Lease, String)] = []
+                for lease in state.byResource.values.joined() {
+                    let rc = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
+                                                 lease.interface, UInt32(lifetime))
+                    if rc != 0, state.failures[lease] == nil {
+                        state.failures[lease] = rc
+                        failed.append((lease, String(cString: strerror(rc))))
+                    }
+                }
+                return failed
+            }
+            if state.withLock({ $0.stopped }) { return }
+            for (lease, reason) in failed { onRenewalFailure(lease, reason) }
+        }
+    }
+}

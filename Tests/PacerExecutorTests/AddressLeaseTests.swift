@@ -1,0 +1,111 @@
+import Foundation
+import PacerExecutor
+import Testing
+
+/// Addresses held as leases: renewed while the daemon lives, gone soon after it stops renewing.
+@Suite("executor: address leases", .serialized)
+struct AddressLeaseTests {
+    /// A loopback address (the only kind a test may add outside its own namespaces).
+    static let address = "127.0.0.77"
+
+    static func present() -> Bool {
+        let out = (try? runTool("/usr/sbin/ip", ["-o", "-4", "addr", "show", "dev", "lo", "to", address])) ?? ""
+        return out.contains(address)
+    }
+
+    @Test("the agent's lease line is parsed; other output is ignored")
+    func parse() {
+        let leases = AddressLeases.parse("starting\npacer-lease: inet 192.0.2.80/24 eth0\npacer-lease: inet6 2001:db8::80/64 eth1\npacer-lease: junk\n")
+        #expect(leases.map(\.description) == ["192.0.2.80/24 on eth0", "2001:db8::80/64 on eth1"])
+        #expect(leases.map(\.family) == [AF_INET, AF_INET6])
+    }
+
+    @Test("a started resource's address outlives its 1 s lifetime while renewed, and expires once renewal stops")
+    func renewedThenExpires() async throws {
+        let sandbox = try AgentSandbox()
+        let agent = try sandbox.agent("vip", """
+        case $1 in
+        start) ip addr add \(Self.address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
+               echo "pacer-lease: inet \(Self.address)/32 lo"; exit 0 ;;
+        stop) ip addr del \(Self.address)/32 dev lo 2>/dev/null; exit 0 ;;
+        esac
+        exit 3
+        """)
+        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"])
+        defer { _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"]) }
+        let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(250))
+        defer { leases.stop() }
+        let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
+
+        #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start")).rc == 0)
+        #expect(leases.held["vip"]?.map(\.description) == ["\(Self.address)/32 on lo"])
+        try await Task.sleep(for: .seconds(3))
+        #expect(Self.present(), "renewed every 250 ms, the address is still there after 3 s")
+
+        leases.stop()   // as if the daemon died
+        var gone = false
+        for _ in 0..<40 where !gone {
+            try await Task.sleep(for: .milliseconds(100))
+            gone = !Self.present()
+        }
+        #expect(gone, "without renewal the kernel removed the address within 4 s")
+    }
+
+    @Test("a stop releases the lease before the agent removes the address (no renewal brings it back)")
+    func stopReleases() async throws {
+        let sandbox = try AgentSandbox()
+        let agent = try sandbox.agent("vip", """
+        case $1 in
+        start) ip addr add \(Self.address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
+               echo "pacer-lease: inet \(Self.address)/32 lo"; exit 0 ;;
+        stop) ip addr del \(Self.address)/32 dev lo 2>/dev/null; exit 0 ;;
+        esac
+        exit 3
+        """)
+        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"])
+        defer { _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"]) }
+        let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(50))
+        defer { leases.stop() }
+        let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
+        #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start")).rc == 0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "stop")).rc == 0)
+        #expect(leases.held.isEmpty)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!Self.present(), "stopped means gone")
+    }
+}
+
+extension AddressLeaseTests {
+    @Test("a clean exit with the resource left running makes its address permanent, as under Pacemaker")
+    func permanentAtCleanExit() async throws {
+        let sandbox = try AgentSandbox()
+        let agent = try sandbox.agent("vip", """
+        ip addr add \(Self.address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
+        echo "pacer-lease: inet \(Self.address)/32 lo"
+        """)
+        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"])
+        defer { _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"]) }
+        let leases = AddressLeases(lifetime: 1)
+        let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
+        #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start")).rc == 0)
+        leases.makePermanent()
+        try await Task.sleep(for: .seconds(2.5))
+        let shown = try runTool("/usr/sbin/ip", ["-o", "-4", "addr", "show", "dev", "lo", "to", Self.address])
+        #expect(shown.contains("valid_lft forever"), "\(shown)")
+    }
+}
+
+/// Runs a tool to completion and returns its stdout.
+func runTool(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
