@@ -218,3 +218,10 @@ int pacer_renew_address(int netlink_fd, int family, const char *address, int pre
 int pacer_netlink_route_socket(void) {
     return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 }
+
+void pacer_close_from(int lowest) {
+    if (syscall(SYS_close_range, (unsigned int)lowest, ~0U, 0U) != 0) {
+        int fd;
+        for (fd = lowest; fd < 65536; fd++) (void)close(fd);
+    }
+}

@@ -40,6 +40,10 @@ public struct ControllerInstance: Sendable {
     /// Nothing is decided before membership has spoken once (peer seen, or initdead passed):
     /// a node starting alone must not start resources its peer may be running.
     public private(set) var membershipKnown = false
+    /// When the peer (re)joined and its CIB has not arrived yet: the DC waits for it (up to
+    /// `joinTimeout` seconds) so it schedules on the newer of the two, as Pacemaker's join does.
+    public private(set) var awaitingPeerCIBSince: Int?
+    public static let joinTimeout = 5
 
     public enum Event: Sendable {
         /// The CIB read from disk at start-up.
@@ -101,6 +105,8 @@ public struct ControllerInstance: Sendable {
         case .membership(let member, let quorum):
             let wasDC = isDC
             membershipKnown = true
+            if member && !peerMember { awaitingPeerCIBSince = now }
+            if !member { awaitingPeerCIBSince = nil }
             peerMember = member
             hasQuorum = quorum
             directives.append(.log("Membership changed", ["peer": peerNode, "member": String(member), "quorum": String(quorum), "dc": dc]))
@@ -110,6 +116,7 @@ public struct ControllerInstance: Sendable {
             }
             if wasDC != isDC { directives.append(.log(isDC ? "Became DC" : "Peer is DC", ["dc": dc])) }
         case .peerCIB(let theirs):
+            awaitingPeerCIBSince = nil
             // The higher (admin_epoch, epoch, num_updates) wins, as when Pacemaker nodes join.
             if CIBVersion(of: theirs) > CIBVersion(of: cib) {
                 cib = theirs
@@ -205,6 +212,23 @@ public struct ControllerInstance: Sendable {
         return !["false", "no", "0", "off"].contains(value?.lowercased() ?? "true")
     }
 
+    /// Stop requests for everything this node's status says runs here, last started first
+    /// (group members in reverse, resources in reverse configuration order): for a node that
+    /// must give up its resources at once, without asking the DC (it was frozen and its peer
+    /// has taken over).
+    public mutating func localStops() -> [ActionRequest] {
+        let status = Scheduler.status(SchedulerInput(cib: cib, now: 0))
+        let definitions = ResourceDefinitions(cib: cib)
+        func stops(_ resource: ClusterStatus.ResourceState) -> [String] {
+            if resource.isGroup { return resource.members.reversed().flatMap(stops) }
+            return resource.nodes.contains(localNode) ? [resource.id] : []
+        }
+        return status.resources.reversed().flatMap(stops).compactMap { resource in
+            defer { nextRequestID += 1 }
+            return definitions.request(id: nextRequestID, resource: resource, task: "stop", intervalMs: 0, node: localNode)
+        }
+    }
+
     /// Whether `event` may change the decision being carried out (anything but an
     /// action finishing with the result the transition expected).
     func invalidatesTransition(_ event: Event) -> Bool {
@@ -219,6 +243,11 @@ public struct ControllerInstance: Sendable {
     /// transition whose inputs are done and that is not already in flight.
     mutating func step(now: Int, into directives: inout [Directive]) {
         guard isDC, membershipKnown else { return }
+        if let since = awaitingPeerCIBSince {
+            guard now - since >= Self.joinTimeout else { return }
+            directives.append(.log("The joining peer's CIB did not arrive; scheduling on ours", ["peer": peerNode]))
+            awaitingPeerCIBSince = nil
+        }
         if draining {
             guard inFlight.isEmpty else { return }
             draining = false

@@ -150,6 +150,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             ipc = try IPCServer(name: config.ipcName, loop: loop) { [unowned self] in self.ipcRequest($0) }
         } catch { throw DaemonError("cannot serve IPC '\(config.ipcName)': \(error)") }
+        heartbeat.onStall = { [unowned self] in self.resetAfterStall($0) }
         try heartbeat.start()
         if let processes = executor.processes {
             logger.info("Watching resource processes", metadata: ["cgroups": "\(processes.directory)"])
@@ -229,6 +230,13 @@ public final class Daemon: @unchecked Sendable {
         let member = instance.peerState == .member && peerLink.isConnected
         if member != controller.peerMember || instance.hasQuorum != controller.hasQuorum || !controller.membershipKnown {
             apply(controller.handle(.membership(peerMember: member, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
+            if controller.awaitingPeerCIBSince != nil {
+                // Should the peer's CIB never come, schedule on ours once the join timeout passed.
+                loop.addTimer(after: .seconds(Int64(ControllerInstance.joinTimeout) + 1)) { [weak self] in
+                    guard let self else { return }
+                    self.apply(self.controller.handle(.recheck, now: Self.epochSeconds()))
+                }
+            }
         }
     }
 

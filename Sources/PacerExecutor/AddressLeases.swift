@@ -14,6 +14,10 @@ import Synchronization
 /// within `lifetime` + 1 s, so the peer's split-brain guard (VIPcheck) no longer sees it
 /// answer and takes over. Under Pacemaker, where no one sets the variable, addresses are
 /// permanent as usual.
+///
+/// A lease that lapsed stays lapsed: after a pause longer than `lifetime` (the daemon was
+/// frozen or starved), nothing is renewed, since the peer may already hold the address;
+/// and an address that is no longer there is never added back by a renewal.
 public final class AddressLeases: Sendable {
     public struct Lease: Sendable, Hashable, CustomStringConvertible {
         public var family: Int32
@@ -31,12 +35,13 @@ public final class AddressLeases: Sendable {
         var netlink: Int32 = -1
         var stopped = false
         var failures: [Lease: Int32] = [:]
+        var lastRound: ContinuousClock.Instant?
     }
     private let state = Mutex(State())
     private let onRenewalFailure: @Sendable (Lease, String) -> Void
 
     /// Starts the renewing thread. `onRenewalFailure` hears once of each lease that could
-    /// not be renewed (for instance, removed by hand).
+    /// not be renewed (removed by hand, or lapsed during a pause).
     public init(lifetime: Int = 1, renewEvery: Duration = .milliseconds(250),
                 onRenewalFailure: @escaping @Sendable (Lease, String) -> Void = { _, _ in }) {
         self.lifetime = max(1, lifetime)
@@ -96,6 +101,31 @@ public final class AddressLeases: Sendable {
         }
     }
 
+    /// "ADDRESS%INTERFACE" of every address configured here.
+    static func presentAddresses() -> Set<String> {
+        var result = Set<String>()
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0 else { return result }
+        defer { freeifaddrs(list) }
+        var cursor = list
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            guard let sa = entry.pointee.ifa_addr else { continue }
+            let family = Int32(sa.pointee.sa_family)
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if family == AF_INET {
+                sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { var a = $0.pointee.sin_addr; _ = inet_ntop(AF_INET, &a, &text, socklen_t(text.count)) }
+            } else if family == AF_INET6 {
+                sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { var a = $0.pointee.sin6_addr; _ = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count)) }
+            } else {
+                continue
+            }
+            let address = text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            result.insert("\(address)%\(String(cString: entry.pointee.ifa_name))")
+        }
+        return result
+    }
+
     private func renewLoop() {
         let pause = renewEvery.components
         var request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
@@ -109,10 +139,25 @@ public final class AddressLeases: Sendable {
                     state.netlink = -1
                     return []
                 }
+                let now = ContinuousClock.now
+                defer { state.lastRound = now }
                 if state.byResource.isEmpty { return [] }
+                if let last = state.lastRound, now - last > .seconds(lifetime) {
+                    let lapsed = Array(state.byResource.values.joined())
+                    state.byResource.removeAll()
+                    return lapsed.map { ($0, "the lease lapsed: nothing renewed it for \(now - last)") }
+                }
                 if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
+                let present = Self.presentAddresses()
                 var failed: [(Lease, String)] = []
                 for lease in state.byResource.values.joined() {
+                    guard present.contains("\(lease.address)%\(lease.interface)") else {
+                        if state.failures[lease] == nil {
+                            state.failures[lease] = ENOENT
+                            failed.append((lease, "the address is no longer there (not added back)"))
+                        }
+                        continue
+                    }
                     let rc = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
                                                  lease.interface, UInt32(lifetime))
                     if rc != 0, state.failures[lease] == nil {

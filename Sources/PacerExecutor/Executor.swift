@@ -64,17 +64,41 @@ public actor Executor {
         }
     }
 
-    private func runUnserialized(_ action: AgentAction) async -> ActionResult {
+    /// Runs `action` on the calling thread, outside the per-resource order and the
+    /// parallelism limit: for a daemon that must stop everything before it resets itself.
+    public nonisolated func runImmediately(_ action: AgentAction) -> ActionResult {
+        switch child(for: action) {
+        case .notInstalled(let result): return result
+        case .ready(let child): return Self.result(of: child.runBlocking(), action: action, path: child.path)
+        }
+    }
+
+    private enum Prepared { case ready(ChildProcess), notInstalled(ActionResult) }
+
+    private nonisolated func child(for action: AgentAction) -> Prepared {
         guard let path = directory.path(of: action.agent) else {
-            return ActionResult(status: .notInstalled, rc: 5,
-                                exitReason: "agent \(action.agent) is not installed (no executable for it under \(directory.ocfRoot)/resource.d)")
+            return .notInstalled(ActionResult(status: .notInstalled, rc: 5,
+                                              exitReason: "agent \(action.agent) is not installed (no executable for it under \(directory.ocfRoot)/resource.d)"))
         }
         let environment = OCFEnvironment.make(for: action, inherited: inherited, ocfRoot: directory.ocfRoot)
-        await acquireSlot()
         var child = ChildProcess(path: path, arguments: [action.name], environment: environment, timeout: action.timeout)
         child.cgroupProcsFD = processes?.procsFD(for: action.resourceID) ?? -1
+        return .ready(child)
+    }
+
+    private func runUnserialized(_ action: AgentAction) async -> ActionResult {
+        let child: ChildProcess
+        switch self.child(for: action) {
+        case .notInstalled(let result): return result
+        case .ready(let made): child = made
+        }
+        await acquireSlot()
         let outcome = await child.run()
         releaseSlot()
+        return Self.result(of: outcome, action: action, path: child.path)
+    }
+
+    private static func result(of outcome: ChildProcess.Outcome, action: AgentAction, path: String) -> ActionResult {
         let stdout = String(decoding: outcome.stdout, as: UTF8.self)
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
         let reason = OCFEnvironment.exitReason(in: stderr)

@@ -80,6 +80,18 @@ public final class ResourceProcesses: Sendable {
         state.withLock { _ = $0.armed.remove(resource) }
     }
 
+    /// Kills every process left in any resource's cgroup (`cgroup.kill`).
+    public func killAll() {
+        let resources = state.withLock { Array($0.procsFDs.keys) }
+        for resource in resources {
+            let fd = open(directory + "/" + Self.safeName(resource) + "/cgroup.kill", O_WRONLY | O_CLOEXEC)
+            if fd >= 0 {
+                _ = write(fd, "1", 1)
+                close(fd)
+            }
+        }
+    }
+
     /// Removes the cgroups left empty (at shutdown).
     public func removeEmpty() {
         state.withLock { state in

@@ -52,6 +52,13 @@ public final class HeartbeatShell {
     let reportEvery: Duration
     let onDirective: (MembershipInstance.Directive) -> Void
     let onRejected: (String) -> Void
+    /// Called instead of handling an event when this process was stalled (frozen, stopped,
+    /// starved) for longer than `deadtime`: the peer has declared it lost meanwhile.
+    public var onStall: (Duration) -> Void = { _ in }
+    /// When the last event was handled (ticks come at least every send slot while running).
+    var lastHandled: Instant?
+    /// Set once a stall was reported: membership is over for this process.
+    public private(set) var stalled = false
 
     /// - Parameters:
     ///   - onDirective: every directive except sends and ticks (peer, link, quorum changes, leave complete).
@@ -121,7 +128,15 @@ public final class HeartbeatShell {
     }
 
     func handle(_ event: MembershipInstance.Event) {
-        let directives = instance.handle(event, now: Self.now())
+        let now = Self.now()
+        if stalled { return }
+        if let last = lastHandled, now - last > instance.settings.deadtime {
+            stalled = true
+            onStall(now - last)
+            return
+        }
+        lastHandled = now
+        let directives = instance.handle(event, now: now)
         for directive in directives {
             switch directive {
             case .send(let heartbeat, let linkID):

@@ -63,6 +63,12 @@ struct SimulatedPair {
         for node in members.sorted() {
             send(.membership(peerMember: members.count == 2, hasQuorum: true), to: node)
         }
+        // Connected, each daemon sends the other its CIB (the join).
+        if members.count == 2 {
+            let cibs = nodes.mapValues(\.cib)
+            send(.peerCIB(cibs["alpha"]!), to: "bravo")
+            send(.peerCIB(cibs["bravo"]!), to: "alpha")
+        }
     }
 
     func startOrder(on node: String) -> [String] {

@@ -14,7 +14,9 @@ struct ParallelDispatchTests {
     func freshDC() throws -> (ControllerInstance, [ActionRequest]) {
         var dc = ControllerInstance(localNode: "alpha", peerNode: "bravo", nodeIDs: ["alpha": "1", "bravo": "2"], cib: try pairCIB())
         _ = dc.handle(.started, now: 1_800_000_000)
-        let first = Self.executes(dc.handle(.membership(peerMember: true, hasQuorum: true), now: 1_800_000_001))
+        #expect(Self.executes(dc.handle(.membership(peerMember: true, hasQuorum: true), now: 1_800_000_001)).isEmpty,
+                "nothing is decided before the joining peer's CIB is in")
+        let first = Self.executes(dc.handle(.peerCIB(try pairCIB()), now: 1_800_000_001))
         return (dc, first)
     }
 
@@ -64,5 +66,18 @@ struct ParallelDispatchTests {
                 #expect(next.allSatisfy { $0.node == "bravo" } && !next.isEmpty, "\(next.map { "\($0.operationKey)@\($0.node)" })")
             }
         }
+    }
+}
+
+@Suite("controller: the join")
+struct JoinTests {
+    @Test("the DC schedules on the peer's newer CIB once it arrives, or on its own after the join timeout")
+    func waitsForPeerCIB() throws {
+        var dc = ControllerInstance(localNode: "alpha", peerNode: "bravo", nodeIDs: ["alpha": "1", "bravo": "2"], cib: try pairCIB())
+        _ = dc.handle(.started, now: 100)
+        #expect(ParallelDispatchTests.executes(dc.handle(.membership(peerMember: true, hasQuorum: true), now: 100)).isEmpty)
+        #expect(ParallelDispatchTests.executes(dc.handle(.recheck, now: 100 + ControllerInstance.joinTimeout - 1)).isEmpty)
+        let late = ParallelDispatchTests.executes(dc.handle(.recheck, now: 100 + ControllerInstance.joinTimeout))
+        #expect(late.count == 6, "after the timeout it probes on its own CIB")
     }
 }

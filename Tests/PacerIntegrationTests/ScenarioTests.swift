@@ -106,4 +106,67 @@ struct ScenarioTests {
         func version(_ cib: String) -> String { cib.split(separator: "\n").first.map(String.init) ?? "" }
         #expect(version(a) == version(b), "the CIBs disagree after healing: \(version(a)) vs \(version(b))")
     }
+
+    /// Waits for the client to be served through the survivor, noting whether two nodes ever held the VIP.
+    func failsOver(_ pair: NetnsPair, to survivor: String) -> (served: Bool, twoOwners: Bool) {
+        var twoOwners = false
+        let served = pair.wait(upTo: 60) {
+            if pair.vipOwners().count > 1 { twoOwners = true }
+            return pair.vipOwners() == [survivor] && pair.clientServed()
+        }
+        return (served, twoOwners)
+    }
+
+    @Test("kill -9 of the active node's pacerd and HAProxy: its VIP lease runs out, the survivor's VIPcheck finds it free and takes over")
+    func daemonAndHAProxyKilled() throws {
+        let pair = try NetnsPair()
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return
+        }
+        let survivor = owner == "alpha" ? "bravo" : "alpha"
+        let daemon = try #require(pair.pid("\(owner).pid")), haproxy = try #require(pair.haproxyPID(owner))
+        kill(daemon, SIGKILL)
+        kill(haproxy, SIGKILL)
+        // Nobody renews the owner's VIP now: the kernel drops it within the lease (1 s, whole seconds).
+        let expired = pair.wait(upTo: 5) { !pair.vipOwners().contains(owner) }
+        #expect(expired, "the dead daemon's VIP did not expire")
+        let (served, twoOwners) = failsOver(pair, to: survivor)
+        #expect(served, "the client was not served again\n\(pair.logs())")
+        #expect(!twoOwners, "two nodes held the VIP")
+        #expect(!pair.cib(survivor).contains("fail-count-ckVIP"), "VIPcheck never saw the VIP answer")
+    }
+
+    @Test("the active node goes silent with its links up (frozen): the survivor takes over; thawed, it stops what it had and restarts; one owner remains")
+    func activeNodeFrozen() throws {
+        let pair = try NetnsPair()
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return
+        }
+        let survivor = owner == "alpha" ? "bravo" : "alpha"
+        let daemon = try #require(pair.pid("\(owner).pid")), haproxy = try #require(pair.haproxyPID(owner))
+        kill(daemon, SIGSTOP)
+        kill(haproxy, SIGSTOP)
+        let lost = pair.wait(upTo: 5) { (try? pair.pacer(survivor, ["cluster", "show"]).stdout.contains("peer-state=lost")) == true }
+        #expect(lost, "the survivor did not notice the silence")
+        let (served, twoOwners) = failsOver(pair, to: survivor)
+        #expect(served, "the client was not served again\n\(pair.logs())")
+        #expect(!twoOwners, "two nodes held the VIP")
+
+        kill(haproxy, SIGCONT)
+        kill(daemon, SIGCONT)
+        let rejoined = pair.wait(upTo: 30) { (try? pair.pacer(survivor, ["cluster", "show"]).stdout.contains("peer-state=member")) == true }
+        #expect(rejoined, "\(owner) did not rejoin after thawing\n\(pair.logs())")
+        var owners: Set<[String]> = []
+        for _ in 0..<40 {
+            owners.insert(pair.vipOwners())
+            usleep(100_000)
+        }
+        #expect(owners == [[survivor]], "VIP owners seen after the thaw: \(owners)\n\(pair.logs())")
+        #expect(pair.clientServed())
+        #expect(pair.logs().contains("Frozen for longer than the deadtime"), "the thawed daemon did not reset itself\n\(pair.logs())")
+        let leftover = pair.haproxyPID(owner).flatMap { try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8) } ?? ""
+        #expect(leftover.isEmpty, "HAProxy still runs on the thawed node\n\(pair.logs())")
+    }
 }

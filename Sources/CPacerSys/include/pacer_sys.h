@@ -38,4 +38,6 @@ int pacer_netlink_route_socket(void);
 /// an errno value.
 int pacer_renew_address(int netlink_fd, int family, const char *address, int prefix_length, const char *interface,
                         unsigned int lifetime);
+/// Closes every descriptor from `lowest` up (before exec'ing a fresh copy of the daemon).
+void pacer_close_from(int lowest);
 #endif
