@@ -121,6 +121,16 @@ struct ResourceCommand: ParsableCommand {
             ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.move(&cib, resource: target.resource, node: node) }
             print("Move constraint created for \(target.resource) to \(node)")
             print("Use 'pacer resource clear \(target.resource)' to remove it (it keeps \(target.resource) on \(node) until then)")
+            // As with crm_resource, the preference is INFINITY: a resource sticky at INFINITY
+            // where it runs ties with it and stays. Say so, rather than let the move look done.
+            let after = ResourceCommand.load(target.cib)
+            let summary = Scheduler.schedule(SchedulerInput(cib: after, now: Int(time(nil)))).summary
+            let current = ResourceCommand.locations(of: target.resource, in: after)
+            if !current.isEmpty && !summary.contains(where: { $0.contains("-> \(node) )") || $0.contains("( \(node) )") }) {
+                printError("pacer: warning: \(target.resource) stays on \(current.joined(separator: ", ")): its stickiness there "
+                           + "ties the move's INFINITY preference for \(node) (see 'pacer why \(target.resource)'); "
+                           + "'pacer resource ban \(target.resource) \(current[0])' forces it off, 'pacer resource clear \(target.resource)' undoes both")
+            }
         }
     }
 

@@ -169,4 +169,42 @@ struct ScenarioTests {
         let leftover = pair.haproxyPID(owner).flatMap { try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8) } ?? ""
         #expect(leftover.isEmpty, "HAProxy still runs on the thawed node\n\(pair.logs())")
     }
+
+    @Test("standby moves the group away, online moves nothing back; move (a tie with INFINITY stickiness, as in Pacemaker, and said so), ban, and clear, listed in status until cleared")
+    func standbyMoveAndClear() throws {
+        let pair = try NetnsPair()
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return
+        }
+        let other = owner == "alpha" ? "bravo" : "alpha"
+        #expect(try pair.pacer(owner, ["node", "standby", owner]).status == 0)
+        let (movedAway, twoOwners) = failsOver(pair, to: other)
+        #expect(movedAway, "standby did not move the group\n\(pair.logs())")
+        #expect(!twoOwners)
+        #expect(try pair.pacer(other, ["node", "online", owner]).status == 0)
+        usleep(3_000_000)
+        #expect(pair.vipOwners() == [other], "online moved something back")
+
+        // As under Pacemaker, a move's INFINITY preference ties INFINITY stickiness: the group
+        // stays, and the command says so and how to force it; a ban does move it.
+        let move = try pair.pacer(other, ["resource", "move", "proxyGroup", owner])
+        #expect(move.status == 0)
+        #expect(move.stderr.contains("warning: proxyGroup stays on \(other)"), "\(move.stderr)")
+        usleep(2_000_000)
+        #expect(pair.vipOwners() == [other])
+        #expect(try pair.pacer(other, ["resource", "ban", "proxyGroup", other]).status == 0)
+        let (movedBack, twoOwnersAgain) = failsOver(pair, to: owner)
+        #expect(movedBack, "ban did not move the group to \(owner)\n\(pair.logs())")
+        #expect(!twoOwnersAgain)
+        let status = try pair.pacer(owner, ["status", "-1"]).stdout
+        #expect(status.contains("cli-prefer-proxyGroup") && status.contains("cli-ban-proxyGroup-on-\(other)"),
+                "the move and ban constraints are listed until cleared:\n\(status)")
+        #expect(try pair.pacer(owner, ["resource", "clear", "proxyGroup"]).status == 0)
+        let cleared = pair.wait(upTo: 10) { (try? pair.pacer(owner, ["status", "-1"]).stdout.contains("cli-")) == false }
+        #expect(cleared)
+        usleep(2_000_000)
+        #expect(pair.vipOwners() == [owner], "clearing moved the group again")
+        #expect(pair.clientServed())
+    }
 }
