@@ -57,6 +57,10 @@ public final class HeartbeatShell {
     public var onStall: (Duration) -> Void = { _ in }
     /// When the last event was handled (ticks come at least every send slot while running).
     var lastHandled: Instant?
+    /// The time of the last event given to the instance (its clock must not go back).
+    var lastApplied: Instant?
+    /// When the instance wants its next tick (set while handling an event).
+    var tickWanted: Instant?
     /// Set once a stall was reported: membership is over for this process.
     public private(set) var stalled = false
 
@@ -96,10 +100,6 @@ public final class HeartbeatShell {
 
     /// Starts heartbeats; call on the loop thread.
     public func start() throws(IPCError) {
-        for link in links {
-            guard let socket = sockets[link.id] else { continue }
-            try loop.watch(fd: socket.fd) { [weak self] in self?.receive(on: link) }
-        }
         handle(.start)
         // Carrier changes arrive as netlink link events; without them, poll.
         let events = pacer_link_events_socket()
@@ -122,7 +122,6 @@ public final class HeartbeatShell {
         if let timer = tickTimer { loop.cancelTimer(timer) }
         if let timer = carrierTimer { loop.cancelTimer(timer) }
         if let fd = linkEvents { loop.unwatch(fd: fd); close(fd); linkEvents = nil }
-        for socket in sockets.values { loop.unwatch(fd: socket.fd) }
         for fd in carrierFiles.values { close(fd) }
         carrierFiles.removeAll()
     }
@@ -135,7 +134,45 @@ public final class HeartbeatShell {
             onStall(now - last)
             return
         }
+        // Heartbeats are read here, at each event (a tick comes every send slot), not when
+        // they arrive: one wake-up per slot instead of one per packet and link. The kernel's
+        // arrival stamps keep the timing exact: a heartbeat counts from when it came.
+        var realtime = timespec()
+        clock_gettime(CLOCK_REALTIME, &realtime)
+        let realtimeNow = Int64(realtime.tv_sec) * 1_000_000_000 + Int64(realtime.tv_nsec)
+        var arrived: [(Instant, Heartbeat, LinkID)] = []
+        for link in links {
+            arrived += receive(on: link, now: now, realtimeNow: realtimeNow).map { ($0.0, $0.1, link.id) }
+        }
+        for (at, heartbeat, link) in arrived.sorted(by: { $0.0 < $1.0 }) {
+            let floor = lastApplied ?? at
+            apply(.heartbeat(heartbeat, link: link), now: min(max(at, floor), now))
+        }
         lastHandled = now
+        apply(event, now: now)
+        // The instance asks for one tick per event; the last one stands (it knows everything).
+        if let due = tickWanted {
+            tickWanted = nil
+            armTick(at: due)
+        }
+    }
+
+    /// Arms the tick timer for `due`, unless it is armed for about then already (re-arming
+    /// costs more than the rest of handling a heartbeat).
+    func armTick(at due: Instant) {
+        if tickTimer != nil, let armed = tickDue, armed <= due, due - armed < .milliseconds(2) { return }
+        if let timer = tickTimer { loop.cancelTimer(timer) }
+        tickDue = due
+        let after = due - Self.now()
+        tickTimer = loop.addTimer(after: after) { [weak self] in
+            self?.tickTimer = nil
+            self?.tickDue = nil
+            self?.handle(.tick)
+        }
+    }
+
+    func apply(_ event: MembershipInstance.Event, now: Instant) {
+        lastApplied = now
         let directives = instance.handle(event, now: now)
         for directive in directives {
             switch directive {
@@ -143,26 +180,19 @@ public final class HeartbeatShell {
                 guard let link = links.first(where: { $0.id == linkID }), let socket = sockets[linkID] else { continue }
                 socket.send(sealer.seal(heartbeat.encode()), to: link.peerAddress, port: port)
             case .scheduleTick(let after):
-                // Most events leave the next tick where it was: keep the armed timer then
-                // (re-arming costs more than the rest of handling a heartbeat).
-                let due = Self.now() + after
-                if tickTimer != nil, let armed = tickDue, armed <= due, due - armed < .milliseconds(2) { continue }
-                if let timer = tickTimer { loop.cancelTimer(timer) }
-                tickDue = due
-                tickTimer = loop.addTimer(after: after) { [weak self] in
-                    self?.tickTimer = nil
-                    self?.tickDue = nil
-                    self?.handle(.tick)
-                }
+                tickWanted = now + after
             default:
                 onDirective(directive)
             }
         }
     }
 
-    func receive(on link: Link) {
-        guard let socket = sockets[link.id] else { return }
-        socket.receiveAll { bytes, source in
+    /// Reads every datagram waiting on `link`'s socket; authentic heartbeats are returned
+    /// with their arrival time on the monotonic clock (from the kernel's stamp).
+    func receive(on link: Link, now: Instant, realtimeNow: Int64) -> [(Instant, Heartbeat)] {
+        guard let socket = sockets[link.id] else { return [] }
+        var received: [(Instant, Heartbeat)] = []
+        socket.receiveAll { bytes, source, arrival in
             guard source == link.peerAddress else {
                 drops.unexpectedSource += 1
                 noteDrop()
@@ -180,8 +210,10 @@ public final class HeartbeatShell {
                 noteDrop()
                 return
             }
-            handle(.heartbeat(heartbeat, link: link.id))
+            let age = arrival > 0 ? max(0, realtimeNow - arrival) : 0
+            received.append((Instant(nanoseconds: now.nanoseconds - age), heartbeat))
         }
+        return received
     }
 
     /// Rate-limits the report of dropped packets (a peer with a wrong key sends many).

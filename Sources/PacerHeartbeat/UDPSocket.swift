@@ -1,3 +1,4 @@
+import CPacerSys
 #if canImport(Glibc)
 public import Glibc
 #endif
@@ -33,6 +34,7 @@ public final class UDPSocket: @unchecked Sendable {
             close(fd)
             throw SocketError(description: "cannot bind UDP \(address) port \(port): \(reason)")
         }
+        _ = pacer_enable_receive_timestamps(fd)
         self.fd = fd
         self.family = family
         localAddress = address
@@ -55,18 +57,21 @@ public final class UDPSocket: @unchecked Sendable {
     }
 
     /// Reads every pending datagram, with the sender's address.
-    public func receiveAll(_ body: ([UInt8], String) -> Void) {
+    /// The body gets each datagram, its sender and its arrival time (CLOCK_REALTIME
+    /// nanoseconds, 0 when unknown).
+    public func receiveAll(_ body: ([UInt8], String, Int64) -> Void) {
         // Heartbeats are a few hundred bytes; a larger datagram is cut short and then fails
         // authentication. The buffer is not zeroed: only the bytes received are read.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
             while true {
                 var from = sockaddr_storage()
-                var fromLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                var fromLength = UInt32(MemoryLayout<sockaddr_storage>.size)
+                var arrival: Int64 = 0
                 let n = withUnsafeMutablePointer(to: &from) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, buffer.baseAddress, buffer.count, 0, $0, &fromLength) }
+                    pacer_recv_timestamped(fd, buffer.baseAddress, UInt(buffer.count), $0, &fromLength, &arrival)
                 }
                 if n < 0 { return }
-                body(Array(buffer[0..<n]), Self.describe(&from))
+                body(Array(buffer[0..<n]), Self.describe(&from), Int64(arrival))
             }
         }
     }

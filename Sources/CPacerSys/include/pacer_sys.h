@@ -40,4 +40,10 @@ int pacer_renew_address(int netlink_fd, int family, const char *address, int pre
                         unsigned int lifetime);
 /// Closes every descriptor from `lowest` up (before exec'ing a fresh copy of the daemon).
 void pacer_close_from(int lowest);
+/// Asks the kernel to stamp each datagram received on `fd` with its arrival time (SO_TIMESTAMPNS).
+int pacer_enable_receive_timestamps(int fd);
+/// recvmsg(MSG_DONTWAIT) of one datagram: its length (-1 with errno when none), the sender
+/// in `from`, and its arrival time (CLOCK_REALTIME ns; 0 when the kernel gave none).
+long pacer_recv_timestamped(int fd, void *buffer, unsigned long length, void *from, unsigned int *from_length,
+                            long long *realtime_ns);
 #endif
