@@ -54,6 +54,25 @@ public enum XMLParser {
 
         var stack: [XMLElement] = []
         var root: XMLElement?
+        // Names come from the reader's dictionary (one pointer per distinct name): one String
+        // each, shared by every element and attribute that uses it. Long repeated values
+        // (ids of agents, digests, magic strings) are shared the same way, by content.
+        var names: [UnsafePointer<xmlChar>: String] = [:]
+        func name(_ pointer: UnsafePointer<xmlChar>?) -> String {
+            guard let pointer else { return "" }
+            if let known = names[pointer] { return known }
+            let made = string(pointer)
+            names[pointer] = made
+            return made
+        }
+        var values = Set<String>()
+        func value(_ pointer: UnsafePointer<xmlChar>?) -> String {
+            let made = string(pointer)
+            guard made.utf8.count > 15 else { return made }   // shorter ones live inside the String itself
+            if let known = values.firstIndex(of: made) { return values[known] }
+            values.insert(made)
+            return made
+        }
         func close(_ element: XMLElement) {
             if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(.element(element)) }
         }
@@ -66,11 +85,13 @@ public enum XMLParser {
             switch xmlTextReaderNodeType(reader) {
             case 1:   // element
                 let line = xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
-                var element = XMLElement(string(xmlTextReaderConstName(reader)), line: line)
+                var element = XMLElement(name(xmlTextReaderConstName(reader)), line: line)
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                let count = Int(xmlTextReaderAttributeCount(reader))
+                if count > 0 { element.attributes.reserveCapacity(count) }
                 while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                    element.attributes.append(XMLAttribute(name: string(xmlTextReaderConstName(reader)),
-                                                           value: string(xmlTextReaderConstValue(reader))))
+                    element.attributes.append(XMLAttribute(name: name(xmlTextReaderConstName(reader)),
+                                                           value: value(xmlTextReaderConstValue(reader))))
                 }
                 if empty { close(element) } else { stack.append(element) }
             case 15:  // end of element
