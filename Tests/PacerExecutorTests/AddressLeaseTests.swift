@@ -13,6 +13,23 @@ struct AddressLeaseTests {
         return out.contains(address)
     }
 
+    /// An agent adding the loopback address with the lease's lifetime and naming it (starting clean).
+    static func vipAgent(_ sandbox: AgentSandbox) throws -> ResourceAgent {
+        removeAddress()
+        return try sandbox.agent("vip", """
+        case $1 in
+        start) ip addr add \(address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
+               echo "pacer-lease: inet \(address)/32 lo"; exit 0 ;;
+        stop) ip addr del \(address)/32 dev lo 2>/dev/null; exit 0 ;;
+        esac
+        exit 3
+        """)
+    }
+
+    static func removeAddress() {
+        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(address)/32", "dev", "lo"])
+    }
+
     @Test("the agent's lease line is parsed; other output is ignored")
     func parse() {
         let leases = AddressLeases.parse("starting\npacer-lease: inet 192.0.2.80/24 eth0\npacer-lease: inet6 2001:db8::80/64 eth1\npacer-lease: junk\n")
@@ -23,16 +40,8 @@ struct AddressLeaseTests {
     @Test("a started resource's address outlives its 1 s lifetime while renewed, and expires once renewal stops")
     func renewedThenExpires() async throws {
         let sandbox = try AgentSandbox()
-        let agent = try sandbox.agent("vip", """
-        case $1 in
-        start) ip addr add \(Self.address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
-               echo "pacer-lease: inet \(Self.address)/32 lo"; exit 0 ;;
-        stop) ip addr del \(Self.address)/32 dev lo 2>/dev/null; exit 0 ;;
-        esac
-        exit 3
-        """)
-        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"])
-        defer { _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"]) }
+        let agent = try Self.vipAgent(sandbox)
+        defer { Self.removeAddress() }
         let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(250))
         defer { leases.stop() }
         let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
@@ -54,16 +63,8 @@ struct AddressLeaseTests {
     @Test("a stop releases the lease before the agent removes the address (no renewal brings it back)")
     func stopReleases() async throws {
         let sandbox = try AgentSandbox()
-        let agent = try sandbox.agent("vip", """
-        case $1 in
-        start) ip addr add \(Self.address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
-               echo "pacer-lease: inet \(Self.address)/32 lo"; exit 0 ;;
-        stop) ip addr del \(Self.address)/32 dev lo 2>/dev/null; exit 0 ;;
-        esac
-        exit 3
-        """)
-        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"])
-        defer { _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"]) }
+        let agent = try Self.vipAgent(sandbox)
+        defer { Self.removeAddress() }
         let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(50))
         defer { leases.stop() }
         let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
@@ -80,12 +81,8 @@ extension AddressLeaseTests {
     @Test("a clean exit with the resource left running makes its address permanent, as under Pacemaker")
     func permanentAtCleanExit() async throws {
         let sandbox = try AgentSandbox()
-        let agent = try sandbox.agent("vip", """
-        ip addr add \(Self.address)/32 dev lo valid_lft "$PACER_ADDRESS_LEASE" preferred_lft "$PACER_ADDRESS_LEASE" || exit 1
-        echo "pacer-lease: inet \(Self.address)/32 lo"
-        """)
-        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"])
-        defer { _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(Self.address)/32", "dev", "lo"]) }
+        let agent = try Self.vipAgent(sandbox)
+        defer { Self.removeAddress() }
         let leases = AddressLeases(lifetime: 1)
         let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
         #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start")).rc == 0)

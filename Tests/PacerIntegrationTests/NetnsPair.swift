@@ -101,6 +101,26 @@ final class NetnsPair {
         return condition()
     }
 
+    /// A pair serving the client through the canonical group, and the node running it;
+    /// nil (with the logs recorded as an issue) when the client is never served.
+    static func serving(dataLink: Bool = true) throws -> (NetnsPair, String)? {
+        let pair = try NetnsPair(dataLink: dataLink)
+        guard let owner = try pair.bringUpGroup() else {
+            Issue.record("the client was never served\n\(pair.logs())")
+            return nil
+        }
+        return (pair, owner)
+    }
+
+    /// Sends `signal` to `node`'s pacerd and HAProxy; returns their pids.
+    @discardableResult
+    func signalStack(of node: String, _ signal: Int32) throws -> (daemon: Int32, haproxy: Int32) {
+        let daemon = try #require(pid("\(node).pid")), haproxy = try #require(haproxyPID(node), "no HAProxy pid file on \(node)")
+        kill(daemon, signal)
+        kill(haproxy, signal)
+        return (daemon, haproxy)
+    }
+
     /// Starts both daemons and configures the canonical group; returns the node running it.
     func bringUpGroup() throws -> String? {
         try start("alpha")
