@@ -8,11 +8,15 @@ public struct SchedulerInput: Sendable {
     public var now: Int
     /// Record allocation scores in `Transition.scores` (`crm_simulate -s`).
     public var recordScores: Bool
+    /// Leave the working set allocated: for a process that exits right after the call
+    /// (as clang's `-disable-free`), where freeing a large graph is wasted time.
+    public var skipTeardown: Bool
 
-    public init(cib: XMLElement, now: Int, recordScores: Bool = false) {
+    public init(cib: XMLElement, now: Int, recordScores: Bool = false, skipTeardown: Bool = false) {
         self.cib = cib
         self.now = now
         self.recordScores = recordScores
+        self.skipTeardown = skipTeardown
     }
 
     /// The time the scheduler uses: `execution-date` if present (as crm_simulate does).
@@ -42,6 +46,7 @@ public enum Scheduler {
         ws.scheduleResourceActions()
         ws.scheduleShutdowns()
         ws.applyOrderings()
+        if input.skipTeardown { _ = Unmanaged.passRetained(ws) }
         return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(),
                           warnings: ws.warnings, status: before, scores: ws.scoreLog)
     }
@@ -88,6 +93,7 @@ extension Scheduler {
         ws.unpackNodes()
         ws.unpackResources()
         ws.unpackStatus()
+        if input.skipTeardown { _ = Unmanaged.passRetained(ws) }
         return ws.clusterStatus()
     }
 }
