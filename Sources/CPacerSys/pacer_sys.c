@@ -261,3 +261,17 @@ long pacer_recv_timestamped(int fd, void *buffer, unsigned long length, void *fr
     }
     return (long)n;
 }
+
+#include <sched.h>
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000
+#endif
+
+int pacer_realtime_thread(int priority) {
+    struct sched_param parameter;
+    memset(&parameter, 0, sizeof parameter);
+    parameter.sched_priority = priority;
+    /* The calling thread only; its children (agents) start as ordinary processes again. */
+    if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &parameter) != 0) return errno;
+    return 0;
+}

@@ -52,6 +52,10 @@ public final class Daemon: @unchecked Sendable {
 
     /// Sets the daemon up (nothing runs until `run()`).
     /// - Throws: `DaemonError` naming what is wrong (node not in the configuration, key, CIB, sockets).
+    /// SCHED_RR priority of the event loop and the lease renewer (corosync uses the maximum, 99;
+    /// any real-time priority runs before ordinary processes).
+    static let realtimePriority: Int32 = 10
+
     public init(config: ClusterConfig, node: String, logger: Logger, ocfRoot: String = "/usr/lib/ocf") throws {
         guard let me = config.node(named: node), let other = config.peer(of: node) else {
             throw DaemonError("node '\(node)' is not in the configuration (nodes: \(config.nodes.map(\.name).joined(separator: ", ")))")
@@ -76,7 +80,7 @@ public final class Daemon: @unchecked Sendable {
         // One cgroup directory per state directory: two daemons on one machine (tests) keep apart.
         let processes = ResourceProcesses(scope: ResourceProcesses.scope(stateDirectory: config.stateDirectory))
         // Virtual IPs live only while this daemon renews them (see AddressLeases).
-        let leases = AddressLeases(lifetime: 1) { [logger] lease, reason in
+        let leases = AddressLeases(lifetime: 1, realtimePriority: Self.realtimePriority) { [logger] lease, reason in
             logger.warning("Cannot renew an address lease", metadata: ["address": "\(lease)", "reason": "\(reason)"])
         }
         executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot), processes: processes, leases: leases)
@@ -164,6 +168,15 @@ public final class Daemon: @unchecked Sendable {
         // Failure timeouts and time-based rules need a periodic look even when nothing happens.
         scheduleRecheck()
         logger.notice("Pacer daemon started", metadata: ["node": "\(node)", "peer": "\(peer)", "cluster": "\(config.clusterName)"])
+        // Heartbeats must go out on time however busy the node is (a late one is a false
+        // failover): the loop thread runs round-robin real-time, as corosync does.
+        let realtime = pacer_realtime_thread(Self.realtimePriority)
+        if realtime == 0 {
+            logger.info("Event loop at real-time priority", metadata: ["policy": "SCHED_RR", "priority": "\(Self.realtimePriority)"])
+        } else {
+            logger.warning("Cannot raise the event loop to real-time priority: heartbeats may be late on a busy node",
+                           metadata: ["reason": "\(String(cString: strerror(realtime)))"])
+        }
         loop.run()
         close(signals)
         ipc.shutdown()

@@ -42,12 +42,17 @@ public final class AddressLeases: Sendable {
 
     /// Starts the renewing thread. `onRenewalFailure` hears once of each lease that could
     /// not be renewed (removed by hand, or lapsed during a pause).
-    public init(lifetime: Int = 1, renewEvery: Duration = .milliseconds(250),
+    /// With `realtimePriority`, the renewing thread runs SCHED_RR at that priority (a
+    /// renewal late by a whole lifetime lets the lease lapse).
+    public init(lifetime: Int = 1, renewEvery: Duration = .milliseconds(250), realtimePriority: Int32? = nil,
                 onRenewalFailure: @escaping @Sendable (Lease, String) -> Void = { _, _ in }) {
         self.lifetime = max(1, lifetime)
         self.renewEvery = renewEvery
         self.onRenewalFailure = onRenewalFailure
-        DedicatedThread.start { [self] in self.renewLoop() }
+        DedicatedThread.start { [self] in
+            if let realtimePriority { _ = pacer_realtime_thread(realtimePriority) }
+            self.renewLoop()
+        }
     }
 
     /// The variable agents see.

@@ -46,4 +46,7 @@ int pacer_enable_receive_timestamps(int fd);
 /// in `from`, and its arrival time (CLOCK_REALTIME ns; 0 when the kernel gave none).
 long pacer_recv_timestamped(int fd, void *buffer, unsigned long length, void *from, unsigned int *from_length,
                             long long *realtime_ns);
+/// Makes the calling thread round-robin real-time at `priority` (as corosync runs), with
+/// SCHED_RESET_ON_FORK so processes it starts are ordinary; 0 or an errno value.
+int pacer_realtime_thread(int priority);
 #endif
