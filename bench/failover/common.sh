@@ -23,6 +23,9 @@ mono_ms() {
   if [ -n "$ns" ]; then echo $((ns / 1000000)); else python3 -c 'import time; print(time.monotonic_ns() // 1000000)'; fi
 }
 
+# pause SECONDS: sleep, but let a trapped signal (Ctrl-C, TERM) end the benchmark at once.
+pause() { sleep "$1" & wait "$!"; }
+
 # wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails after SECONDS.
 wait_for() {
   local deadline=$(($(mono_ms) + $1 * 1000))
@@ -34,7 +37,6 @@ wait_for() {
 }
 
 ns_of() { echo "$TAG-$1"; }                       # alpha, bravo or client
-other() { if [ "$1" = alpha ]; then echo bravo; else echo alpha; fi; }
 register_namespaces() { printf '%s\n' "$TAG-alpha" "$TAG-bravo" "$TAG-client" >>"$ROOT/namespaces"; }
 
 # --- topology ---------------------------------------------------------------------------------
@@ -208,15 +210,16 @@ fault_haproxy() {
   T1=$(mono_ms)
 }
 
-# measure CASE FAULT RUN: on a serving cluster, waits 3 s plus a random 0-5 s (so the fault falls
+# measure CASE FAULT RUN [CONTEXT]: on a serving cluster, waits 3 s plus a random 0-5 s (so the fault falls
 # anywhere in a 5 s monitor period), hits the active node, and records the time until the client
-# is served again through the VIP. Appends "CASE FAULT RUN MS FROM" to $ROOT/results.
+# is served again through the VIP. Appends "CASE FAULT RUN MS FROM" to $ROOT/results; CONTEXT
+# (e.g. which node was Pacemaker's DC) goes to the progress line.
 measure() {
-  local label=$1 fault=$2 run=$3 owner ms
+  local label=$1 fault=$2 run=$3 context=${4:-} owner ms
   owner=$(active_node) || { note "$label: no single node holds the VIP"; return 1; }
   probe_start
   wait_for 10 probe_serving || { probe_stop; note "$label: the client is not served before the fault"; return 1; }
-  sleep "$(printf '%d.%03d' $((3 + RANDOM % 5)) $((RANDOM % 1000)))"
+  pause "$(printf '%d.%03d' $((3 + RANDOM % 5)) $((RANDOM % 1000)))"
   owner=$(active_node) || { probe_stop; note "$label: the VIP moved before the fault"; return 1; }
   "fault_$fault" "$owner" || { probe_stop; return 1; }
   if ! wait_for 60 probe_recovered "$T0" "$T1" >/dev/null; then
@@ -227,7 +230,7 @@ measure() {
   ms=$(probe_recovered "$T0" "$T1")
   probe_stop
   printf '%s %s %s %s %s\n' "$label" "$fault" "$run" "$ms" "$owner" >>"$ROOT/results"
-  note "$label $fault run $run: $ms ms (fault on $owner)"
+  note "$label $fault run $run: $ms ms (fault on $owner${context:+; $context})"
 }
 
 # --- idle figures -------------------------------------------------------------------------------
@@ -257,7 +260,7 @@ idle_measure() {
   hz=$(getconf CLK_TCK)
   t0=$(mono_ms)
   for node in alpha bravo; do s0[$node]=$(node_sample $node "${x[$node]}"); done
-  sleep "$secs"
+  pause "$secs"
   t1=$(mono_ms)
   for node in alpha bravo; do
     role=standby; [ "$(active_node)" = "$node" ] && role=active

@@ -108,6 +108,10 @@ pcmk_start() {
   wait_for 30 pcmk_dc_idle || { note "pacemaker: the DC did not settle"; return 1; }
 }
 
+# Which node is the DC: when the survivor already is, its controller has been seen to wait about
+# 1 s after the node loss before it calls the scheduler; a survivor that becomes DC does not.
+pcmk_context() { echo "DC $(node_run alpha crmadmin -D -q 2>&1 | tail -n 1)"; }
+
 pcmk_stop() { kill_ns "$(ns_of alpha)"; kill_ns "$(ns_of bravo)"; }
 
 # The wrapper shells that boot the machines are not part of the stack.

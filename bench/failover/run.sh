@@ -11,6 +11,7 @@
 #
 # Every process it starts lives in a namespace it created; on exit, failure or Ctrl-C all of them
 # get SIGKILL (found by network namespace) and the namespaces are deleted.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=common.sh
@@ -82,7 +83,7 @@ done
 
 # One case: its own topology, RUNS fresh clusters per fault; idle figures on the first cluster.
 run_case() {
-  local label=$1 p=${prefix[$1]} n=$2 fault run idle_done=""
+  local label=$1 p=${prefix[$1]} n=$2 fault run context idle_done=""
   case $label in pcmk-t*) PCMK_TOKEN=${label#pcmk-t} ;; pacer-canonical) PACER_GROUP=canonical ;; pacer) PACER_GROUP=pair ;; esac
   note "== ${title[$label]}"
   "${p}_topology" "fo$$-$n" "$ROOT/$label"
@@ -92,12 +93,14 @@ run_case() {
         if [ -z "$idle_done" ]; then
           printf '%s %s\n' "$label" "$("${p}_settings")" >>"$ROOT/settings"
           note "idle for 10 + $IDLE s"
-          sleep 10
+          pause 10
           # shellcheck disable=SC2046  # two pids or none
           idle_measure "$label" "$IDLE" $("${p}_exclude")
           idle_done=1
         fi
-        measure "$label" "$fault" "$run" || echo "$label $fault $run" >>"$ROOT/failed"
+        context=""
+        if declare -F "${p}_context" >/dev/null; then context=$("${p}_context"); fi
+        measure "$label" "$fault" "$run" "$context" || echo "$label $fault $run" >>"$ROOT/failed"
       else
         echo "$label $fault $run" >>"$ROOT/failed"
         note "$label $fault run $run: the cluster did not come up (logs in $ROOT/$label; KEEP=1 keeps them)"
@@ -143,7 +146,7 @@ for fault in node haproxy; do
     count=""
   done
 done
-echo "  (vs Pacer: this median / the median of \"${title[pacer]:-Pacer}\" for the same fault)"
+if [ -n "${title[pacer]:-}" ]; then echo "  (vs Pacer: this median / the median of \"${title[pacer]}\" for the same fault)"; fi
 echo
 echo "Idle, ${IDLE} s on a settled cluster (sum over the node's processes; CPU in % of one core from"
 echo "/proc/PID/stat utime+stime, and with cutime+cstime: the agents/check scripts the daemons ran)"
