@@ -85,7 +85,7 @@ down)
   if [ -n "$mount" ]; then
     for node in alpha bravo; do
       dir="$mount${own%/}/pacer.$(printf '%s' "$work/$node/state" | sed 's|^/*||; s|/\{1,\}|_|g; s|[^A-Za-z0-9._-]|_|g')"
-      [ -d "$dir" ] && { rmdir "$dir"/*/ "$dir" 2>/dev/null || true; }
+      if [ -d "$dir" ]; then rmdir "$dir"/*/ "$dir" 2>/dev/null || true; fi
     done
   fi
   ;;

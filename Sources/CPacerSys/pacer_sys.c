@@ -275,3 +275,20 @@ int pacer_realtime_thread(int priority) {
     if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &parameter) != 0) return errno;
     return 0;
 }
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+int pacer_mount_cgroup2(const char *path) {
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) return errno;
+    if (mount("cgroup2", path, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) return errno;
+    return 0;
+}
+
+int pacer_block_termination_signals(void) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    return pthread_sigmask(SIG_BLOCK, &mask, NULL);
+}

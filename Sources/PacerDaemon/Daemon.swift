@@ -57,6 +57,9 @@ public final class Daemon: @unchecked Sendable {
     static let realtimePriority: Int32 = 10
 
     public init(config: ClusterConfig, node: String, logger: Logger, ocfRoot: String = "/usr/lib/ocf") throws {
+        // Before any thread exists (the lease renewer, the process watch): SIGTERM and SIGINT
+        // must reach the signalfd (a graceful stop hands resources over), never kill us outright.
+        _ = pacer_block_termination_signals()
         guard let me = config.node(named: node), let other = config.peer(of: node) else {
             throw DaemonError("node '\(node)' is not in the configuration (nodes: \(config.nodes.map(\.name).joined(separator: ", ")))")
         }

@@ -1,3 +1,4 @@
+import CPacerSys
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -155,17 +156,41 @@ public final class ResourceProcesses: Sendable {
     }
 
     /// This process's cgroup2 directory (`<mount point><path from /proc/self/cgroup>`), if any.
+    ///
+    /// `ip netns exec` (tests, the demo) runs the daemon in a mount namespace of its own with
+    /// a fresh /sys and no cgroup mount; there (or when init's namespace cannot be compared)
+    /// the hierarchy is mounted on /run/pacer/cgroup2. A host running systemd always has it.
     static func ownCgroupDirectory() -> String? {
-        guard let mounts = contents(of: "/proc/self/mountinfo"), let cgroups = contents(of: "/proc/self/cgroup") else { return nil }
+        guard let cgroups = contents(of: "/proc/self/cgroup"),
+              let own = cgroups.split(separator: "\n").first(where: { $0.hasPrefix("0::") }).map({ String($0.dropFirst(3)) })
+        else { return nil }
+        var mountPoint = cgroup2MountPoint()
+        if mountPoint == nil, privateMountNamespace() {
+            mkdir("/run/pacer", 0o755)
+            if pacer_mount_cgroup2("/run/pacer/cgroup2") == 0 { mountPoint = cgroup2MountPoint() }
+        }
+        guard let mountPoint else { return nil }
+        return own == "/" ? mountPoint : mountPoint + own
+    }
+
+    /// Where cgroup2 is mounted in this mount namespace.
+    static func cgroup2MountPoint() -> String? {
+        guard let mounts = contents(of: "/proc/self/mountinfo") else { return nil }
         // mountinfo: "id parent major:minor root mountpoint options … - fstype source superoptions"
-        let mountPoint = mounts.split(separator: "\n").lazy.compactMap { line -> String? in
+        return mounts.split(separator: "\n").lazy.compactMap { line -> String? in
             guard let dash = line.firstRange(of: " - "), line[dash.upperBound...].hasPrefix("cgroup2 ") else { return nil }
             let fields = line[..<dash.lowerBound].split(separator: " ")
             return fields.count > 4 ? String(fields[4]) : nil
         }.first
-        let own = cgroups.split(separator: "\n").first { $0.hasPrefix("0::") }.map { String($0.dropFirst(3)) }
-        guard let mountPoint, let own else { return nil }
-        return own == "/" ? mountPoint : mountPoint + own
+    }
+
+    /// Whether this process's mount namespace may differ from init's (mounts made here stay
+    /// here): it does, or init's cannot be looked at (a sandbox hiding pid 1).
+    static func privateMountNamespace() -> Bool {
+        var own = stat(), initial = stat()
+        guard stat("/proc/self/ns/mnt", &own) == 0 else { return false }
+        guard stat("/proc/1/ns/mnt", &initial) == 0 else { return true }
+        return own.st_ino != initial.st_ino || own.st_dev != initial.st_dev
     }
 
     static func safeName(_ text: String) -> String {

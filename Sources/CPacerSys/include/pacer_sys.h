@@ -49,4 +49,9 @@ long pacer_recv_timestamped(int fd, void *buffer, unsigned long length, void *fr
 /// Makes the calling thread round-robin real-time at `priority` (as corosync runs), with
 /// SCHED_RESET_ON_FORK so processes it starts are ordinary; 0 or an errno value.
 int pacer_realtime_thread(int priority);
+/// Mounts the cgroup2 hierarchy on `path` (created if missing); 0 or an errno value.
+int pacer_mount_cgroup2(const char *path);
+/// Blocks SIGTERM and SIGINT in the calling thread and every thread it creates afterwards,
+/// so that they reach the daemon's signalfd instead of killing the process. Call first thing.
+int pacer_block_termination_signals(void);
 #endif
