@@ -292,3 +292,9 @@ int pacer_block_termination_signals(void) {
     sigaddset(&mask, SIGINT);
     return pthread_sigmask(SIG_BLOCK, &mask, NULL);
 }
+
+#include <malloc.h>
+
+void pacer_malloc_arenas(int count) { (void)mallopt(M_ARENA_MAX, count); }
+
+void pacer_malloc_trim(void) { (void)malloc_trim(0); }

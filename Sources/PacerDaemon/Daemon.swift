@@ -60,6 +60,8 @@ public final class Daemon: @unchecked Sendable {
         // Before any thread exists (the lease renewer, the process watch): SIGTERM and SIGINT
         // must reach the signalfd (a graceful stop hands resources over), never kill us outright.
         _ = pacer_block_termination_signals()
+        // A few threads, little contention: two heaps are plenty, and hold less idle memory.
+        pacer_malloc_arenas(2)
         guard let me = config.node(named: node), let other = config.peer(of: node) else {
             throw DaemonError("node '\(node)' is not in the configuration (nodes: \(config.nodes.map(\.name).joined(separator: ", ")))")
         }
@@ -335,6 +337,7 @@ public final class Daemon: @unchecked Sendable {
                     lastStartDone = nil
                 }
                 trigger = nil   // a change that needed no action ends here too
+                pacer_malloc_trim()   // the transition's garbage goes back to the system
             case .shutdownComplete(let target):
                 if target == node { depart() } else { peerLink.send(["leave-ok", target]) }
             case .log(let message, let metadata):

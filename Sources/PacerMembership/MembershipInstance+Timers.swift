@@ -91,7 +91,17 @@ extension MembershipInstance {
     /// a member and while leaving; the quiet rate otherwise.
     func sendSlot(now: Instant) -> Duration {
         let lossy = within(settings.lossHoldoff, of: lossNoticedAt, now: now) || peerReportsLoss
-        return lossy || peerState != .member || isLeaving ? settings.sendSlot : settings.quietSendSlot
+        return lossy || peerState != .member || isLeaving ? settings.sendSlot : quietSlot
+    }
+
+    /// On a quiet network the quiet packets of an interval are spread over the links (with
+    /// the interlink and the data network, one per link per interval): the peer is lost only
+    /// when every link is silent, so the total is what counts. Never slower than one per
+    /// interval, and only while a link is still heard before `warntime`.
+    public var quietSlot: Duration {
+        let perLink = max(1, settings.quietPacketsPerInterval / max(1, linkRecords.count))
+        let spread = settings.interval / perLink
+        return spread < settings.warntime ? max(spread, settings.quietSendSlot) : settings.quietSendSlot
     }
 
     func within(_ span: Duration, of instant: Instant?, now: Instant) -> Bool {

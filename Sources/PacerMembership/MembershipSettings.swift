@@ -8,7 +8,8 @@
 /// all 15 packets of one 300 ms deadtime are lost with probability 0.3¹⁵ ≈ 1.4e-8.
 /// A node that notices a gap in the sequence numbers (or a late link) says so in its
 /// heartbeats for `lossHoldoff` (10 s), and its peer sends at the full rate meanwhile;
-/// a quiet network costs 2/5 of the packets (each one is authenticated: CPU at idle).
+/// a quiet network costs 2/5 of the packets (each one is authenticated: CPU at idle), and
+/// with two links the quiet packets are shared between them (one per link per interval).
 /// Both nodes must use identical settings. Call `validate()` (the instance does).
 public struct MembershipSettings: Sendable, Hashable {
     /// Heartbeat period; `packetsPerInterval` packets go out on each link per period.

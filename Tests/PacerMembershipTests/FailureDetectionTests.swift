@@ -17,8 +17,10 @@ struct FailureDetectionTests {
         let lostAt = try #require(sim.firstTime("alpha", reported: .peerChanged(from: .member, to: .lost)), "\(sim.context)")
         #expect(lostAt == lastHeard + settings.deadtime, "\(sim.context)")
         let delay = Duration.milliseconds(1)
-        #expect(lostAt - crashedAt <= settings.deadtime + settings.quietSendSlot + delay, "\(sim.context)")
-        #expect(lostAt - crashedAt > settings.deadtime - settings.quietSendSlot, "\(sim.context)")
+        let slot = sim.node("alpha").quietSlot   // two links: one packet per link per interval
+        #expect(slot == settings.interval)
+        #expect(lostAt - crashedAt <= settings.deadtime + slot + delay, "\(sim.context)")
+        #expect(lostAt - crashedAt > settings.deadtime - slot, "\(sim.context)")
         // Each link went late at warntime and down at deadtime, before the peer was declared lost.
         let linkChanges = sim.log(of: "alpha").filter { $0.at > crashedAt && $0.at <= lostAt }.map(\.directive)
         #expect(linkChanges == [

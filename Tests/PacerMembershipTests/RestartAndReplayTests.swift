@@ -38,11 +38,11 @@ struct RestartAndReplayTests {
     func replaysRejected() {
         var sim = SimulatedCluster(seed: 33)
         sim.startAll()
-        sim.run(for: .milliseconds(4_010))  // the last packet sent has arrived; the first is 80 packets back
+        sim.run(for: .milliseconds(8_010))  // the last packet sent has arrived; the first is 80 packets back
         let fromBravo = sim.sent.filter { $0.from == "bravo" && $0.link == 0 }
         let recent = fromBravo.last!, ancient = fromBravo.first!
         sim.inject(recent.bytes, to: "alpha", link: 0)       // seen a moment ago: duplicate
-        sim.inject(ancient.bytes, to: "alpha", link: 0)      // 4 s old: outside the window
+        sim.inject(ancient.bytes, to: "alpha", link: 0)      // 8 s old: outside the window
         #expect(sim.node("alpha").counters.rejections[.duplicate] == 1, "\(sim.context)")
         #expect(sim.node("alpha").counters.rejections[.outsideWindow] == 1, "\(sim.context)")
 

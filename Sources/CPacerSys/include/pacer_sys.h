@@ -54,4 +54,8 @@ int pacer_mount_cgroup2(const char *path);
 /// Blocks SIGTERM and SIGINT in the calling thread and every thread it creates afterwards,
 /// so that they reach the daemon's signalfd instead of killing the process. Call first thing.
 int pacer_block_termination_signals(void);
+/// mallopt(M_ARENA_MAX, count): fewer per-thread heaps, less memory held idle.
+void pacer_malloc_arenas(int count);
+/// malloc_trim(0): returns the heap's free pages to the system.
+void pacer_malloc_trim(void);
 #endif
