@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 served() { ip netns exec "$tag-client" curl -s -m 0.5 http://192.168.77.80/ 2>/dev/null | grep -q backend; }
-owner() { for n in alpha bravo; do ip -n "$tag-$n" -4 addr show dev eth0 | grep -q '192.168.77.80/' && printf '%s ' "$n"; done; }
+owner() { for n in alpha bravo; do if ip -n "$tag-$n" -4 addr show dev eth0 | grep -q '192.168.77.80/'; then printf '%s ' "$n"; fi; done; }
 
 PACER=$bin/pacer bash scripts/netns-pair.sh up "$tag" "$work" >/dev/null
 for node in alpha bravo; do bash scripts/netns-pair.sh start "$tag" "$work" "$node" "$bin/pacerd"; done
