@@ -298,3 +298,52 @@ int pacer_block_termination_signals(void) {
 void pacer_malloc_arenas(int count) { (void)mallopt(M_ARENA_MAX, count); }
 
 void pacer_malloc_trim(void) { (void)malloc_trim(0); }
+
+int pacer_address_present(int netlink_fd, int family, const char *address, const char *interface) {
+    struct {
+        struct nlmsghdr header;
+        struct ifaddrmsg body;
+    } request;
+    unsigned char bytes[16];
+    char reply[16384];
+    unsigned int index;
+    size_t length = family == AF_INET6 ? 16 : 4;
+    static unsigned int sequence = 0x40000000;
+    int found = 0;
+
+    if (inet_pton(family, address, bytes) != 1) return -EINVAL;
+    index = if_nametoindex(interface);
+    if (index == 0) return 0;
+    memset(&request, 0, sizeof request);
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof request.body);
+    request.header.nlmsg_type = RTM_GETADDR;
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    request.header.nlmsg_seq = ++sequence;
+    request.body.ifa_family = (unsigned char)family;
+    request.body.ifa_index = index;   /* honoured as a filter where strict checking is on */
+    if (send(netlink_fd, &request, request.header.nlmsg_len, 0) < 0) return -errno;
+    for (;;) {
+        struct nlmsghdr *answer;
+        ssize_t n = recv(netlink_fd, reply, sizeof reply, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -errno;
+        for (answer = (struct nlmsghdr *)reply; NLMSG_OK(answer, (unsigned int)n); answer = NLMSG_NEXT(answer, n)) {
+            struct ifaddrmsg *entry;
+            struct rtattr *attribute;
+            int attributes_length;
+            if (answer->nlmsg_seq != sequence) continue;
+            if (answer->nlmsg_type == NLMSG_DONE) return found;
+            if (answer->nlmsg_type == NLMSG_ERROR) return -((struct nlmsgerr *)NLMSG_DATA(answer))->error;
+            if (answer->nlmsg_type != RTM_NEWADDR) continue;
+            entry = (struct ifaddrmsg *)NLMSG_DATA(answer);
+            if (entry->ifa_index != index || entry->ifa_family != family) continue;
+            attributes_length = (int)IFA_PAYLOAD(answer);
+            for (attribute = IFA_RTA(entry); RTA_OK(attribute, attributes_length); attribute = RTA_NEXT(attribute, attributes_length)) {
+                if ((attribute->rta_type == IFA_LOCAL || (family == AF_INET6 && attribute->rta_type == IFA_ADDRESS))
+                    && RTA_PAYLOAD(attribute) == length && memcmp(RTA_DATA(attribute), bytes, length) == 0) {
+                    found = 1;
+                }
+            }
+        }
+    }
+}

@@ -106,31 +106,6 @@ public final class AddressLeases: Sendable {
         }
     }
 
-    /// "ADDRESS%INTERFACE" of every address configured here.
-    static func presentAddresses() -> Set<String> {
-        var result = Set<String>()
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0 else { return result }
-        defer { freeifaddrs(list) }
-        var cursor = list
-        while let entry = cursor {
-            defer { cursor = entry.pointee.ifa_next }
-            guard let sa = entry.pointee.ifa_addr else { continue }
-            let family = Int32(sa.pointee.sa_family)
-            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-            if family == AF_INET {
-                sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { var a = $0.pointee.sin_addr; _ = inet_ntop(AF_INET, &a, &text, socklen_t(text.count)) }
-            } else if family == AF_INET6 {
-                sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { var a = $0.pointee.sin6_addr; _ = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count)) }
-            } else {
-                continue
-            }
-            let address = text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            result.insert("\(address)%\(String(cString: entry.pointee.ifa_name))")
-        }
-        return result
-    }
-
     private func renewLoop() {
         let pause = renewEvery.components
         var request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
@@ -153,10 +128,10 @@ public final class AddressLeases: Sendable {
                     return lapsed.map { ($0, "the lease lapsed: nothing renewed it for \(now - last)") }
                 }
                 if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
-                let present = Self.presentAddresses()
                 var failed: [(Lease, String)] = []
                 for lease in state.byResource.values.joined() {
-                    guard present.contains("\(lease.address)%\(lease.interface)") else {
+                    let present = pacer_address_present(state.netlink, lease.family, lease.address, lease.interface)
+                    guard present != 0 else {
                         if state.failures[lease] == nil {
                             state.failures[lease] = ENOENT
                             failed.append((lease, "the address is no longer there (not added back)"))

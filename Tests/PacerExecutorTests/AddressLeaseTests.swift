@@ -1,5 +1,6 @@
 import Foundation
 import PacerExecutor
+import Synchronization
 import Testing
 
 /// Addresses held as leases: renewed while the daemon lives, gone soon after it stops renewing.
@@ -90,6 +91,27 @@ extension AddressLeaseTests {
         try await Task.sleep(for: .seconds(2.5))
         let shown = try runTool("/usr/sbin/ip", ["-o", "-4", "addr", "show", "dev", "lo", "to", Self.address])
         #expect(shown.contains("valid_lft forever"), "\(shown)")
+    }
+}
+
+extension AddressLeaseTests {
+    @Test("an address removed by hand is not added back by a renewal, and the loss is reported")
+    func vanishedNotRecreated() async throws {
+        let sandbox = try AgentSandbox()
+        let agent = try Self.vipAgent(sandbox)
+        defer { Self.removeAddress() }
+        let reported = Mutex<[String]>([])
+        let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(100)) { lease, reason in
+            reported.withLock { $0.append("\(lease): \(reason)") }
+        }
+        defer { leases.stop() }
+        let executor = Executor(directory: AgentDirectory(ocfRoot: sandbox.root), leases: leases)
+        #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start")).rc == 0)
+        try await Task.sleep(for: .milliseconds(300))
+        Self.removeAddress()
+        try await Task.sleep(for: .seconds(1))
+        #expect(!Self.present(), "a renewal added the address back")
+        #expect(reported.withLock { $0 }.contains { $0.contains("no longer there") }, "\(reported.withLock { $0 })")
     }
 }
 

@@ -58,4 +58,7 @@ int pacer_block_termination_signals(void);
 void pacer_malloc_arenas(int count);
 /// malloc_trim(0): returns the heap's free pages to the system.
 void pacer_malloc_trim(void);
+/// Whether `address` is configured on `interface` (one RTM_GETADDR dump): 1 yes, 0 no,
+/// a negative errno value on error.
+int pacer_address_present(int netlink_fd, int family, const char *address, const char *interface);
 #endif
