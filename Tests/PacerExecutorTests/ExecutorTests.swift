@@ -177,8 +177,10 @@ struct ExecutorTests {
         let seen = await counter.value
         #expect(seen >= 4)
         let starts = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+        // The agent stamps its own start, after a spawn whose latency varies by tens of ms on
+        // a loaded machine; a loop that ran early would show gaps of a few ms, not 150.
         for (earlier, later) in zip(starts, starts.dropFirst()) {
-            #expect(later - earlier >= 190, "runs \(later - earlier) ms apart with a 200 ms interval")
+            #expect(later - earlier >= 150, "runs \(later - earlier) ms apart with a 200 ms interval")
         }
         let runsAtCancel = starts.count
         try await Task.sleep(for: .milliseconds(600))
