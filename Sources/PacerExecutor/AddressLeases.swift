@@ -6,10 +6,11 @@ import Synchronization
 
 /// Virtual IPs held as leases that only a living daemon renews.
 ///
-/// Under pacerd, agents see `PACER_ADDRESS_LEASE=<seconds>` and add their addresses with
-/// that lifetime (`valid_lft`/`preferred_lft`), then say so on stdout after a successful
-/// start or monitor: `pacer-lease: inet 192.0.2.80/24 eth0`. While the resource is
-/// started here, a thread of this object renews every such address every `renewEvery`.
+/// Under pacerd, agents see `PACER_ADDRESS_LEASE=<seconds>` (10: room for the start itself)
+/// and add their addresses with that lifetime (`valid_lft`/`preferred_lft`), then say so on
+/// stdout after a successful start or monitor: `pacer-lease: inet 192.0.2.80/24 eth0`. While
+/// the resource is started here, a thread of this object renews every such address every
+/// `renewEvery` with `lifetime` (1 s).
 /// If the daemon dies or the node freezes, nobody renews: the kernel removes the address
 /// within `lifetime` + 1 s, so the peer's split-brain guard (VIPcheck) no longer sees it
 /// answer and takes over. Under Pacemaker, where no one sets the variable, addresses are
@@ -55,8 +56,12 @@ public final class AddressLeases: Sendable {
         }
     }
 
-    /// The variable agents see.
-    public var environment: [String: String] { ["PACER_ADDRESS_LEASE": String(lifetime)] }
+    /// Seconds an address added by a start lives before the first renewal: the start itself
+    /// (announcements, a slow machine) must not outlast it; renewals then cut it to `lifetime`.
+    public static let startLifetime = 10
+
+    /// The variable agents see: the lifetime to add an address with.
+    public var environment: [String: String] { ["PACER_ADDRESS_LEASE": String(max(lifetime, Self.startLifetime))] }
 
     /// The leases an agent announced on stdout (`pacer-lease: FAMILY ADDRESS/PREFIX INTERFACE`).
     public static func parse(_ stdout: String) -> [Lease] {
