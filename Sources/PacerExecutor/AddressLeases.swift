@@ -6,11 +6,10 @@ import Synchronization
 
 /// Virtual IPs held as leases that only a living daemon renews.
 ///
-/// Under pacerd, agents see `PACER_ADDRESS_LEASE=<seconds>` (10: room for the start itself)
-/// and add their addresses with that lifetime (`valid_lft`/`preferred_lft`), then say so on
-/// stdout after a successful start or monitor: `pacer-lease: inet 192.0.2.80/24 eth0`. While
-/// the resource is started here, a thread of this object renews every such address every
-/// `renewEvery` with `lifetime` (1 s).
+/// Under pacerd, agents see `PACER_ADDRESS_LEASE=<seconds>` and add their addresses with
+/// that lifetime (`valid_lft`/`preferred_lft`), then say so on stdout after a successful
+/// start or monitor: `pacer-lease: inet 192.0.2.80/24 eth0`. While the resource is
+/// started here, a thread of this object renews every such address every `renewEvery`.
 /// If the daemon dies or the node freezes, nobody renews: the kernel removes the address
 /// within `lifetime` + 1 s, so the peer's split-brain guard (VIPcheck) no longer sees it
 /// answer and takes over. Under Pacemaker, where no one sets the variable, addresses are
@@ -56,12 +55,10 @@ public final class AddressLeases: Sendable {
         }
     }
 
-    /// Seconds an address added by a start lives before the first renewal: the start itself
-    /// (announcements, a slow machine) must not outlast it; renewals then cut it to `lifetime`.
-    public static let startLifetime = 10
-
-    /// The variable agents see: the lifetime to add an address with.
-    public var environment: [String: String] { ["PACER_ADDRESS_LEASE": String(max(lifetime, Self.startLifetime))] }
+    /// The variable agents see: the lifetime to add an address with. It is the lease itself,
+    /// not more: a node frozen right after a start must lose its VIP before the peer's VIPcheck
+    /// looks (2 s after the loss); `hold` renews at once when the start reports the address.
+    public var environment: [String: String] { ["PACER_ADDRESS_LEASE": String(lifetime)] }
 
     /// The leases an agent announced on stdout (`pacer-lease: FAMILY ADDRESS/PREFIX INTERFACE`).
     public static func parse(_ stdout: String) -> [Lease] {
@@ -75,11 +72,19 @@ public final class AddressLeases: Sendable {
         }
     }
 
-    /// Renews `leases` for `resource` from now on (replacing what it had).
+    /// Renews `leases` for `resource` from now on (replacing what it had), the first time at once.
     public func hold(_ leases: [Lease], for resource: String) {
         state.withLock { state in
+            let new = leases.filter { !(state.byResource[resource] ?? []).contains($0) }
             state.byResource[resource] = leases.isEmpty ? nil : leases
             for lease in leases { state.failures[lease] = nil }
+            if !new.isEmpty && !state.stopped {
+                if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
+                for lease in new where pacer_address_present(state.netlink, lease.family, lease.address, lease.interface) != 0 {
+                    _ = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
+                                            lease.interface, UInt32(lifetime))
+                }
+            }
         }
     }
 
