@@ -85,7 +85,11 @@ down)
   if [ -n "$mount" ]; then
     for node in alpha bravo; do
       dir="$mount${own%/}/pacer.$(printf '%s' "$work/$node/state" | sed 's|^/*||; s|/\{1,\}|_|g; s|[^A-Za-z0-9._-]|_|g')"
-      if [ -d "$dir" ]; then rmdir "$dir"/*/ "$dir" 2>/dev/null || true; fi
+      # A killed daemon's processes may take a moment to be reaped (and leave the cgroup).
+      for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        [ -d "$dir" ] || break
+        rmdir "$dir"/*/ "$dir" 2>/dev/null || sleep 0.1
+      done
     done
   fi
   ;;
