@@ -5,6 +5,7 @@
 #                                  10.99.0.1/.2 (il0), data bridge 192.168.77.0/24 (eth0 on the nodes,
 #                                  br0 in the client, .100 runs the backend on :8080); WORK gets the
 #                                  OCF root with our agents, haproxy.cfg, pacer.conf and authkey
+#   netns-pair.sh net   TAG WORK   the namespaces, links, backend and haproxy.cfg only (for other stacks)
 #   netns-pair.sh start TAG WORK NODE [PACERD]   starts NODE's pacerd in its namespace (pid in WORK/NODE.pid)
 #   netns-pair.sh down  TAG WORK   ends every process it started, by PID, and deletes the namespaces
 #
@@ -15,8 +16,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 nsA="$tag-alpha" nsB="$tag-bravo" nsC="$tag-client"
 ns_of() { case $1 in alpha) echo "$nsA" ;; bravo) echo "$nsB" ;; *) echo "$nsC" ;; esac; }
 
-case $action in
-up)
+# The namespaces, links, backend and HAProxy configuration (no Pacer files): `net`.
+topology() {
   mkdir -p "$work"
   for ns in "$nsA" "$nsB" "$nsC"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
   short=$(printf '%s' "$tag" | cksum | cut -c1-6)
@@ -38,10 +39,6 @@ up)
   mkdir -p "$work/www" && echo "hello from the backend" >"$work/www/index.html"
   ip netns exec "$nsC" python3 -m http.server 8080 --bind 192.168.77.100 --directory "$work/www" >/dev/null 2>&1 &
   echo $! >"$work/backend.pid"
-  mkdir -p "$work/ocf/resource.d/heartbeat"
-  cp "$repo/agents/heartbeat/VIPcheck" "$repo/agents/heartbeat/haproxy" "$work/ocf/resource.d/heartbeat/"
-  cp "$repo/agents/pacer/IPaddr2" "$work/ocf/resource.d/heartbeat/IPaddr2"
-  ln -sfn /usr/lib/ocf/lib "$work/ocf/lib"
   cat >"$work/haproxy.cfg" <<CFG
 global
     maxconn 256
@@ -56,6 +53,18 @@ frontend vip
 backend web
     server backend 192.168.77.100:8080
 CFG
+}
+
+case $action in
+net)
+  topology
+  ;;
+up)
+  topology
+  mkdir -p "$work/ocf/resource.d/heartbeat"
+  cp "$repo/agents/heartbeat/VIPcheck" "$repo/agents/heartbeat/haproxy" "$work/ocf/resource.d/heartbeat/"
+  cp "$repo/agents/pacer/IPaddr2" "$work/ocf/resource.d/heartbeat/IPaddr2"
+  ln -sfn /usr/lib/ocf/lib "$work/ocf/lib"
   pacer=${PACER:-$repo/.build/debug/pacer}
   # DATA_LINK=no: heartbeats on the interlink only (cutting it then partitions the cluster).
   if [ "${DATA_LINK:-yes}" = no ]; then nodes=(--node alpha=10.99.0.1 --node bravo=10.99.0.2)

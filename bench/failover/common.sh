@@ -41,49 +41,13 @@ register_namespaces() { printf '%s\n' "$TAG-alpha" "$TAG-bravo" "$TAG-client" >>
 
 # --- topology ---------------------------------------------------------------------------------
 
-# topo_up TAG WORK: what `scripts/netns-pair.sh up` builds, without Pacer's files: interlink veth
-# il0 10.99.0.1/.2, data bridge br0 in the client (.100, backend on :8080), eth0 .11/.12 on the
-# nodes, and WORK/haproxy.cfg (frontend VIP:80 -> backend .100:8080).
+# topo_up TAG WORK: `scripts/netns-pair.sh net`: interlink veth il0 10.99.0.1/.2, data bridge
+# br0 in the client (.100, backend on :8080), eth0 .11/.12 on the nodes, and WORK/haproxy.cfg
+# (frontend VIP:80 -> backend .100:8080), without Pacer's files.
 topo_up() {
   TAG=$1 WORK=$2
-  local nsA="$TAG-alpha" nsB="$TAG-bravo" nsC="$TAG-client" short node ns
-  mkdir -p "$WORK/www"
   register_namespaces
-  for ns in "$nsA" "$nsB" "$nsC"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
-  short=$(printf '%s' "$TAG" | cksum | cut -c1-6)
-  ip link add "ila$short" netns "$nsA" type veth peer name "ilb$short" netns "$nsB"
-  ip -n "$nsA" link set "ila$short" name il0; ip -n "$nsB" link set "ilb$short" name il0
-  ip -n "$nsA" addr add 10.99.0.1/24 dev il0; ip -n "$nsB" addr add 10.99.0.2/24 dev il0
-  ip -n "$nsA" link set il0 up; ip -n "$nsB" link set il0 up
-  ip -n "$nsC" link add br0 type bridge
-  ip -n "$nsC" link set br0 up
-  for node in a b; do
-    ns=$([ $node = a ] && echo "$nsA" || echo "$nsB")
-    ip link add "d$node$short" netns "$ns" type veth peer name "p-$node" netns "$nsC"
-    ip -n "$ns" link set "d$node$short" name eth0
-    ip -n "$nsC" link set "p-$node" master br0 up
-  done
-  ip -n "$nsA" addr add 192.168.77.11/24 dev eth0; ip -n "$nsA" link set eth0 up
-  ip -n "$nsB" addr add 192.168.77.12/24 dev eth0; ip -n "$nsB" link set eth0 up
-  ip -n "$nsC" addr add 192.168.77.100/24 dev br0
-  echo "hello from the backend" >"$WORK/www/index.html"
-  ip netns exec "$nsC" python3 -m http.server 8080 --bind 192.168.77.100 --directory "$WORK/www" >/dev/null 2>&1 &
-  echo $! >"$WORK/backend.pid"
-  disown "$!"
-  cat >"$WORK/haproxy.cfg" <<CFG
-global
-    maxconn 256
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend vip
-    bind $VIP:80
-    default_backend web
-backend web
-    server backend 192.168.77.100:8080
-CFG
+  "$REPO/scripts/netns-pair.sh" net "$TAG" "$WORK"
 }
 
 # After a run: both nodes' links up, no VIP left on them, the client's ARP cache empty.
