@@ -112,13 +112,11 @@ struct Simulate: ParsableCommand {
             }
             executor.flush()
             final = executor.cib
-            if getenv("PACER_TIMING") != nil { printError("execute: \(Double(clock()) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
             if let d = execDate, !compact { out += "Using the original execution date of: \(formatUTC(d))\n" }
             writeStdout(out)
             out = ""
             // The last working set: not freed, the process ends right after the output.
             let after = snapshot(Scheduler.status(SchedulerInput(cib: final, now: now, skipTeardown: true)))
-            if getenv("PACER_TIMING") != nil { printError("revised status: \(Double(clock()) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
             if compact {
                 out += "\n" + StatusView.compactLines(after, showPending: false).joined(separator: "\n") + "\n"
             } else {

@@ -34,8 +34,21 @@ public final class AddressLeases: Sendable {
         var byResource: [String: [Lease]] = [:]
         var netlink: Int32 = -1
         var stopped = false
-        var failures: [Lease: Int32] = [:]
+        /// Leases whose failure was reported already (reported once each).
+        var failures = Set<Lease>()
         var lastRound: ContinuousClock.Instant?
+
+        /// Sets `lease`'s lifetime (seconds, or `UInt32.max` for ever); 0 or an errno value.
+        mutating func renew(_ lease: Lease, lifetime: UInt32) -> Int32 {
+            if netlink < 0 { netlink = pacer_netlink_route_socket() }
+            return pacer_renew_address(netlink, lease.family, lease.address, Int32(lease.prefixLength), lease.interface, lifetime)
+        }
+
+        /// Whether `lease`'s address is still configured (an error counts as yes).
+        mutating func present(_ lease: Lease) -> Bool {
+            if netlink < 0 { netlink = pacer_netlink_route_socket() }
+            return pacer_address_present(netlink, lease.family, lease.address, lease.interface) != 0
+        }
     }
     private let state = Mutex(State())
     private let onRenewalFailure: @Sendable (Lease, String) -> Void
@@ -77,14 +90,9 @@ public final class AddressLeases: Sendable {
         state.withLock { state in
             let new = leases.filter { !(state.byResource[resource] ?? []).contains($0) }
             state.byResource[resource] = leases.isEmpty ? nil : leases
-            for lease in leases { state.failures[lease] = nil }
-            if !new.isEmpty && !state.stopped {
-                if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
-                for lease in new where pacer_address_present(state.netlink, lease.family, lease.address, lease.interface) != 0 {
-                    _ = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
-                                            lease.interface, UInt32(lifetime))
-                }
-            }
+            state.failures.subtract(leases)
+            guard !state.stopped else { return }
+            for lease in new where state.present(lease) { _ = state.renew(lease, lifetime: UInt32(lifetime)) }
         }
     }
 
@@ -106,11 +114,7 @@ public final class AddressLeases: Sendable {
     /// Pacemaker, instead of expiring. Then stops.
     public func makePermanent() {
         state.withLock { state in
-            if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
-            for lease in state.byResource.values.joined() {
-                _ = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
-                                        lease.interface, UInt32.max)   // INFINITY_LIFE_TIME
-            }
+            for lease in state.byResource.values.joined() { _ = state.renew(lease, lifetime: UInt32.max) }   // INFINITY_LIFE_TIME
             state.byResource.removeAll()
             state.stopped = true
         }
@@ -118,11 +122,10 @@ public final class AddressLeases: Sendable {
 
     private func renewLoop() {
         let pause = renewEvery.components
-        var request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
         while true {
+            var request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
             var remaining = timespec()
             while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-            request = timespec(tv_sec: Int(pause.seconds), tv_nsec: Int(pause.attoseconds / 1_000_000_000))
             let failed = state.withLock { state -> [(Lease, String)] in
                 if state.stopped {
                     if state.netlink >= 0 { close(state.netlink) }
@@ -137,23 +140,16 @@ public final class AddressLeases: Sendable {
                     state.byResource.removeAll()
                     return lapsed.map { ($0, "the lease lapsed: nothing renewed it for \(now - last)") }
                 }
-                if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
                 var failed: [(Lease, String)] = []
                 for lease in state.byResource.values.joined() {
-                    let present = pacer_address_present(state.netlink, lease.family, lease.address, lease.interface)
-                    guard present != 0 else {
-                        if state.failures[lease] == nil {
-                            state.failures[lease] = ENOENT
-                            failed.append((lease, "the address is no longer there (not added back)"))
-                        }
-                        continue
+                    let problem: String?
+                    if !state.present(lease) {
+                        problem = "the address is no longer there (not added back)"
+                    } else {
+                        let rc = state.renew(lease, lifetime: UInt32(lifetime))
+                        problem = rc == 0 ? nil : String(cString: strerror(rc))
                     }
-                    let rc = pacer_renew_address(state.netlink, lease.family, lease.address, Int32(lease.prefixLength),
-                                                 lease.interface, UInt32(lifetime))
-                    if rc != 0, state.failures[lease] == nil {
-                        state.failures[lease] = rc
-                        failed.append((lease, String(cString: strerror(rc))))
-                    }
+                    if let problem, state.failures.insert(lease).inserted { failed.append((lease, problem)) }
                 }
                 return failed
             }
