@@ -10,7 +10,10 @@ import PacerXML
 /// temp file, fsync, rename, fsync of the directory, so a reader sees the old or the
 /// new CIB and never a torn one; the previous `backups` versions are kept beside it
 /// as `FILE.1` (newest) … `FILE.N`; updates are serialised by an exclusive `flock`
-/// on the containing directory.
+/// on the containing directory. A write keeps the file's mode, owner and group (a new
+/// file is 0600); its temp file is created O_EXCL | O_NOFOLLOW, so nothing planted in
+/// the directory is written through; temp files of writers that died are removed by the
+/// next write. Only regular files are read (a FIFO is refused, not waited on).
 public struct CIBFile: Sendable {
     public let path: String
     public var backups: Int
@@ -63,13 +66,19 @@ public struct CIBFile: Sendable {
     // MARK: - I/O
 
     func readBytes() throws(CIBError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO in the CIB's place must not hang the reader in open(2).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             let code = errno
             if code == ENOENT { throw .notFound(path: path) }
             throw .unreadable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw .unreadable(path: path, reason: "not a regular file (\(Self.kind(of: info.st_mode)))")
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -86,11 +95,15 @@ public struct CIBFile: Sendable {
 
     func writeAtomically(text: String) throws(CIBError) {
         let directory = Self.directory(of: path)
-        let temp = "\(directory)/.\(Self.basename(of: path)).tmp.\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
+        let name = Self.basename(of: path)
+        removeStaleTemporaries(directory: directory, name: name)
+        let (temp, fd) = try createTemporary(directory: directory, name: name)
         var ok = false
         defer { if !ok { unlink(temp) } }
+        if let reason = Self.copyOwnership(of: path, to: fd) {
+            close(fd)
+            throw .unwritable(path: path, reason: reason)
+        }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -116,6 +129,77 @@ public struct CIBFile: Sendable {
         if dirfd >= 0 { fsync(dirfd); close(dirfd) }
     }
 
+    /// Creates this writer's temp file, `.NAME.tmp.PID` (or `.NAME.tmp.PID.RANDOM` when that
+    /// name is taken: another thread of this process writing, or something planted there).
+    /// O_EXCL | O_NOFOLLOW: never opens what is already there, a symlink least of all.
+    func createTemporary(directory: String, name: String) throws(CIBError) -> (path: String, fd: Int32) {
+        let stem = "\(directory)/.\(name).tmp.\(getpid())"
+        var random = SystemRandomNumberGenerator()
+        for attempt in 0..<16 {
+            let temp = attempt == 0 ? stem : "\(stem).\(String(random.next() as UInt32, radix: 16))"
+            let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 { return (temp, fd) }
+            if errno != EEXIST { throw .unwritable(path: path, reason: "cannot create \(temp): \(String(cString: strerror(errno)))") }
+        }
+        throw .unwritable(path: path, reason: "cannot create a temporary file in \(directory): every name tried exists")
+    }
+
+    /// Removes the temp files of this CIB left by writers that died mid-write (SIGKILL, power
+    /// loss). `save` does not take the directory lock (the daemon, `pacer cib new`), so another
+    /// writer may be busy with its own temp file: only those whose PID no longer exists go.
+    func removeStaleTemporaries(directory: String, name: String) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        let prefix = ".\(name).tmp."
+        var stale: [String] = []
+        while let entry = readdir(stream) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard entryName.hasPrefix(prefix), let pid = Self.writerPID(temporaryName: entryName.dropFirst(prefix.count)),
+                  pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            stale.append(entryName)
+        }
+        for entry in stale { unlinkat(dirfd(stream), entry, 0) }
+    }
+
+    /// The PID in a temp file name's tail: `PID` or `PID.HEX`; nil for anything else.
+    static func writerPID(temporaryName tail: Substring) -> pid_t? {
+        let parts = tail.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let digits = parts.first, !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let pid = pid_t(digits), pid > 0 else { return nil }
+        if parts.count == 2 { guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil } }
+        return pid
+    }
+
+    /// Gives `fd` the mode, owner and group of the regular file at `original` (the file it
+    /// replaces), or mode 0600 when there is none: the CIB holds resource passwords, and a
+    /// replacement must never be readable by more than the file it replaces. Owner and group
+    /// need root; a group that cannot be kept takes the group bits away. Returns why not, or nil.
+    static func copyOwnership(of original: String, to fd: Int32) -> String? {
+        var info = stat()
+        guard stat(original, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            return fchmod(fd, 0o600) == 0 ? nil : String(cString: strerror(errno))
+        }
+        var mode = info.st_mode & 0o777
+        if geteuid() == 0 {
+            if fchown(fd, info.st_uid, info.st_gid) != 0 { return "cannot give the new file owner \(info.st_uid):\(info.st_gid): \(String(cString: strerror(errno)))" }
+        } else if info.st_gid != getegid(), fchown(fd, uid_t.max, info.st_gid) != 0 {
+            mode &= ~0o070
+        }
+        return fchmod(fd, mode) == 0 ? nil : String(cString: strerror(errno))
+    }
+
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a regular file"
+        }
+    }
+
     /// Keeps the current file as `FILE.1`, shifting older ones up to `FILE.N`.
     func rotateBackups() {
         guard backups > 0, access(path, F_OK) == 0 else { return }
@@ -129,11 +213,14 @@ public struct CIBFile: Sendable {
         if link(path, "\(path).1") != 0 { _ = copyFile(from: path, to: "\(path).1") }
     }
 
+    /// The fallback where hard links fail: a fresh file (never one already there) with the source's mode and owner.
     private func copyFile(from source: String, to destination: String) -> Bool {
         guard let bytes = try? CIBFile(path: source).readBytes() else { return false }
-        let fd = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(destination)
+        let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        guard Self.copyOwnership(of: source, to: fd) == nil else { unlink(destination); return false }
         return bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count
     }
 

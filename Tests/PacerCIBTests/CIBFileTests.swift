@@ -122,6 +122,98 @@ struct CIBFileTests {
         #expect(cib.firstElement(named: "configuration")?.firstElement(named: "crm_config")?.elements.count == 40)
     }
 
+    @Test("a symlink planted at the temp file's name is never written through")
+    func plantedSymlinkNotFollowed() throws {
+        let dir = try scratch(), elsewhere = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: elsewhere) }
+        let file = CIBFile(path: "\(dir)/cib.xml", backups: 0)
+        try file.save(EmptyCIB.make())
+        let victim = "\(elsewhere)/shadow"
+        try "root:x:0:\n".write(toFile: victim, atomically: false, encoding: .utf8)
+        // The name the writer used to pick: `.cib.xml.tmp.PID`.
+        let planted = "\(dir)/.cib.xml.tmp.\(getpid())"
+        #expect(symlink(victim, planted) == 0)
+        try file.update { (root: inout XMLElement) in property(&root, "a", "1") }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "root:x:0:\n")
+        var info = stat()
+        #expect(lstat("\(dir)/cib.xml", &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG, "cib.xml must be a regular file")
+        #expect(try file.load()["epoch"] == "2")
+    }
+
+    @Test("a temp file left by a writer killed mid-write is removed by the next write")
+    func staleTempRemoved() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = CIBFile(path: "\(dir)/cib.xml", backups: 0)
+        try file.save(EmptyCIB.make())
+        // A writer that dies (SIGKILL) halfway through its temp file.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "printf '<cib epoch=\"9\"><configuration>' > .cib.xml.tmp.$$; kill -9 $$"]
+        shell.currentDirectoryURL = URL(fileURLWithPath: dir)
+        try shell.run()
+        shell.waitUntilExit()
+        let dead = ".cib.xml.tmp.\(shell.processIdentifier)"
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/\(dead)"))
+        // Not ours to remove: a live writer's temp file, another CIB's temp file.
+        let live = ".cib.xml.tmp.\(getppid())", other = ".other.xml.tmp.\(shell.processIdentifier)"
+        for name in [live, other] { try "x".write(toFile: "\(dir)/\(name)", atomically: false, encoding: .utf8) }
+        try file.update { (root: inout XMLElement) in property(&root, "a", "1") }
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        #expect(!names.contains(dead), "\(names)")
+        #expect(names.contains(live) && names.contains(other), "\(names)")
+    }
+
+    func mode(_ path: String) -> (mode: mode_t, uid: uid_t, gid: gid_t) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return (0, 0, 0) }
+        return (info.st_mode & 0o7777, info.st_uid, info.st_gid)
+    }
+
+    @Test("a new CIB file is 0600; a write keeps the file's mode and owner")
+    func modeAndOwnerKept() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/cib.xml"
+        let file = CIBFile(path: path)
+        try file.save(EmptyCIB.make())
+        #expect(mode(path).mode == 0o600)
+        chmod(path, 0o640)
+        try file.update { (root: inout XMLElement) in property(&root, "a", "1") }
+        #expect(mode(path).mode == 0o640)
+        if geteuid() == 0 {
+            #expect(chown(path, 65534, 65534) == 0)
+            try file.update { (root: inout XMLElement) in property(&root, "b", "2") }
+            #expect(mode(path) == (0o640, 65534, 65534))
+        }
+    }
+
+    @Test("a FIFO in place of the CIB file is refused at once")
+    func fifoRefused() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/cib.xml"
+        #expect(mkfifo(path, 0o600) == 0)
+        let outcome = Self.withTimeout(seconds: 5, unblocking: path) { () -> String in
+            do { _ = try CIBFile(path: path).load(); return "loaded" } catch { return "\(error)" }
+        }
+        #expect(outcome == "cannot read CIB file \(path): not a regular file (a FIFO)")
+    }
+
+    /// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
+    /// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
+    static func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
+        let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { box.value = body(); done.signal() }
+        if done.wait(timeout: .now() + seconds) == .timedOut {
+            let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+            _ = done.wait(timeout: .now() + 5)
+            return nil
+        }
+        return box.value
+    }
+
     @Test("RelaxNG validation reports the offending element")
     func schemaValidation() throws {
         var cib = EmptyCIB.make()
@@ -134,3 +226,6 @@ struct CIBFileTests {
         #expect(errors.contains { $0.message.contains("primitive") })
     }
 }
+
+/// Where a timed-out thread's result lands (written once, read after the semaphore).
+final class ResultBox<T>: @unchecked Sendable { var value: T? }
