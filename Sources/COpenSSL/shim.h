@@ -60,4 +60,44 @@ static inline int pacer_memcmp_const(const void *a, const void *b, size_t len) {
 
 /// Cryptographically strong random bytes. Returns 1 on success.
 static inline int pacer_random_bytes(unsigned char *out, int len) { return RAND_bytes(out, len); }
+/// AES-256-GCM encryption of `len` bytes of `in` into `out` (same length) with a 32-byte key,
+/// a 12-byte nonce and additional authenticated data; the 16-byte tag goes to `tag`.
+/// Returns 1 on success.
+static inline int pacer_aes256gcm_seal(const unsigned char *key, const unsigned char *nonce, const unsigned char *aad,
+                                       size_t aad_len, const unsigned char *in, size_t len, unsigned char *out,
+                                       unsigned char *tag) {
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int ok = 0, n = 0;
+    if (ctx == NULL) return 0;
+    if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) != 1) goto done;
+    if (aad_len > 0 && EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)aad_len) != 1) goto done;
+    if (len > 0 && EVP_EncryptUpdate(ctx, out, &n, in, (int)len) != 1) goto done;
+    if (EVP_EncryptFinal_ex(ctx, out + n, &n) != 1) goto done;
+    if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) != 1) goto done;
+    ok = 1;
+done:
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+/// Decrypts and authenticates what `pacer_aes256gcm_seal` made. Returns 1 when the tag
+/// verifies (then `out` holds the plaintext), 0 otherwise (then `out` must not be used).
+static inline int pacer_aes256gcm_open(const unsigned char *key, const unsigned char *nonce, const unsigned char *aad,
+                                       size_t aad_len, const unsigned char *in, size_t len, const unsigned char *tag,
+                                       unsigned char *out) {
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int ok = 0, n = 0;
+    unsigned char tag_copy[16];
+    if (ctx == NULL) return 0;
+    memcpy(tag_copy, tag, 16);
+    if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) != 1) goto done;
+    if (aad_len > 0 && EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aad_len) != 1) goto done;
+    if (len > 0 && EVP_DecryptUpdate(ctx, out, &n, in, (int)len) != 1) goto done;
+    if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag_copy) != 1) goto done;
+    if (EVP_DecryptFinal_ex(ctx, out + n, &n) != 1) goto done;
+    ok = 1;
+done:
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
 #endif

@@ -134,6 +134,13 @@ int pacer_accept(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
+int pacer_accept_from(int fd, void *address, unsigned int *length) {
+    socklen_t len = *length;
+    int accepted = accept4(fd, (struct sockaddr *)address, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    *length = len;
+    return accepted;
+}
+
 int pacer_link_events_socket(void) {
     struct sockaddr_nl address;
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);

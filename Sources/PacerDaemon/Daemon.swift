@@ -62,6 +62,7 @@ public final class Daemon: @unchecked Sendable {
         _ = pacer_block_termination_signals()
         // A few threads, little contention: two heaps are plenty, and hold less idle memory.
         pacer_malloc_arenas(2)
+        Self.raiseDescriptorLimit()
         guard let me = config.node(named: node), let other = config.peer(of: node) else {
             throw DaemonError("node '\(node)' is not in the configuration (nodes: \(config.nodes.map(\.name).joined(separator: ", ")))")
         }
@@ -115,6 +116,15 @@ public final class Daemon: @unchecked Sendable {
                             localAddress: me.interlink, peerAddress: other.interlink, port: config.port + 1)
     }
 
+    /// IPC clients, agents and the CIB all need descriptors: take the hard limit (the unit
+    /// sets `LimitNOFILE`), so a busy node never fails an operation for want of one.
+    static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = min(limit.rlim_max, 65536)
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
     static func realtimeNanoseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
@@ -149,10 +159,7 @@ public final class Daemon: @unchecked Sendable {
             self.resumeShutdownIfDC()
         }
         peerLink.onDisconnected = { [unowned self] in
-            self.logger.notice("Peer disconnected", metadata: ["peer": "\(self.peer)"])
-            self.noteTrigger("peer \(self.peer) disconnected")
-            self.reportMembership()
-            self.resumeShutdownIfDC()
+            self.peerChannelLost()
         }
         peerLink.onProblem = { [unowned self] in self.logger.warning("Peer link problem", metadata: ["detail": "\($0)"]) }
         try peerLink.start()
@@ -236,16 +243,19 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// The controller counts the peer as a member when heartbeats say so *and* the peer
-    /// link is up (it connects moments after the first heartbeat): work is only sent to
-    /// a peer that can receive it.
+    /// Membership is the heartbeats' word. A peer *becomes* a member for the controller once
+    /// heartbeats say so and the peer channel is up too (it connects moments after the first
+    /// heartbeat), so work is only sent to a peer that can receive it; it *stays* one while
+    /// its heartbeats authenticate, whatever happens to the channel: a lost TCP connection
+    /// is a degraded link (reported, redialed, actions for the peer retried), never a lost
+    /// peer — or anyone able to reset a TCP connection could split the pair.
     func reportMembership() {
         let instance = heartbeat.instance
         // Nothing is reported before membership has spoken (the peer seen, or initdead passed),
         // and a member peer whose link is not up yet is "not yet known" rather than gone.
         if instance.peerState == .unknown { return }
         if instance.peerState == .member && !peerLink.isConnected && !controller.membershipKnown { return }
-        let member = instance.peerState == .member && peerLink.isConnected
+        let member = instance.peerState == .member && (peerLink.isConnected || controller.peerMember)
         if member != controller.peerMember || instance.hasQuorum != controller.hasQuorum || !controller.membershipKnown {
             apply(controller.handle(.membership(peerMember: member, hasQuorum: instance.hasQuorum), now: Self.epochSeconds()))
             if controller.awaitingPeerCIBSince != nil {
@@ -256,6 +266,28 @@ public final class Daemon: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The peer channel went down. While the peer's heartbeats authenticate it is still a
+    /// member: say so, and give up on the requests it had (their results cannot come back on
+    /// this connection; the next transition asks again once the channel is back).
+    func peerChannelLost() {
+        let alive = heartbeat.instance.peerState == .member
+        logger.warning(alive ? "Peer channel down while heartbeats flow: degraded, redialing" : "Peer disconnected",
+                       metadata: ["peer": "\(peer)"])
+        for request in controller.inFlight where request.node == peer {
+            apply(controller.handle(.actionLost(request), now: Self.epochSeconds()))
+        }
+        if alive {
+            loop.addTimer(after: .milliseconds(500)) { [weak self] in
+                guard let self else { return }
+                self.apply(self.controller.handle(.recheck, now: Self.epochSeconds()))
+            }
+        } else {
+            noteTrigger("peer \(peer) disconnected")
+        }
+        reportMembership()
+        resumeShutdownIfDC()
     }
 
     /// A node that is leaving and becomes DC (its peer left first) must record its own

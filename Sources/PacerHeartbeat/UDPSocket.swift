@@ -99,7 +99,8 @@ public final class UDPSocket: @unchecked Sendable {
         return nil
     }
 
-    static func describe(_ storage: inout sockaddr_storage) -> String {
+    /// The numeric address in `storage` (IPv4 or IPv6), without the port.
+    public static func describe(_ storage: inout sockaddr_storage) -> String {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         if Int32(storage.ss_family) == AF_INET {
             return withUnsafePointer(to: &storage) {

@@ -25,6 +25,8 @@ int pacer_read_signal(int fd);
 
 /// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC).
 int pacer_accept(int fd);
+/// accept4(NONBLOCK|CLOEXEC) that also returns the peer's address (`length` in: its size; out: used).
+int pacer_accept_from(int fd, void *address, unsigned int *length);
 /// A netlink socket (non-blocking) that becomes readable whenever an interface's link
 /// state (up/down, carrier) changes; -1 with errno on error.
 int pacer_link_events_socket(void);
