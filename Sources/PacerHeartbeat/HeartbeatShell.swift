@@ -49,6 +49,8 @@ public final class HeartbeatShell {
     var linkEvents: Int32?
     var lastReport: Instant?
     var unreportedDrops = 0
+    /// Why the latest malformed packet did not decode (e.g. a peer on another wire version).
+    var lastMalformed: String?
     let reportEvery: Duration
     let onDirective: (MembershipInstance.Directive) -> Void
     let onRejected: (String) -> Void
@@ -207,6 +209,7 @@ public final class HeartbeatShell {
             let heartbeat: Heartbeat
             do { heartbeat = try Heartbeat.decode(Array(payload)) } catch {
                 drops.malformed += 1
+                lastMalformed = "\(error)"
                 noteDrop()
                 return
             }
@@ -223,7 +226,8 @@ public final class HeartbeatShell {
         if let last = lastReport, now - last < reportEvery { return }
         lastReport = now
         onRejected("dropped \(unreportedDrops) heartbeat packet(s): \(drops.authentication) failed authentication, "
-                   + "\(drops.unexpectedSource) from unexpected addresses, \(drops.malformed) malformed (totals)")
+                   + "\(drops.unexpectedSource) from unexpected addresses, \(drops.malformed) malformed (totals)"
+                   + (lastMalformed.map { "; last malformed: " + $0 } ?? ""))
         unreportedDrops = 0
     }
 

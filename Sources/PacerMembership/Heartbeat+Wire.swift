@@ -1,24 +1,27 @@
-/// The heartbeat wire format, version 1 (all integers big-endian):
+/// The heartbeat wire format, version 2 (all integers big-endian):
 ///
 /// | bytes | field |
 /// |---|---|
 /// | 2 | magic `PH` (0x50 0x48) |
-/// | 1 | version (1) |
-/// | 1 | flags: bit 0 sees recipient as member, bit 1 has quorum, bit 2 leaving |
+/// | 1 | version (2) |
+/// | 1 | flags: bit 0 sees recipient as member, bit 1 has quorum, bit 2 leaving, bit 3 reports loss |
 /// | 1 | link id |
 /// | 8 | incarnation |
 /// | 8 | sequence |
+/// | 8 | echoed incarnation: the recipient's, as the sender last heard it (0: none yet) |
 /// | 1 + n | sender name: length n (1…255), UTF-8 bytes |
 /// | 1 + m | cluster name: length m (1…255), UTF-8 bytes |
 ///
+/// Version 1 had no echoed incarnation; the two versions do not talk to each other
+/// (`.unsupportedVersion` names both), so both nodes must run a release of one format.
 /// The encoding is canonical: whatever `decode` accepts, `encode` reproduces byte for byte.
 extension Heartbeat {
     /// The wire format version this build writes and reads.
-    public static let wireVersion: UInt8 = 1
+    public static let wireVersion: UInt8 = 2
     /// The longest node or cluster name in UTF-8 bytes.
     public static let maximumNameLength = 255
     /// The size of the smallest valid packet (one-byte names).
-    public static let minimumEncodedSize = 25
+    public static let minimumEncodedSize = 33
 
     static let magic: [UInt8] = [0x50, 0x48]
     static let flagSeesRecipient: UInt8 = 1 << 0
@@ -49,6 +52,7 @@ extension Heartbeat {
         bytes.append(link.rawValue)
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: incarnation >> UInt64(shift))) }
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: echoedIncarnation >> UInt64(shift))) }
         bytes.append(UInt8(senderBytes.count))
         bytes += senderBytes
         bytes.append(UInt8(clusterBytes.count))
@@ -74,11 +78,13 @@ extension Heartbeat {
         let link = LinkID(try reader.byte(field: "link"))
         let incarnation = try reader.uint64(field: "incarnation")
         let sequence = try reader.uint64(field: "sequence")
+        let echoedIncarnation = try reader.uint64(field: "echoed incarnation")
         let sender = try reader.name(field: "sender")
         let cluster = try reader.name(field: "cluster")
         guard reader.remaining == 0 else { throw .trailingBytes(offset: reader.offset, count: reader.remaining) }
         return Heartbeat(
             sender: sender, cluster: cluster, incarnation: incarnation, sequence: sequence, link: link,
+            echoedIncarnation: echoedIncarnation,
             seesRecipientAsMember: flags & Heartbeat.flagSeesRecipient != 0,
             hasQuorum: flags & Heartbeat.flagHasQuorum != 0,
             isLeaving: flags & Heartbeat.flagLeaving != 0,

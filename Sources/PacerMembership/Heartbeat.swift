@@ -15,6 +15,12 @@ public struct Heartbeat: Sendable, Hashable, CustomStringConvertible {
     public var sequence: UInt64
     /// The link the sender sent this packet on.
     public var link: LinkID
+    /// The recipient's newest incarnation the sender has heard of, 0 before it heard any.
+    ///
+    /// The recipient accepts the packet only when this is its own current incarnation:
+    /// proof that the sender heard from this very run, so a packet recorded before the
+    /// recipient (re)started can never pass for a live peer.
+    public var echoedIncarnation: UInt64
     /// Whether the sender currently counts the recipient as a member.
     public var seesRecipientAsMember: Bool
     /// Whether the sender currently has quorum.
@@ -26,13 +32,14 @@ public struct Heartbeat: Sendable, Hashable, CustomStringConvertible {
 
     public init(
         sender: String, cluster: String, incarnation: UInt64, sequence: UInt64, link: LinkID,
-        seesRecipientAsMember: Bool = false, hasQuorum: Bool = false, isLeaving: Bool = false, reportsLoss: Bool = false
+        echoedIncarnation: UInt64 = 0, seesRecipientAsMember: Bool = false, hasQuorum: Bool = false, isLeaving: Bool = false, reportsLoss: Bool = false
     ) {
         self.sender = sender
         self.cluster = cluster
         self.incarnation = incarnation
         self.sequence = sequence
         self.link = link
+        self.echoedIncarnation = echoedIncarnation
         self.seesRecipientAsMember = seesRecipientAsMember
         self.hasQuorum = hasQuorum
         self.isLeaving = isLeaving
@@ -45,7 +52,7 @@ public struct Heartbeat: Sendable, Hashable, CustomStringConvertible {
         if hasQuorum { flags.append("quorate") }
         if isLeaving { flags.append("leaving") }
         if reportsLoss { flags.append("loss") }
-        return "heartbeat from '\(sender)' in '\(cluster)' incarnation \(incarnation) seq \(sequence) on \(link)"
+        return "heartbeat from '\(sender)' in '\(cluster)' incarnation \(incarnation) seq \(sequence) on \(link) echoing \(echoedIncarnation)"
             + (flags.isEmpty ? "" : " [" + flags.joined(separator: ",") + "]")
     }
 

@@ -37,7 +37,9 @@ public enum MembershipError: Error, Sendable, Hashable, CustomStringConvertible 
             let hex = found.map { "0x" + String($0, radix: 16, uppercase: false) }.joined(separator: " ")
             return "not a Pacer heartbeat: starts with \(hex), expected 0x50 0x48 ('PH')"
         case let .unsupportedVersion(version):
-            return "heartbeat wire version \(version) is not supported (this build reads version \(Heartbeat.wireVersion))"
+            let sender = version < Heartbeat.wireVersion ? "an older" : "a newer"
+            return "heartbeat wire version \(version) is not supported (this build reads version \(Heartbeat.wireVersion)): "
+                + "the peer runs \(sender) Pacer release; both nodes must run releases with the same heartbeat format"
         case let .unknownFlags(flags):
             return "heartbeat has unknown flag bits 0x\(String(flags, radix: 16)) set"
         case let .malformedName(field, offset, reason):

@@ -5,30 +5,44 @@ import Testing
 struct HeartbeatCodecTests {
     static let sample = Heartbeat(
         sender: "bravo", cluster: "web", incarnation: 0x0102_0304_0506_0708, sequence: 42, link: 1,
-        seesRecipientAsMember: true, hasQuorum: false, isLeaving: true)
+        echoedIncarnation: 0x1112_1314_1516_1718, seesRecipientAsMember: true, hasQuorum: false, isLeaving: true)
 
     @Test("round-trips every field and flag combination")
     func roundTrip() throws {
-        for flags in 0..<8 {
+        for flags in 0..<16 {
             var heartbeat = Self.sample
             heartbeat.seesRecipientAsMember = flags & 1 != 0
             heartbeat.hasQuorum = flags & 2 != 0
             heartbeat.isLeaving = flags & 4 != 0
+            heartbeat.reportsLoss = flags & 8 != 0
             #expect(try Heartbeat.decode(heartbeat.encode()) == heartbeat)
         }
         let extreme = Heartbeat(
-            sender: String(repeating: "ü", count: 127) + "x", cluster: "c", incarnation: .max, sequence: .max, link: 255)
+            sender: String(repeating: "ü", count: 127) + "x", cluster: "c", incarnation: .max, sequence: .max, link: 255,
+            echoedIncarnation: .max)
         #expect(try Heartbeat.decode(extreme.encode()) == extreme)
     }
 
-    @Test("layout is magic, version, flags, link, big-endian incarnation and sequence, then length-prefixed names")
+    @Test("layout is magic, version 2, flags, link, big-endian incarnation, sequence and echoed incarnation, then length-prefixed names")
     func layout() {
         let bytes = Self.sample.encode()
-        #expect(bytes.count == 21 + 1 + 5 + 1 + 3)
-        #expect(Array(bytes[0..<5]) == [0x50, 0x48, 1, 0b101, 1])
+        #expect(bytes.count == 29 + 1 + 5 + 1 + 3)
+        #expect(Array(bytes[0..<5]) == [0x50, 0x48, 2, 0b101, 1])
         #expect(Array(bytes[5..<13]) == [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(Array(bytes[13..<21]) == [0, 0, 0, 0, 0, 0, 0, 42])
-        #expect(bytes[21] == 5 && bytes[27] == 3)
+        #expect(Array(bytes[21..<29]) == [0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18])
+        #expect(bytes[29] == 5 && bytes[35] == 3)
+        #expect(Heartbeat(sender: "a", cluster: "c", incarnation: 1, sequence: 1, link: 0).encode().count == Heartbeat.minimumEncodedSize)
+    }
+
+    @Test("a version 1 packet (an older release, without the echoed incarnation) is refused, naming both versions")
+    func olderVersionRefused() {
+        var bytes = Self.sample.encode()
+        bytes[2] = 1
+        bytes.removeSubrange(21..<29)  // version 1 had no echoed incarnation
+        #expect(throws: MembershipError.unsupportedVersion(1)) { try Heartbeat.decode(bytes) }
+        #expect("\(MembershipError.unsupportedVersion(1))" == "heartbeat wire version 1 is not supported (this build reads version 2): "
+            + "the peer runs an older Pacer release; both nodes must run releases with the same heartbeat format")
     }
 
     @Test("every truncation throws 'truncated' naming the field it cut")
@@ -62,13 +76,13 @@ struct HeartbeatCodecTests {
         bytes[3] = 0b1000_0001
         #expect(throws: MembershipError.unknownFlags(0b1000_0000)) { try Heartbeat.decode(bytes) }
         bytes = Self.sample.encode()
-        bytes[22] = 0xFF
-        #expect(throws: MembershipError.malformedName(field: "sender", offset: 22, reason: "is not valid UTF-8")) { try Heartbeat.decode(bytes) }
+        bytes[30] = 0xFF
+        #expect(throws: MembershipError.malformedName(field: "sender", offset: 30, reason: "is not valid UTF-8")) { try Heartbeat.decode(bytes) }
         bytes = Self.sample.encode() + [0, 0]
-        #expect(throws: MembershipError.trailingBytes(offset: 31, count: 2)) { try Heartbeat.decode(bytes) }
+        #expect(throws: MembershipError.trailingBytes(offset: 39, count: 2)) { try Heartbeat.decode(bytes) }
         bytes = Self.sample.encode()
-        bytes[21] = 0
-        #expect(throws: MembershipError.malformedName(field: "sender", offset: 21, reason: "is empty")) { try Heartbeat.decode(bytes) }
+        bytes[29] = 0
+        #expect(throws: MembershipError.malformedName(field: "sender", offset: 29, reason: "is empty")) { try Heartbeat.decode(bytes) }
         #expect("\(MembershipError.badMagic(found: [0x47, 0x45]))" == "not a Pacer heartbeat: starts with 0x47 0x45, expected 0x50 0x48 ('PH')")
     }
 
