@@ -14,6 +14,10 @@ public enum HeartbeatRejection: Int, Sendable, Hashable, CaseIterable, CustomStr
     case duplicate
     /// Its sequence number is older than the replay window reaches: a late or replayed packet.
     case outsideWindow
+    /// It does not echo our current incarnation: the peer has not heard this run of ours
+    /// yet (normal for a round trip after either side starts), or it was recorded before
+    /// this run started and is replayed.
+    case staleEcho
 
     public var description: String {
         switch self {
@@ -24,6 +28,7 @@ public enum HeartbeatRejection: Int, Sendable, Hashable, CaseIterable, CustomStr
         case .staleIncarnation: "stale incarnation"
         case .duplicate: "duplicate"
         case .outsideWindow: "outside replay window"
+        case .staleEcho: "stale echo"
         }
     }
 }

@@ -71,7 +71,7 @@ extension MembershipInstance {
             let heartbeat = Heartbeat(
                 sender: node, cluster: cluster, incarnation: incarnation,
                 sequence: linkRecords[index].nextSequence, link: linkRecords[index].status.id,
-                seesRecipientAsMember: peerState == .member, hasQuorum: hasQuorum, isLeaving: isLeaving,
+                echoedIncarnation: heardPeerIncarnation ?? 0, seesRecipientAsMember: peerState == .member, hasQuorum: hasQuorum, isLeaving: isLeaving,
                 reportsLoss: within(settings.lossHoldoff, of: lossNoticedAt, now: now))
             linkRecords[index].nextSequence += 1
             counters.heartbeatsSent += 1
@@ -88,10 +88,12 @@ extension MembershipInstance {
     }
 
     /// The full rate while either side has lately lost packets, while the peer is not (yet)
-    /// a member and while leaving; the quiet rate otherwise.
+    /// a member, while a new peer incarnation has yet to echo ours and while leaving; the
+    /// quiet rate otherwise.
     func sendSlot(now: Instant) -> Duration {
         let lossy = within(settings.lossHoldoff, of: lossNoticedAt, now: now) || peerReportsLoss
-        return lossy || peerState != .member || isLeaving ? settings.sendSlot : quietSlot
+        let awaitingEcho = heardPeerIncarnation != peerIncarnation
+        return lossy || peerState != .member || awaitingEcho || isLeaving ? settings.sendSlot : quietSlot
     }
 
     /// On a quiet network the quiet packets of an interval are spread over the links (with

@@ -13,6 +13,14 @@
 ///   last send, plus network delay. A direct-cable link without carrier shortens
 ///   this to `warntime` of silence on every link (the far end went dark), never less.
 /// - Quorum follows votequorum for two nodes: see `hasQuorum`.
+/// - Freshness: a heartbeat counts (membership, quorum, deadlines, links) only when it
+///   echoes our current `incarnation`, i.e. the peer heard from this very run; one
+///   recorded before this run started proves nothing, however authentic. A heartbeat
+///   that does not echo it yet (the peer has not heard us, or it is a replay) is
+///   rejected as `.staleEcho`; it only teaches us the peer's incarnation, which our
+///   heartbeats echo from then on. A new peer incarnation is answered at once, so a
+///   join takes three one-way delays (each side's first packet, then an echo) where
+///   one sufficed without the proof.
 ///
 /// Directives of one call come in this order: state changes (link changes by link
 /// id, peer change, `.peerRestarted`, quorum change; a heartbeat after an overdue
@@ -34,6 +42,9 @@ public struct MembershipInstance: Sendable {
     public internal(set) var peerState: PeerState = .unknown
     /// The peer's newest accepted incarnation, `nil` before its first heartbeat.
     public internal(set) var peerIncarnation: UInt64?
+    /// The peer's newest incarnation in any authentic heartbeat, accepted or awaiting its
+    /// echo of ours: what our heartbeats echo. Never below `peerIncarnation`.
+    public internal(set) var heardPeerIncarnation: UInt64?
     /// When the last valid heartbeat arrived on any link.
     public internal(set) var peerLastHeard: Instant?
     /// Whether the peer's last heartbeat said it counts us as a member (false once lost).
@@ -82,7 +93,8 @@ public struct MembershipInstance: Sendable {
     ///   - node: our name, 1…255 UTF-8 bytes.
     ///   - peer: the peer's name, different from ours.
     ///   - cluster: the cluster name, identical on both nodes.
-    ///   - incarnation: strictly greater than any earlier run's on this node.
+    ///   - incarnation: strictly greater than any earlier run's on this node, and not 0
+    ///     (a heartbeat echoes 0 before it heard from us).
     ///   - links: 1…8 links with distinct ids, numbered as on the peer.
     ///   - settings: checked with `validate()`.
     /// - Throws: `MembershipError` naming the bad name, link list or setting.
@@ -102,6 +114,9 @@ public struct MembershipInstance: Sendable {
         let sorted = links.sorted { $0.id < $1.id }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.id == b.id {
             throw .invalidLinks(reason: "\(a.id) is listed twice")
+        }
+        guard incarnation > 0 else {
+            throw .invalidSetting(name: "incarnation", value: "0", reason: "must be positive: heartbeats echo 0 before they heard from us")
         }
         try settings.validate()
         self.node = node

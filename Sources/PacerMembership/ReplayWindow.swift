@@ -5,6 +5,11 @@
 /// incarnation, packets up to `size - 1` behind the highest accepted sequence are
 /// accepted once each, in any order, older ones are rejected. A higher incarnation
 /// starts a fresh window. Rejections are counted by reason.
+///
+/// A new window (this node restarted) takes a packet of any incarnation once: on its
+/// own it cannot tell a recording from a live peer. `MembershipInstance` therefore
+/// passes it only packets that echo the instance's own current incarnation, which
+/// no packet recorded before that incarnation started can do.
 public struct ReplayWindow: Sendable, Hashable {
     /// How many sequence numbers the window remembers (the bitmap's width).
     public static let size: UInt64 = 64

@@ -10,8 +10,10 @@ struct MembershipInstanceTests {
         try! MembershipInstance(node: "alpha", peer: "bravo", cluster: "web", incarnation: 10, links: links, settings: settings)
     }
 
-    static func fromBravo(seq: UInt64, link: LinkID = 0, incarnation: UInt64 = 20, leaving: Bool = false) -> MembershipInstance.Event {
-        .heartbeat(Heartbeat(sender: "bravo", cluster: "web", incarnation: incarnation, sequence: seq, link: link, isLeaving: leaving), link: link)
+    /// A heartbeat from bravo, echoing alpha's incarnation 10 unless `echo` says otherwise.
+    static func fromBravo(seq: UInt64, link: LinkID = 0, incarnation: UInt64 = 20, leaving: Bool = false, echo: UInt64 = 10) -> MembershipInstance.Event {
+        .heartbeat(Heartbeat(sender: "bravo", cluster: "web", incarnation: incarnation, sequence: seq, link: link,
+                             echoedIncarnation: echo, isLeaving: leaving), link: link)
     }
 
     static func at(ms: Int64) -> Instant { Instant(nanoseconds: ms * 1_000_000) }
@@ -79,21 +81,69 @@ struct MembershipInstanceTests {
         #expect(alpha.counters.heartbeatsSent == sent.count)
     }
 
-    @Test("a heartbeat makes the peer a member and its link up; our next heartbeat says we see it")
+    @Test("a heartbeat echoing us makes the peer a member and its link up; we echo its incarnation at once and say we see it")
     func firstHeartbeat() {
         var alpha = Self.alpha()
         _ = alpha.handle(.start, now: .zero)
         let directives = alpha.handle(Self.fromBravo(seq: 1), now: Self.at(ms: 5))
+        let echo = { (link: LinkID) in
+            Heartbeat(sender: "alpha", cluster: "web", incarnation: 10, sequence: 2, link: link, echoedIncarnation: 20,
+                      seesRecipientAsMember: true, hasQuorum: true)
+        }
         #expect(directives == [
             .linkChanged(0, from: .down, to: .up),
             .peerChanged(from: .unknown, to: .member),
             .quorumChanged(hasQuorum: true),
-            .scheduleTick(after: .milliseconds(15)),
+            .send(echo(0), link: 0),
+            .send(echo(1), link: 1),
+            .scheduleTick(after: .milliseconds(100)),  // a member: the quiet slot
         ])
         #expect(alpha.link(0)?.lastHeard == Self.at(ms: 5))
         #expect(alpha.peerIncarnation == 20 && alpha.hasSeenPeer && alpha.votes == 2)
-        let next = Self.sends(alpha.handle(.tick, now: Self.at(ms: 20)))
-        #expect(next.allSatisfy { $0.seesRecipientAsMember && $0.hasQuorum })
+        #expect(Self.sends(alpha.handle(Self.fromBravo(seq: 2), now: Self.at(ms: 6))).isEmpty, "the same incarnation is no news")
+        let next = Self.sends(alpha.handle(.tick, now: Self.at(ms: 105)))
+        #expect(next.count == 2 && next.allSatisfy { $0.seesRecipientAsMember && $0.hasQuorum && $0.echoedIncarnation == 20 })
+    }
+
+    @Test("a heartbeat not echoing our incarnation proves nothing: rejected as stale echo, its incarnation echoed at once")
+    func unechoedHeartbeat() {
+        var alpha = Self.alpha()
+        _ = alpha.handle(.start, now: .zero)
+        let directives = alpha.handle(Self.fromBravo(seq: 1, echo: 0), now: Self.at(ms: 5))
+        #expect(!directives.contains { if case .peerChanged = $0 { true } else { false } })
+        #expect(!directives.contains(.quorumChanged(hasQuorum: true)))
+        let answer = Self.sends(directives)
+        #expect(answer.map(\.link) == [0, 1] && answer.allSatisfy { $0.echoedIncarnation == 20 && $0.sequence == 2 },
+                "sent at once, not at the next slot (20 ms)")
+        #expect(directives.last == .scheduleTick(after: .milliseconds(20)))
+        #expect(alpha.peerState == .unknown && alpha.peerIncarnation == nil && alpha.heardPeerIncarnation == 20)
+        #expect(alpha.link(0)?.lastHeard == nil && alpha.link(0)?.rejections[.staleEcho] == 1)
+        #expect(alpha.counters.rejections.description == "stale echo=1" && alpha.counters.heartbeatsAccepted == 0)
+        // More of the same incarnation are no news: no extra sends.
+        #expect(Self.sends(alpha.handle(Self.fromBravo(seq: 2, echo: 0), now: Self.at(ms: 6))).isEmpty)
+        // The peer heard us: its echo proves it, and the packet counts (sequence 3 is not held against it).
+        let proven = alpha.handle(Self.fromBravo(seq: 3), now: Self.at(ms: 7))
+        #expect(proven.contains(.peerChanged(from: .unknown, to: .member)) && proven.contains(.quorumChanged(hasQuorum: true)))
+        #expect(alpha.peerIncarnation == 20 && alpha.counters.heartbeatsAccepted == 1)
+    }
+
+    @Test("packets echoing an old incarnation of ours keep no member alive, whatever their sequence numbers")
+    func oldEchoKeepsNobodyAlive() {
+        var alpha = Self.alpha()
+        _ = alpha.handle(.start, now: .zero)
+        _ = alpha.handle(Self.fromBravo(seq: 1), now: Self.at(ms: 5))
+        for step in 2...10 as ClosedRange<UInt64> {
+            _ = alpha.handle(Self.fromBravo(seq: step, echo: 9), now: Self.at(ms: 5 + Int64(step) * 20))
+        }
+        #expect(alpha.handle(.tick, now: Self.at(ms: 305)).contains(.peerChanged(from: .member, to: .lost)))
+        #expect(alpha.counters.rejections[.staleEcho] == 9 && alpha.link(0)?.lastHeard == Self.at(ms: 5))
+    }
+
+    @Test("incarnation 0 is refused: heartbeats echo 0 before they heard from us")
+    func incarnationZeroRefused() {
+        #expect(throws: MembershipError.self) {
+            try MembershipInstance(node: "alpha", peer: "bravo", cluster: "web", incarnation: 0, links: Self.links)
+        }
     }
 
     @Test("a member peer is lost exactly deadtime after its last heartbeat, not a nanosecond earlier")
@@ -111,7 +161,8 @@ struct MembershipInstanceTests {
     func tickAtDeadlines() {
         var alpha = Self.alpha(MembershipSettings(interval: .seconds(1), packetsPerInterval: 1))
         _ = alpha.handle(.start, now: .zero)
-        let directives = alpha.handle(Self.fromBravo(seq: 1), now: Self.at(ms: 100))
+        _ = alpha.handle(Self.fromBravo(seq: 1), now: .zero)  // answered at once, keeping the slot grid
+        let directives = alpha.handle(Self.fromBravo(seq: 2), now: Self.at(ms: 100))
         // Next send at 1 s, but link0 turns late at 100 ms + warntime 1.5 s and the send comes first.
         #expect(directives.last == .scheduleTick(after: .milliseconds(900)))
         #expect(alpha.handle(.tick, now: Self.at(ms: 1_000)).last == .scheduleTick(after: .milliseconds(600)))
