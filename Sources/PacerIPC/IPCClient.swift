@@ -62,6 +62,14 @@ public final class IPCClient {
             if ready == 0 { throw .timedOut(after: timeout) }
             throw connectError(name: name, errno: -rc)
         }
+        // Anyone may publish an abstract socket name: before a byte of a request goes out,
+        // check that the server is root (the daemon) or this very user (as Pacemaker's
+        // crm_ipc_is_authentic_process does), so a squatter never receives a command.
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        guard qb_ipcc_auth_get(handle, &pid, &uid, &gid) == 0, uid == 0 || uid == geteuid() else {
+            qb_ipcc_disconnect(handle)
+            throw .untrustedServer(name: name, pid: pid, uid: uid)
+        }
         return IPCClient(name: name, maxMessageSize: maxMessageSize, handle: handle)
     }
 
@@ -69,6 +77,7 @@ public final class IPCClient {
         switch code {
         case ECONNREFUSED, ENOENT: return .daemonNotRunning(name: name)
         case EACCES, EPERM: return .permissionDenied(name: name)
+        case EMFILE, ENFILE, EUSERS: return .tooManyConnections(name: name)
         default: return .connectFailed(name: name, errno: code)
         }
     }

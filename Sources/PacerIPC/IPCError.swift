@@ -20,6 +20,11 @@ public enum IPCError: Error, CustomStringConvertible, Sendable, Equatable {
     case permissionDenied(name: String)
     /// Connecting failed for another reason.
     case connectFailed(name: String, errno: Int32)
+    /// The process serving the name is neither root nor this client's own user: it is not
+    /// the daemon (someone claimed the name first), so nothing was sent to it.
+    case untrustedServer(name: String, pid: Int32, uid: UInt32)
+    /// The server has as many connections as it takes (from this user, or in all).
+    case tooManyConnections(name: String)
     /// A request's payload is larger than the limit (checked by the client before sending,
     /// and by the server, whose limit may be smaller).
     case messageTooLarge(size: Int, limit: Int)
@@ -54,9 +59,13 @@ public enum IPCError: Error, CustomStringConvertible, Sendable, Equatable {
         case .daemonNotRunning(let name):
             return "the daemon is not running (nothing serves IPC name '\(name)')"
         case .permissionDenied(let name):
-            return "the daemon refused the connection to '\(name)': permission denied"
+            return "the daemon refused the connection to '\(name)': permission denied (only root and members of haclient may use the cluster)"
         case .connectFailed(let name, let e):
             return "cannot connect to IPC name '\(name)': \(Self.text(e))"
+        case .untrustedServer(let name, let pid, let uid):
+            return "IPC name '\(name)' is served by process \(pid) of uid \(uid), not by the daemon (root): refusing to talk to it"
+        case .tooManyConnections(let name):
+            return "the daemon refused the connection to '\(name)': too many connections (from this user, or in all)"
         case .messageTooLarge(let size, let limit):
             return "request of \(size) bytes exceeds the IPC limit of \(limit) bytes and was not processed"
         case .replyTooLarge(let size, let limit):

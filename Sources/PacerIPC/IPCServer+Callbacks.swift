@@ -15,14 +15,16 @@ private func context(of connection: OpaquePointer) -> IPCConnection? {
     return Unmanaged<IPCConnection>.fromOpaque(raw).takeUnretainedValue()
 }
 
-/// Every local user may connect; the identity records whether it may write.
+/// Only root and members of the writer group may connect (the CIB holds secrets, as
+/// Pacemaker's IPC is for `haclient` only); within the server's connection limits.
 let ipcsAccept: qb_ipcs_connection_accept_fn = { connection, uid, gid in
     guard let connection, let server = server(of: connection) else { return -EACCES }
+    let mayWrite = IPCClientIdentity.mayWrite(uid: uid, gid: gid, writerGroup: server.writerGroup)
+    guard mayWrite else { return -EACCES }
+    guard server.admit(uid: uid) else { return -EUSERS }
     var stats = qb_ipcs_connection_stats()
     _ = qb_ipcs_connection_stats_get(connection, &stats, 0)
-    let identity = IPCClientIdentity(
-        pid: stats.client_pid, uid: uid, gid: gid,
-        mayWrite: IPCClientIdentity.mayWrite(uid: uid, gid: gid, writerGroup: server.writerGroup))
+    let identity = IPCClientIdentity(pid: stats.client_pid, uid: uid, gid: gid, mayWrite: mayWrite)
     let box = IPCConnection(handle: connection, identity: identity, loop: server.loop)
     qb_ipcs_context_set(connection, Unmanaged.passRetained(box).toOpaque())
     return 0
@@ -48,6 +50,7 @@ let ipcsDestroyed: qb_ipcs_connection_destroyed_fn = { connection in
     qb_ipcs_context_set(connection, nil)
     let box = Unmanaged<IPCConnection>.fromOpaque(raw).takeRetainedValue()
     box.handle = nil
+    server(of: connection)?.release(uid: box.identity.uid)
 }
 
 // qb_ipcs_poll_handlers carry no context either: they act on the loop current on this

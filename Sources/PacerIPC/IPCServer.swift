@@ -4,9 +4,9 @@ import Glibc
 /// The daemon's end of libqb IPC (`qb_ipcs`), driven by an ``EventLoop``.
 ///
 /// Uses `QB_IPC_NATIVE` (shared-memory ring buffers on Linux, set up over an abstract unix
-/// socket). Any local user may connect — non-root clients are how `pacer status` reads — and
-/// each request says whether its client ``IPCClientIdentity/mayWrite``; refusing writes is the
-/// handler's job. The server answers malformed or oversized requests itself with an error reply
+/// socket). Only root and members of the writer group may connect (others are refused at
+/// connect: the CIB holds secrets), within per-user and total connection limits that keep
+/// connections in reserve for root; each request carries its client's identity. The server answers malformed or oversized requests itself with an error reply
 /// and never hands them to the handler; a client that vanishes mid-request only makes its
 /// later ``IPCRequest/reply(_:)`` a no-op.
 ///
@@ -28,6 +28,13 @@ public final class IPCServer {
     let handler: (IPCRequest) -> Void
     /// The `qb_ipcs_service_t *`, nil after `shutdown()`.
     private var service: OpaquePointer?
+    /// Connections a user other than root may hold at once, and all users together; the
+    /// last ``rootReserve`` of the total are root's, so nobody else can lock root out.
+    public let perUserLimit: Int
+    public let totalLimit: Int
+    public static let rootReserve = 8
+    private var connectionsByUID: [UInt32: Int] = [:]
+    private var connections = 0
 
     /// Publishes the IPC name and starts accepting clients on `loop`.
     /// - Parameters:
@@ -40,7 +47,10 @@ public final class IPCServer {
     ///     ``IPCRequest/reply(_:)`` once, now or later.
     /// - Throws: `IPCError.nameInUse(name:)` when another server has the name,
     ///   `.serverStartFailed(name:errno:)` otherwise.
+    ///   - perUserLimit, totalLimit: connection limits (see ``perUserLimit``); a client over
+    ///     them is refused at connect with `EUSERS`.
     public init(name: String, loop: EventLoop, maxMessageSize: Int = 1 << 20, writerGroup: String = "haclient",
+                perUserLimit: Int = 8, totalLimit: Int = 64,
                 handler: @escaping (IPCRequest) -> Void) throws(IPCError) {
         precondition(maxMessageSize > 0 && maxMessageSize <= Int(Int32.max) - IPCWire.headerAllowance,
                      "IPCServer maxMessageSize \(maxMessageSize) out of range")
@@ -48,6 +58,8 @@ public final class IPCServer {
         self.name = name
         self.maxMessageSize = maxMessageSize
         self.writerGroup = writerGroup
+        self.perUserLimit = perUserLimit
+        self.totalLimit = max(totalLimit, Self.rootReserve + 1)
         self.loop = loop
         self.handler = handler
 
@@ -89,6 +101,26 @@ public final class IPCServer {
         var stats = qb_ipcs_stats()
         _ = qb_ipcs_stats_get(service, &stats, 0)
         return Int(stats.active_connections)
+    }
+
+    /// Counts a new connection of `uid`, or refuses it when that would pass a limit.
+    func admit(uid: UInt32) -> Bool {
+        let mine = connectionsByUID[uid, default: 0]
+        if uid == 0 {
+            guard connections < totalLimit else { return false }
+        } else {
+            guard mine < perUserLimit, connections < totalLimit - Self.rootReserve else { return false }
+        }
+        connectionsByUID[uid] = mine + 1
+        connections += 1
+        return true
+    }
+
+    /// A connection of `uid` is gone.
+    func release(uid: UInt32) {
+        guard let mine = connectionsByUID[uid] else { return }
+        connectionsByUID[uid] = mine > 1 ? mine - 1 : nil
+        connections -= 1
     }
 
     /// Checks a request from libqb and hands it to the handler, or answers it with an error.

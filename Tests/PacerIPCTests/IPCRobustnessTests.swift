@@ -4,18 +4,62 @@ import Testing
 
 @Suite("IPC credentials and misbehaving clients")
 struct IPCRobustnessTests {
-    @Test("a client running as uid 65534 may not write; root may", .enabled(if: asNobody() != nil))
-    func nonRootClientIsReadOnly() throws {
+    @Test("a client outside the writer group is refused at connect (reads too); root is served", .enabled(if: asNobody() != nil))
+    func outsiderRefused() throws {
         let probe = try probePath()
         let server = try ServerFixture("nobody", writerGroup: "pacer-no-such-group", handler: identityEcho)
         defer { server.close() }
         let nobody = try run(asNobody()! + [probe, server.name, "request", "status"])
-        #expect(nobody.status == 0, "probe as nobody failed: \(nobody.err)")
-        #expect(nobody.out.hasPrefix("pid="))
-        #expect(nobody.out.hasSuffix(" uid=65534 gid=65534 mayWrite=false|status"))
+        #expect(nobody.status == 1, "uid 65534 was served: \(nobody.out)")
+        #expect(nobody.err.contains("permission denied"), "\(nobody.err)")
         let root = try run([probe, server.name, "request", "configure"])
         #expect(root.status == 0, "probe as root failed: \(root.err)")
         #expect(root.out.hasSuffix(" uid=0 gid=0 mayWrite=true|configure"))
+    }
+
+    @Test("a name squatted by another user is refused before anything is sent to it", .enabled(if: asNobody() != nil))
+    func squatterRefused() throws {
+        let probe = try probePath()
+        let name = uniqueIPCName("squat")
+        let squatter = Process()
+        squatter.executableURL = URL(fileURLWithPath: asNobody()![0])
+        squatter.arguments = Array(asNobody()!.dropFirst()) + [probe, name, "serve", "-"]
+        try squatter.run()
+        defer { kill(squatter.processIdentifier, SIGKILL); squatter.waitUntilExit() }
+        // Up once connecting no longer says "not running".
+        var up = false
+        for _ in 0..<100 where !up {
+            do { _ = try IPCClient.connect(name: name); up = true } catch .daemonNotRunning { usleep(50_000) } catch { up = true }
+        }
+        try #require(up, "the squatter never served")
+        #expect(throws: IPCError.untrustedServer(name: name, pid: squatter.processIdentifier, uid: 65534)) {
+            _ = try IPCClient.connect(name: name)
+        }
+        let root = try run([probe, name, "request", "password=hunter2"])
+        #expect(root.status == 1 && !root.out.contains("hunter2"), "root's request reached the squatter: \(root.out)")
+        #expect(root.err.contains("not by the daemon"), "\(root.err)")
+    }
+
+    @Test("one user's connections are limited, and root keeps room to connect", .enabled(if: asNobody() != nil))
+    func connectionLimits() throws {
+        let probe = try probePath()
+        let server = try ServerFixture("flood", writerGroup: "nogroup", handler: identityEcho)
+        defer { server.close() }
+        let flood = Process()
+        flood.executableURL = URL(fileURLWithPath: asNobody()![0])
+        flood.arguments = Array(asNobody()!.dropFirst()) + [probe, server.name, "hold", "100"]
+        let out = Pipe()
+        flood.standardOutput = out
+        try flood.run()
+        defer { kill(flood.processIdentifier, SIGKILL); flood.waitUntilExit() }
+        let line = String(decoding: out.fileHandleForReading.availableDataUntilNewline(), as: UTF8.self)
+        #expect(line.hasPrefix("held 8;"), "the flood held: \(line)")
+        #expect(line.contains("too many connections"), "\(line)")
+        // Root is still served, several times over, while the flood holds its connections.
+        for index in 0..<10 {
+            let client = try IPCClient.connect(name: server.name)
+            #expect(try client.request(Array("root-\(index)".utf8), timeout: .seconds(5)).count > 0)
+        }
     }
 
     @Test("a client whose gid is the writer group's may write", .enabled(if: asNobody() != nil))

@@ -150,3 +150,15 @@ func asNobody(gid: UInt32 = 65534) -> [String]? {
     }
     return nil
 }
+
+extension FileHandle {
+    /// Reads until a newline or the end (a child's first line of output).
+    func availableDataUntilNewline() -> Data {
+        var data = Data()
+        while true {
+            let chunk = (try? read(upToCount: 1)) ?? Data()
+            if chunk.isEmpty || chunk == Data([10]) { return data }
+            data += chunk
+        }
+    }
+}

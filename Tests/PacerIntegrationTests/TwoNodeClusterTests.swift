@@ -72,7 +72,7 @@ struct TwoNodeClusterTests {
         }
     }
 
-    @Test("an unauthorized IPC write is refused; reading is allowed")
+    @Test("a user outside haclient can neither write nor read (the CIB holds secrets)")
     func unauthorizedWrite() throws {
         let cluster = try TwoNodeCluster()
         try cluster.start("alpha")
@@ -83,8 +83,15 @@ struct TwoNodeClusterTests {
             return
         }
         let asNobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", TwoNodeCluster.pacer]
-        let read = try run(asNobody + ["configure", "show"], environment: ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": ""])
-        #expect(read.status == 0, "reading should be allowed: \(read.stderr)")
+        try #require(cluster.pacer("alpha", ["configure", "primitive", "secretive", "ocf:pacer:Dummy", "params", "fake=hunter2",
+                                             "meta", "target-role=Stopped"]).status == 0)
+        for reading in [["configure", "show"], ["status", "-1"], ["configure", "show", "xml"]] {
+            let read = try run(asNobody + reading, environment: ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": ""])
+            #expect(read.status != 0, "\(reading) should be refused: \(read.stdout)")
+            #expect(!read.stdout.contains("hunter2") && !read.stderr.contains("hunter2"), "a secret reached uid 65534")
+            #expect(read.stderr.contains("permission denied"), "\(read.stderr)")
+            #expect(read.stderr.split(separator: "\n").count == 1, "not one line: \(read.stderr)")
+        }
         let write = try run(asNobody + ["configure", "property", "sneaky=1"], environment: ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": ""])
         #expect(write.status != 0)
         #expect(write.stderr.contains("permission denied"), "\(write.stderr)")
