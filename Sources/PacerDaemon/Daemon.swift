@@ -165,6 +165,14 @@ public final class Daemon: @unchecked Sendable {
         try peerLink.start()
         do {
             ipc = try IPCServer(name: config.ipcName, loop: loop) { [unowned self] in self.ipcRequest($0) }
+        } catch .nameInUse {
+            // Say who holds the name: another pacerd, or a squatter (any user can claim an abstract name).
+            do {
+                _ = try IPCClient.connect(name: config.ipcName, timeout: .seconds(1))
+                throw DaemonError("cannot serve IPC '\(config.ipcName)': another pacerd already serves it")
+            } catch let squatter as IPCError {
+                throw DaemonError("cannot serve IPC '\(config.ipcName)': \(squatter)")
+            }
         } catch { throw DaemonError("cannot serve IPC '\(config.ipcName)': \(error)") }
         heartbeat.onStall = { [unowned self] in self.resetAfterStall($0) }
         try heartbeat.start()

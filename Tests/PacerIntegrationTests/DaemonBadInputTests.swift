@@ -35,6 +35,27 @@ struct DaemonBadInputTests {
         #expect(missing.stderr.contains("does not exist; create it with 'pacer keygen'"), "\(missing.stderr)")
     }
 
+    @Test("an IPC name squatted by another user stops pacerd with a message naming the squatter")
+    func squattedIPCName() throws {
+        let cluster = try TwoNodeCluster()
+        guard let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("setpriv (util-linux) is needed to run a process as another user")
+            return
+        }
+        let probe = TwoNodeCluster.binary("pacer-ipc-probe")
+        let squatter = Process()
+        squatter.executableURL = URL(fileURLWithPath: setpriv)
+        squatter.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", probe, cluster.ipcName("alpha"), "serve", "-"]
+        try squatter.run()
+        defer { kill(squatter.processIdentifier, SIGKILL); squatter.waitUntilExit() }
+        // The squatter is up once the name answers (and pacer refuses it).
+        let up = cluster.wait(upTo: 10) { (try? cluster.pacer("alpha", ["status", "-1"]).stderr.contains("not by the daemon")) == true }
+        try #require(up, "the squatter never served")
+        let result = try pacerd(cluster, config: "\(cluster.root)/pacer.conf")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("served by process \(squatter.processIdentifier) of uid 65534"), "\(result.stderr)")
+    }
+
     @Test("a peer with a different key is never a member and is logged once per interval, not per packet")
     func wrongKeyPeer() throws {
         let cluster = try TwoNodeCluster()
