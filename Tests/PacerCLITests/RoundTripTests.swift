@@ -6,7 +6,8 @@ import Testing
 /// CIBs written by Pacemaker's tools survive a read/write through Pacer unchanged.
 @Suite("CIB round trip", .serialized)
 struct RoundTripTests {
-    static var corpus: URL { Shell.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/scheduler-corpus/cases") }
+    /// The scheduler corpus's cases in the repository (`Tests/Fixtures/scheduler-corpus/cases`).
+    static var corpus: URL { Shell.repositoryRoot.appendingPathComponent("Tests/Fixtures/scheduler-corpus/cases") }
 
     static var cases: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []

@@ -54,14 +54,14 @@ enum Tool {
         var description: String { "\(name) is not installed; the crm_mon differential tests cannot run without it" }
     }
 
-    /// The checkout root (…/main).
+    /// The package root (the repository checkout).
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// `../shared/scheduler-corpus/cases` beside the checkout.
+    /// The scheduler corpus's cases in the repository (`Tests/Fixtures/scheduler-corpus/cases`).
     static var corpusCases: String {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/scheduler-corpus/cases").path
+        packageRoot.appendingPathComponent("Tests/Fixtures/scheduler-corpus/cases").path
     }
 
     /// The `pacer` binary built beside this test bundle (or `$PACER_BIN`).

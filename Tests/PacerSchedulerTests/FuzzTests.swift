@@ -48,11 +48,13 @@ struct FuzzTests {
     @Test("mutated CIBs never crash the scheduler", arguments: [UInt64(1), 2, 3, 4])
     func mutatedCIBsDoNotCrash(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let cases = try FileManager.default.contentsOfDirectory(atPath: Tools.corpus + "/cases").filter { $0.hasSuffix(".xml") }.sorted()
-            + (try FileManager.default.contentsOfDirectory(atPath: Tools.fixtures).filter { $0.hasSuffix(".xml") }.sorted().map { "../../../main/Tests/PacerSchedulerTests/Fixtures/" + $0 })
+        // Corpus cases, then this target's own fixtures: the order (and so each seed's picks) is fixed.
+        let paths = try FileManager.default.contentsOfDirectory(atPath: Tools.corpus + "/cases").filter { $0.hasSuffix(".xml") }.sorted()
+            .map { Tools.corpus + "/cases/" + $0 }
+            + (try FileManager.default.contentsOfDirectory(atPath: Tools.fixtures).filter { $0.hasSuffix(".xml") }.sorted().map { Tools.fixtures + "/" + $0 })
         for round in 0..<60 {
-            let name = cases.randomElement(using: &rng)!
-            let path = name.hasPrefix("../") ? Tools.fixtures + "/" + (name as NSString).lastPathComponent : Tools.corpus + "/cases/" + name
+            let path = paths.randomElement(using: &rng)!
+            let name = (path as NSString).lastPathComponent
             var cib = try XMLParser.parse(String(contentsOfFile: path, encoding: .utf8))
             mutate(&cib, &rng)
             let a = Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_000))

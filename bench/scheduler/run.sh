@@ -1,7 +1,7 @@
 #!/bin/sh
 # Scheduler benchmark: `pacer simulate -R/-S` against `crm_simulate -R/-S` on the
-# synthetic scale corpus (../shared/scheduler-corpus/scale/cases), same run,
-# wall time and peak RSS (GNU time), ratios, and the fitted growth exponent.
+# synthetic scale CIBs (generated here by Tests/Fixtures/scheduler-corpus/scale/gen-scale.py),
+# same run, wall time and peak RSS (GNU time), ratios, and the fitted growth exponent.
 #
 # usage: bench/scheduler/run.sh [SIZE...]        (default: 30 300 3000 9000)
 # env:   PACER=path/to/pacer  (default: release build in .build-sched, built if missing)
@@ -12,7 +12,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-corpus=$(cd "$root/../shared/scheduler-corpus/scale/cases" && pwd)
+generator=$root/Tests/Fixtures/scheduler-corpus/scale/gen-scale.py
 sizes=${*:-30 300 3000 9000}
 runs=${RUNS:-3}
 crm_r_timeout=${CRM_R_TIMEOUT:-120}
@@ -28,6 +28,10 @@ command -v crm_simulate >/dev/null || { echo "run.sh: crm_simulate is not instal
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# The scale CIBs (12 MB for 9000 resources) are generated, byte for byte the same every time.
+corpus=$tmp/cases
+python3 "$generator" -o "$corpus" $sizes
 
 # measure LABEL TIMEOUT CMD...: prints "seconds kilobytes" (median of $runs), or "timeout -"
 measure() {

@@ -53,15 +53,15 @@ enum Tools {
         var description: String { "\(name) is not installed; the differential scheduler tests cannot run without it" }
     }
 
-    /// The checkout root (…/main).
+    /// The package root (the repository checkout).
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// `../shared/scheduler-corpus` beside the checkout.
+    /// The scheduler corpus in the repository (`Tests/Fixtures/scheduler-corpus`, see its README).
     static var corpus: String {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/scheduler-corpus").path
+        packageRoot.appendingPathComponent("Tests/Fixtures/scheduler-corpus").path
     }
 
     /// This target's fixture folder.
