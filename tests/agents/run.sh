@@ -194,13 +194,32 @@ cr() {
 	ina crm_resource "$action" --class ocf --provider "$PROVIDER" --agent "$agent" "${args[@]}"
 }
 
-# ag AGENT ACTION k=v...: run an installed agent by hand under dash in node A.
+# ag AGENT ACTION k=v...: run an installed agent by hand under dash in node A,
+# with the extra environment in AG_ENV (e.g. ARPING=..., HA_LOGFILE=...).
+AG_ENV=()
 ag() {
 	local agent=$1 action=$2 kv
 	shift 2
-	local envs=(OCF_ROOT="$OCF_ROOT" HA_RSCTMP="$TMP/rsctmp" OCF_RESOURCE_INSTANCE=t1)
+	local envs=(OCF_ROOT="$OCF_ROOT" HA_RSCTMP="$TMP/rsctmp" OCF_RESOURCE_INSTANCE=t1 "${AG_ENV[@]}")
 	for kv in "$@"; do envs+=("OCF_RESKEY_$kv"); done
 	ina env "${envs[@]}" dash "$PROVDIR/$agent" "$action"
+}
+
+# incwd DIR CMD...: CMD in directory DIR (where a glob in a parameter would match).
+incwd() {
+	local dir=$1
+	shift
+	(cd "$dir" && "$@")
+}
+
+# A number no shell arithmetic can hold (dash: "Illegal number").
+HUGE=99999999999999999999
+
+# no_leftovers NAME GLOB: nothing in $TMP/rsctmp matches GLOB.
+no_leftovers() {
+	local left
+	left=$(cd "$TMP/rsctmp" && find . -maxdepth 1 -name "$2" | tr '\n' ' ')
+	if [ -z "$left" ]; then ok "$1"; else notok "$1" "left behind: $left"; fi
 }
 
 # otest NAME AGENT -o k=v...: ocf-tester on the installed agent in node A.
@@ -229,6 +248,11 @@ done
 TMP=$(mktemp -d /tmp/pacer-agents.XXXXXX)
 mkdir -p "$TMP/rsctmp"
 chmod 755 "$TMP"
+# A working directory where "*" in a parameter would match files, one of them
+# named like an address (a glob must never turn into one).
+GLOBDIR="$TMP/globdir"
+mkdir -p "$GLOBDIR"
+touch "$GLOBDIR/10.213.0.53" "$GLOBDIR/globbed"
 
 AGENT_FILES=(heartbeat/VIPcheck heartbeat/haproxy pacer/IPaddr2 pacer/Dummy)
 
@@ -363,6 +387,29 @@ expect "VIPcheck validate interface=nosuch0 is not configured" 6 "nosuch0" -- \
 	cr --validate VIPcheck target_ip="$VIP" interface=nosuch0
 expect "VIPcheck validate count=0 is not configured" 6 "count" -- cr --validate VIPcheck target_ip="$VIP" count=0
 
+# Numbers: decimal, in range, never left to the shell's arithmetic errors.
+expect "VIPcheck validate wait=$HUGE is not configured (6)" 6 "wait" -- \
+	cr --validate VIPcheck target_ip="$VIP" wait="$HUGE"
+expect "VIPcheck validate count=$HUGE is not configured (6)" 6 "count" -- \
+	cr --validate VIPcheck target_ip="$VIP" count="$HUGE"
+expect "VIPcheck validate wait=3601 is not configured (6), naming the range" 6 "0 to 3600" -- \
+	cr --validate VIPcheck target_ip="$VIP" wait=3601
+expect "VIPcheck validate wait=-1 is not configured (6)" 6 "wait" -- \
+	cr --validate VIPcheck target_ip="$VIP" wait=-1
+expect "VIPcheck validate wait=3600 count=08 is accepted" 0 -- \
+	cr --validate VIPcheck target_ip="$VIP" wait=3600 count=08
+expect "VIPcheck start wait=$HUGE is not configured (6)" 6 "wait" -- \
+	ag VIPcheck start target_ip="$NET4.52" wait="$HUGE" state="$TMP/vc-huge.state"
+check "VIPcheck start wait=$HUGE creates no state file" test ! -e "$TMP/vc-huge.state"
+no_leftovers "VIPcheck start wait=$HUGE leaves no temporary directory" "VIPcheck-t1.*"
+expect "VIPcheck monitor wait=$HUGE is not configured (6)" 6 "wait" -- \
+	ag VIPcheck monitor target_ip="$NET4.52" wait="$HUGE" state="$TMP/vc-huge.state" CRM_meta_interval=10000
+# target_ip='*' where a file is named like an address: never a glob.
+expect "VIPcheck validate target_ip='*' is not configured (6), not glob-expanded" 6 "address '*'" -- \
+	incwd "$GLOBDIR" ag VIPcheck validate-all target_ip='*'
+expect "VIPcheck validate target_ip='10.213.0.5?' is not configured (6)" 6 "10.213.0.5?" -- \
+	incwd "$GLOBDIR" ag VIPcheck validate-all target_ip='10.213.0.5?'
+
 # --- IPaddr2 -------------------------------------------------------------------
 
 otest v4 IPaddr2 -o ip="$NET4.60" -o nic=v0 -o cidr_netmask=24
@@ -419,6 +466,103 @@ expect "IPaddr2 bad cidr_netmask=33 is not configured (6)" 6 "33" -- \
 	cr --validate IPaddr2 ip="$NET4.62" cidr_netmask=33
 expect "IPaddr2 bad cidr_netmask=255.0.255.0 is not configured (6)" 6 "255.0.255.0" -- \
 	cr --validate IPaddr2 ip="$NET4.62" cidr_netmask=255.0.255.0
+# Numbers: decimal, in range, never left to the shell's arithmetic errors; a
+# bad one stops start and monitor before they do anything.
+expect "IPaddr2 validate cidr_netmask=$HUGE is not configured (6)" 6 "cidr_netmask" -- \
+	cr --validate IPaddr2 ip="$NET4.62" cidr_netmask="$HUGE"
+expect "IPaddr2 validate IPv6 cidr_netmask=129 is not configured (6), naming the range" 6 "1 to 128" -- \
+	cr --validate IPaddr2 ip="$NET6::62" cidr_netmask=129
+for p in arp_interval arp_count arp_count_refresh; do
+	expect "IPaddr2 validate $p=$HUGE is not configured (6)" 6 "$p" -- \
+		cr --validate IPaddr2 ip="$NET4.62" "$p=$HUGE"
+done
+expect "IPaddr2 validate arp_interval=60001 is not configured (6), naming the range" 6 "1 to 60000" -- \
+	cr --validate IPaddr2 ip="$NET4.62" arp_interval=60001
+expect "IPaddr2 validate arp_count=0 is not configured (6)" 6 "arp_count" -- \
+	cr --validate IPaddr2 ip="$NET4.62" arp_count=0
+expect "IPaddr2 validate IPv6 preferred_lft=$HUGE is not configured (6)" 6 "preferred_lft" -- \
+	cr --validate IPaddr2 ip="$NET6::62" preferred_lft="$HUGE"
+expect "IPaddr2 validate IPv6 preferred_lft=soon is not configured (6)" 6 "preferred_lft" -- \
+	cr --validate IPaddr2 ip="$NET6::62" preferred_lft=soon
+expect "IPaddr2 validate IPv6 preferred_lft=0 is accepted" 0 -- \
+	cr --validate IPaddr2 ip="$NET6::62" preferred_lft=0
+HUGEARGS=(ip="$NET4.66" nic=v0 cidr_netmask=24)
+expect "IPaddr2 start arp_interval=$HUGE is not configured (6)" 6 "arp_interval" -- \
+	ag IPaddr2 start "${HUGEARGS[@]}" arp_interval="$HUGE"
+check "IPaddr2 start arp_interval=$HUGE adds no address" \
+	test -z "$(ip -n "$NS_A" -o -4 addr show dev v0 | grep " $NET4.66/")"
+no_leftovers "IPaddr2 start arp_interval=$HUGE leaves no announcer behind" "IPaddr2-t1.announce.pid"
+expect "IPaddr2 monitor arp_count_refresh=$HUGE is not configured (6)" 6 "arp_count_refresh" -- \
+	ag IPaddr2 monitor "${HUGEARGS[@]}" arp_count_refresh="$HUGE" CRM_meta_interval=10000
+# Clean up after an agent that still started (before this was fixed).
+ag IPaddr2 stop "${HUGEARGS[@]}" >/dev/null 2>&1
+# A leading zero is decimal, not octal (dash's $((0800)) is an error, which
+# left the pause between two announcements out).
+t0=$(now_ms)
+expect "IPaddr2 start arp_interval=0800 arp_count=2 in the foreground" 0 -- \
+	ag IPaddr2 start "${HUGEARGS[@]}" arp_interval=0800 arp_count=2 arp_bg=false
+check "IPaddr2 arp_interval=0800 pauses 800 ms between the announcements" test $(($(now_ms) - t0)) -ge 1700
+expect "IPaddr2 stop after arp_interval=0800" 0 -- ag IPaddr2 stop "${HUGEARGS[@]}" arp_interval=0800
+
+# Background announcements keep no copy of the agent's output open: start
+# returns at once even when they go on for a minute.
+t0=$(now_ms)
+expect "IPaddr2 start arp_interval=60000 arp_count=2 (background)" 0 -- \
+	ag IPaddr2 start ip="$NET4.69" nic=v0 cidr_netmask=24 arp_interval=60000 arp_count=2
+check "IPaddr2 start with a minute of background announcements returns within 5 s" \
+	test $(($(now_ms) - t0)) -lt 5000
+announcer=$(cat "$TMP/rsctmp/IPaddr2-t1.announce.pid" 2>/dev/null)
+check "IPaddr2 background announcer is running" alive "$announcer"
+expect "IPaddr2 stop during background announcements" 0 -- \
+	ag IPaddr2 stop ip="$NET4.69" nic=v0 cidr_netmask=24
+for _ in $(seq 1 20); do
+	dead "$announcer" && break
+	sleep 0.1
+done
+check "IPaddr2 stop ends the background announcer" dead "$announcer"
+
+# ARP sender failures are reported.  Like resource-agents' IPaddr2, an IPv4
+# gratuitous ARP failure is logged as an error and start still succeeds.
+FAILARGS=(ip="$NET4.67" nic=v0 cidr_netmask=24 send_arp_opts=--bogus arp_count=3)
+expect "IPaddr2 start with failing send_arp_opts (foreground) logs the arping error" 0 \
+	"Could not send gratuitous ARP" -- ag IPaddr2 start "${FAILARGS[@]}" arp_bg=false
+if grep -qF "invalid option" <<<"$OUT"; then ok "IPaddr2 arping failure log quotes arping's message"
+else notok "IPaddr2 arping failure log quotes arping's message" "$OUT"; fi
+ag IPaddr2 stop "${FAILARGS[@]}" >/dev/null 2>&1
+rm -f "$TMP/arp-fail.log"
+AG_ENV=(HA_LOGFILE="$TMP/arp-fail.log")
+expect "IPaddr2 start with failing send_arp_opts (background) succeeds" 0 -- ag IPaddr2 start "${FAILARGS[@]}"
+AG_ENV=()
+logged=0
+for _ in $(seq 1 30); do
+	grep -qF "Could not send gratuitous ARP" "$TMP/arp-fail.log" 2>/dev/null && { logged=1; break; }
+	sleep 0.1
+done
+check "IPaddr2 background arping failure is logged (HA_LOGFILE)" test "$logged" = 1
+ag IPaddr2 stop "${FAILARGS[@]}" >/dev/null 2>&1
+# send_arp_opts is split into words but never glob-expanded, and cannot
+# override the agent's own -U -c 1 -I (they follow it, as in resource-agents).
+mkdir -p "$TMP/fakebin" "$TMP/failbin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\n' "$TMP/fake-arping.log" >"$TMP/fakebin/arping"
+chmod 755 "$TMP/fakebin/arping"
+rm -f "$TMP/fake-arping.log"
+AG_ENV=(ARPING="$TMP/fakebin/arping")
+GLOBARGS=(ip="$NET4.68" nic=v0 cidr_netmask=24 arp_count=1 arp_bg=false)
+expect "IPaddr2 start with send_arp_opts='-c 9 *' (fake arping)" 0 -- \
+	incwd "$GLOBDIR" ag IPaddr2 start "${GLOBARGS[@]}" send_arp_opts='-c 9 *'
+AG_ENV=()
+check "IPaddr2 send_arp_opts is not glob-expanded and precedes the agent's options" \
+	grep -qxF -- "-c 9 * -q -U -c 1 -I v0 $NET4.68" "$TMP/fake-arping.log"
+ag IPaddr2 stop "${GLOBARGS[@]}" >/dev/null 2>&1
+# IPv6: a failing send_ua fails a foreground start (1), as in resource-agents.
+printf '#!/bin/sh\necho "send_ua: cannot send" >&2\nexit 1\n' >"$TMP/failbin/send_ua"
+chmod 755 "$TMP/failbin/send_ua"
+AG_ENV=(HA_BIN="$TMP/failbin")
+expect "IPaddr2 IPv6 start with a failing send_ua fails (1)" 1 "neighbour advertisement" -- \
+	ag IPaddr2 start ip="$NET6::63" nic=v0 cidr_netmask=64 nodad=true
+AG_ENV=()
+ag IPaddr2 stop ip="$NET6::63" nic=v0 cidr_netmask=64 >/dev/null 2>&1
+
 LBLARGS=(ip="$NET4.64" cidr_netmask=24 iflabel=vip noprefixroute=true broadcast="$NET4.255")
 expect "IPaddr2 start with iflabel, noprefixroute, broadcast" 0 -- cr --force-start IPaddr2 "${LBLARGS[@]}"
 line=$(ip -n "$NS_A" -o -4 addr show dev v0 | grep " $NET4.64/24 ")
@@ -499,6 +643,18 @@ expect "haproxy validate with a missing conffile is not installed (5)" 5 "conffi
 expect "haproxy validate with a bad statusurl is not configured (6)" 6 "statusurl" -- \
 	cr --validate haproxy conffile="$HX/ok.cfg" statusurl=ftp://x/
 
+# Parameters reach haproxy's and curl's command lines without globbing.
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\n' "$TMP/fake-haproxy.log" >"$TMP/fakebin/haproxy"
+chmod 755 "$TMP/fakebin/haproxy"
+rm -f "$TMP/fake-haproxy.log"
+expect "haproxy validate with extraconf='-L *' (fake binpath)" 0 -- \
+	incwd "$GLOBDIR" ag haproxy validate-all conffile="$HX/ok.cfg" pidfile="$HPID" \
+	binpath="$TMP/fakebin/haproxy" extraconf='-L *'
+check "haproxy extraconf is not glob-expanded" \
+	grep -qxF -- "-L * -c -f $HX/ok.cfg" "$TMP/fake-haproxy.log"
+expect "haproxy validate extraconf with a tab before -D is not configured (6)" 6 "extraconf" -- \
+	ag haproxy validate-all conffile="$HX/ok.cfg" pidfile="$HPID" extraconf="$(printf -- '-L x\t-D')"
+
 expect "haproxy crm_resource --force-start" 0 -- cr --force-start haproxy "${HARGS[@]}"
 pid1=$(cat "$HPID" 2>/dev/null)
 listening=$(ina ss -Hltnp 2>/dev/null | grep "pid=$pid1,")
@@ -554,6 +710,10 @@ for p in $pids_seen; do
 done
 check "haproxy processes replaced by reloads exit" test "$gone" = 1
 expect "haproxy monitor after reloads" 0 -- ag haproxy monitor "${HARGS[@]}" CRM_meta_interval=10000
+# curl must not expand the URL itself ("1808[0-1]" would fetch two ports).
+expect "haproxy monitor with statusurl port 1808[0-1] fails (1): curl does not glob it" 1 "statusurl" -- \
+	ag haproxy monitor conffile="$HX/ok.cfg" pidfile="$HPID" CRM_meta_interval=10000 \
+	statusurl='http://127.0.0.1:1808[0-1]/health'
 
 before=$(cat "$HPID")
 expect "haproxy reload with a broken conffile is refused (6)" 6 "unknown keyword" -- \
@@ -580,5 +740,9 @@ check "haproxy process is gone after stop" dead "$pid2"
 check "haproxy ports are closed after stop" test -z "$(ina ss -Hltn 'sport = :18080')"
 expect "haproxy stop again succeeds" 0 -- cr --force-stop haproxy "${HARGS[@]}"
 expect "haproxy crm_resource --force-check stopped" 7 -- cr --force-check haproxy "${HARGS[@]}"
+# An operation timeout that is not a number of milliseconds: the default budget.
+expect "haproxy start with CRM_meta_timeout=20s" 0 -- ag haproxy start "${HARGS[@]}" CRM_meta_timeout=20s
+expect "haproxy stop with CRM_meta_timeout=20s" 0 -- ag haproxy stop "${HARGS[@]}" CRM_meta_timeout=20s
+cr --force-stop haproxy "${HARGS[@]}" >/dev/null 2>&1
 
 finish
