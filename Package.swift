@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Every target opts in to the same upcoming features (STYLE.md §1).
+/// Every target opts in to the same upcoming features (CONVENTIONS.md §1).
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),

@@ -1,6 +1,6 @@
 #ifndef PACER_CQB_SHIM_H
 #define PACER_CQB_SHIM_H
-/* libqb's loop and IPC, for PacerIPC only (STYLE.md §3): no other target imports CQB. */
+/* libqb's loop and IPC, for PacerIPC only (CONVENTIONS.md §3): no other target imports CQB. */
 #include <sys/types.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>

@@ -21,7 +21,7 @@ public enum CIBError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Exit status as Pacemaker's `results.h` (STYLE.md §4): 66 missing input, 65 bad data, 1 otherwise.
+    /// Exit status as Pacemaker's `results.h` (CONVENTIONS.md §4): 66 missing input, 65 bad data, 1 otherwise.
     public var exitCode: Int32 {
         switch self {
         case .notFound: return 66

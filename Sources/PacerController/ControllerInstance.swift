@@ -1,7 +1,7 @@
 public import PacerModel
 import PacerScheduler
 
-/// The cluster controller of one node as a value doing no I/O (STYLE §2).
+/// The cluster controller of one node as a value doing no I/O (CONVENTIONS.md §2).
 ///
 /// The node that is DC (the lower node name among the members; alone, itself) keeps
 /// the authoritative CIB: it records membership and results in the status section,

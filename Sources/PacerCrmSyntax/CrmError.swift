@@ -24,7 +24,7 @@ public struct CrmError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { line > 0 ? "line \(line): \(message)" : message }
 
-    /// Exit status as Pacemaker's results.h (STYLE.md §4).
+    /// Exit status as Pacemaker's results.h (CONVENTIONS.md §4).
     public var exitCode: Int32 {
         switch kind {
         case .usage: return 64

@@ -1,7 +1,7 @@
 public import PacerModel
 
 /// The CIB edits behind `pacer resource …` and `pacer node maintenance`, as crmsh and
-/// crm_resource make them (ids as in crmsh.md §5).
+/// crm_resource make them (ids as in REFERENCE.md §1).
 public enum ResourceEdits {
     /// Resource ids defined in `<resources>` (primitives, groups, clones), with their element names.
     static func resources(of cib: XMLElement) -> [String: String] {

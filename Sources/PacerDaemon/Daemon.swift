@@ -14,7 +14,7 @@ import Glibc
 #endif
 
 /// One node's daemon: membership, the controller, the executor, CIB storage and IPC,
-/// all driven from one event loop (STYLE §2's Shell around the pure instances).
+/// all driven from one event loop (CONVENTIONS.md §2's Shell around the pure instances).
 /// Threads: everything but `run()`'s setup happens on the event loop thread; work done elsewhere
 /// (agent runs) comes back through `EventLoop.post`. Hence `@unchecked Sendable`.
 public final class Daemon: @unchecked Sendable {

@@ -1,4 +1,4 @@
-/// The environment Pacemaker's executor gives an OCF agent (ocf.md §5), as `NAME=value` strings.
+/// The environment Pacemaker's executor gives an OCF agent (REFERENCE.md §2), as `NAME=value` strings.
 public enum OCFEnvironment {
     public static let exitReasonPrefix = "ocf-exit-reason:"
     public static let featureSet = "3.16.1"

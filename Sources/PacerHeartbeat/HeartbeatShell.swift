@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The I/O half of membership: UDP sockets, HMAC, timers and carrier checks around a
-/// `MembershipInstance` (STYLE §2's Shell). Runs on the event loop thread.
+/// `MembershipInstance` (CONVENTIONS.md §2's Shell). Runs on the event loop thread.
 ///
 /// Incoming packets are authenticated before they are parsed; packets from an
 /// unexpected address, with a bad tag or that do not decode are dropped and counted,

@@ -2,7 +2,7 @@ import Glibc
 
 /// What went wrong in the event loop or the IPC between `pacer` and `pacerd`.
 ///
-/// Descriptions are lowercase clauses without a full stop, ready for `pacer: ` (STYLE.md §4).
+/// Descriptions are lowercase clauses without a full stop, ready for `pacer: ` (CONVENTIONS.md §4).
 public enum IPCError: Error, CustomStringConvertible, Sendable, Equatable {
     /// `qb_loop_create` failed.
     case loopCreateFailed(errno: Int32)

@@ -2,7 +2,7 @@ import CQB
 import Glibc
 
 // libqb calls these C function pointers; they cannot capture, so they find the Swift objects
-// through context pointers (STYLE.md §3): the service context is the IPCServer (unretained,
+// through context pointers (CONVENTIONS.md §3): the service context is the IPCServer (unretained,
 // cleared by qb_ipcs_destroy in shutdown), the connection context an IPCConnection (retained).
 
 private func server(of connection: OpaquePointer) -> IPCServer? {

@@ -1,6 +1,6 @@
 /// A point in time for the membership core: nanoseconds since an arbitrary origin.
 ///
-/// The core never reads a clock; the shell passes `now` with every event (STYLE §2),
+/// The core never reads a clock; the shell passes `now` with every event (CONVENTIONS.md §2),
 /// as swift-nio's `EmbeddedEventLoop` counts from 0. Only differences between two
 /// instants of the same origin are meaningful. Arithmetic traps on `Int64` overflow
 /// (about 292 years from the origin), which a monotonic clock never reaches.

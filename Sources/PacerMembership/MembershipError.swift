@@ -1,7 +1,7 @@
 /// Everything that can go wrong in PacerMembership: bad settings and undecodable heartbeats.
 ///
 /// Each case carries what was wrong and where, and `description` says it in one
-/// lowercase clause (STYLE §4), e.g.
+/// lowercase clause (CONVENTIONS.md §4), e.g.
 /// `heartbeat truncated at byte 13: 'sequence' needs 8 bytes, 3 left`.
 public enum MembershipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A setting is out of range or inconsistent with another one.

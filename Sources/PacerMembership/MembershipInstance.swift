@@ -1,7 +1,7 @@
 /// Membership and quorum of one node of a two-node cluster, as a value doing no I/O.
 ///
 /// The shell feeds `Event`s with the current `Instant` and carries out the returned
-/// `Directive`s (STYLE §2; swift-cluster-membership's SWIMInstance). Guarantees:
+/// `Directive`s (CONVENTIONS.md §2; swift-cluster-membership's SWIMInstance). Guarantees:
 /// - Deterministic: the same events at the same instants give the same directives;
 ///   no clock, randomness or hash order is consulted.
 /// - Every `handle` call from `.start` on (a repeated `.start` aside) ends with

@@ -1,6 +1,6 @@
 import PacerMembership
 
-/// Two `MembershipInstance`s on a simulated network under a manual clock (STYLE §2).
+/// Two `MembershipInstance`s on a simulated network under a manual clock (CONVENTIONS.md §2).
 ///
 /// Nothing sleeps: `run(for:)` jumps from event to event. Packets go through the real
 /// codec; loss, delay, reordering and duplication come from a `SplitMix64` seeded

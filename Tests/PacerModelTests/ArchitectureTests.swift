@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// STYLE.md §1: each target imports only what its layer allows, so dependencies stay one-way.
+/// CONVENTIONS.md §1: each target imports only what its layer allows, so dependencies stay one-way.
 @Suite("architecture")
 struct ArchitectureTests {
     static let allowed: [String: Set<String>] = [

@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// STYLE.md §1: PacerMonView is a pure core target: PacerModel, PacerScheduler,
+/// CONVENTIONS.md §1: PacerMonView is a pure core target: PacerModel, PacerScheduler,
 /// PacerStatusView and the standard library, nothing else (no Foundation).
 @Suite("PacerMonView architecture")
 struct MonViewArchitectureTests {

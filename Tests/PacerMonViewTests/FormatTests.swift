@@ -1,7 +1,7 @@
 @testable import PacerMonView
 import Testing
 
-/// The small formats crm_mon.md documents.
+/// The small formats of crm_mon's output (REFERENCE.md §3).
 @Suite("formats")
 struct FormatTests {
     @Test("intervals as pcmk__readable_interval() writes them",

@@ -108,8 +108,8 @@ struct PacerSectionTests {
     }
 }
 
-/// The sample outputs of ../shared/reference/crm_mon.md that need no simulation.
-@Suite("crm_mon.md samples")
+/// Sample outputs of crm_mon 2.1.5 (REFERENCE.md §3) that need no simulation.
+@Suite("crm_mon samples")
 struct ReferenceSampleTests {
     @Test("summary header, plurals and the two spaces after Last change")
     func summary() throws {

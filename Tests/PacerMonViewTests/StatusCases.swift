@@ -5,7 +5,7 @@ import PacerXML
 /// CIBs with status for the differential tests, made once per test run with the
 /// reference tools: every scheduler corpus case after `crm_simulate -S`, variants of each
 /// with injected failures, a node taken down, a start failure and a node in standby, and
-/// the proxy-pair scenarios of ../shared/reference/crm_mon.md (realistic DC, stack and
+/// the proxy-pair scenarios of REFERENCE.md §3 (realistic DC, stack and
 /// change headers; moves, bans, unmanaged, disabled, maintenance).
 struct StatusCase: CustomStringConvertible, Sendable {
     enum Kind: String, Sendable { case corpus, variant, proxyPair }
@@ -137,7 +137,7 @@ enum StatusCases {
 
     // MARK: proxy pair
 
-    /// The seed cluster of crm_mon.md: proxyGroup on pm01/pm02 with DC, stack and change headers.
+    /// The proxy pair of cib-examples (REFERENCE.md §3): proxyGroup on pm01/pm02 with DC, stack and change headers.
     private static func proxyPair(problems: inout [String]) throws -> [StatusCase] {
         var cib = try Tool.read(Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.xml").path)
         for (k, v) in [("dc-uuid", "1"), ("cib-last-written", "Mon Nov 23 15:00:00 2026"), ("update-origin", "pm01"),
