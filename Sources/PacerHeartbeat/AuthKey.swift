@@ -5,7 +5,9 @@ import Glibc
 /// The cluster's shared secret (`/etc/pacer/authkey`), as `corosync-keygen` makes one.
 ///
 /// Guarantees: a key readable by group or others is refused (it would let any local
-/// user forge heartbeats); a key shorter than 16 bytes is refused.
+/// user forge heartbeats), and so is one owned by anyone but root (or the user running
+/// this), a symlink, or anything but a regular file (a FIFO is refused, not waited on);
+/// a key shorter than 16 bytes is refused.
 public struct AuthKey: Sendable {
     public static let size = 256
     let key: [UInt8]
@@ -15,36 +17,76 @@ public struct AuthKey: Sendable {
         key = bytes
     }
 
-    /// Reads the key file, checking that only its owner can read it.
+    /// Reads the key file, checking that it is a regular file (never a symlink, never waited
+    /// on like a FIFO), owned by root (or by whoever runs this), that only its owner can read.
     public static func load(path: String) throws(AuthKeyError) -> AuthKey {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw errno == ENOENT ? .missing(path: path) : .unreadable(path: path, reason: String(cString: strerror(errno)))
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw .missing(path: path) }
+            if let kind = notRegularKind(path, errno: code) { throw .notRegularFile(path: path, kind: kind) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
         }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: kind(of: info.st_mode)) }
+        guard info.st_uid == 0 || info.st_uid == geteuid() else { throw .wrongOwner(path: path, uid: info.st_uid) }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw .tooOpen(path: path, mode: UInt32(mode)) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: 4096)
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        do { return try AuthKey(bytes: Array(bytes[0..<n])) } catch { throw .tooShortFile(path: path, bytes: n) }
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            count += n
+        }
+        do { return try AuthKey(bytes: Array(bytes[0..<count])) } catch { throw .tooShortFile(path: path, bytes: count) }
     }
 
-    /// Writes a new random key with mode 0600; refuses to replace an existing file unless `force`.
+    /// Writes a new random key with mode 0600 (owned by root when root runs this); refuses to replace
+    /// an existing file unless `force`, and never writes through a symlink or into a FIFO.
     public static func generate(path: String, force: Bool = false) throws(AuthKeyError) {
         let bytes = HMACSHA256.randomBytes(size)
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL)
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (force ? O_TRUNC : O_EXCL)
         let fd = open(path, flags, 0o600)
         guard fd >= 0 else {
-            if errno == EEXIST { throw .exists(path: path) }
-            throw .unwritable(path: path, reason: String(cString: strerror(errno)))
+            let code = errno
+            if code == EEXIST { throw .exists(path: path) }
+            if let kind = notRegularKind(path, errno: code) { throw .notRegularFile(path: path, kind: kind) }
+            throw .unwritable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: kind(of: info.st_mode)) }
+        if geteuid() == 0, info.st_uid != 0, fchown(fd, 0, getegid()) != 0 {
+            throw .unwritable(path: path, reason: "owned by uid \(info.st_uid): \(String(cString: strerror(errno)))")
+        }
         fchmod(fd, 0o600)
         guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == size, fsync(fd) == 0 else {
             throw .unwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// What an open(2) that failed with `code` met instead of a regular file, if that was the reason.
+    static func notRegularKind(_ path: String, errno code: Int32) -> String? {
+        var info = stat()
+        guard code == ELOOP || code == ENXIO || code == EISDIR, lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
+        return kind(of: info.st_mode)
+    }
+
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a regular file"
         }
     }
 }
@@ -53,6 +95,8 @@ public enum AuthKeyError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(path: String)
     case unreadable(path: String, reason: String)
     case tooOpen(path: String, mode: UInt32)
+    case notRegularFile(path: String, kind: String)
+    case wrongOwner(path: String, uid: UInt32)
     case tooShort(bytes: Int)
     case tooShortFile(path: String, bytes: Int)
     case exists(path: String)
@@ -64,6 +108,9 @@ public enum AuthKeyError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason): return "cannot read authkey \(path): \(reason)"
         case .tooOpen(let path, let mode):
             return "authkey \(path) has mode \(String(mode, radix: 8)); refusing a key others can read (chmod 600 \(path))"
+        case .notRegularFile(let path, let kind): return "authkey \(path) is \(kind), not a regular file"
+        case .wrongOwner(let path, let uid):
+            return "authkey \(path) is owned by uid \(uid); it must be owned by \(geteuid() == 0 ? "root" : "root or uid \(geteuid()) (who runs this)") (chown root \(path))"
         case .tooShort(let bytes): return "an authkey needs at least 16 bytes, this one has \(bytes)"
         case .tooShortFile(let path, let bytes): return "authkey \(path) has \(bytes) bytes; at least 16 are needed"
         case .exists(let path): return "\(path) already exists; use --force to replace it (both nodes need the same key)"

@@ -37,6 +37,45 @@ struct AuthTests {
         #expect(throws: AuthKeyError.missing(path: "\(dir)/nope")) { try AuthKey.load(path: "\(dir)/nope") }
     }
 
+    @Test("a key owned by another user is refused, naming the file and owner")
+    func foreignOwner() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/authkey"
+        try AuthKey.generate(path: path)
+        #expect(chown(path, 65534, 65534) == 0)
+        #expect(throws: AuthKeyError.wrongOwner(path: path, uid: 65534)) { try AuthKey.load(path: path) }
+        #expect(AuthKeyError.wrongOwner(path: path, uid: 65534).description.contains("\(path) is owned by uid 65534"))
+    }
+
+    @Test("a FIFO, a directory or a symlink as the key is refused at once")
+    func notARegularFile() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = "\(dir)/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let outcome = withTimeout(seconds: 5, unblocking: fifo) { () -> AuthKeyError? in
+            do { _ = try AuthKey.load(path: fifo); return nil } catch { return error as? AuthKeyError }
+        }
+        #expect(outcome == .some(.notRegularFile(path: fifo, kind: "a FIFO")))
+        #expect(throws: AuthKeyError.notRegularFile(path: dir, kind: "a directory")) { try AuthKey.load(path: dir) }
+        let real = "\(dir)/real", link = "\(dir)/link"
+        try AuthKey.generate(path: real)
+        #expect(symlink(real, link) == 0)
+        #expect(throws: AuthKeyError.notRegularFile(path: link, kind: "a symbolic link")) { try AuthKey.load(path: link) }
+    }
+
+    @Test("keygen --force never writes through a symlink")
+    func keygenForceSymlink() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let victim = "\(dir)/victim", link = "\(dir)/authkey"
+        try "precious".write(toFile: victim, atomically: false, encoding: .utf8)
+        #expect(symlink(victim, link) == 0)
+        #expect(throws: AuthKeyError.notRegularFile(path: link, kind: "a symbolic link")) { try AuthKey.generate(path: link, force: true) }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+    }
+
     @Test("sealed packets open with the same key only; tampering and truncation are rejected")
     func sealAndOpen() throws {
         let key = try AuthKey(bytes: Array(repeating: 7, count: 32))
@@ -110,3 +149,20 @@ struct PeerSessionTests {
         }
     }
 }
+
+/// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
+/// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
+func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
+    let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread { box.value = body(); done.signal() }
+    if done.wait(timeout: .now() + seconds) == .timedOut {
+        let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+        if fd >= 0 { close(fd) }
+        _ = done.wait(timeout: .now() + 5)
+        return nil
+    }
+    return box.value
+}
+
+/// Where a timed-out thread's result lands (written once, read after the semaphore).
+final class ResultBox<T>: @unchecked Sendable { var value: T? }
