@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Install Pacer's OCF resource agents (see agents/README.md).
 #

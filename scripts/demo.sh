@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: a two-node load-balancer pair on this one machine, in network namespaces.
 #
 #   alpha, bravo  two nodes, each with an interlink (a veth pair between them, 10.99.0.0/24)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds Pacer in release mode and installs pacer, pacerd, the OCF agents and the systemd unit.
 # Usage: scripts/install.sh [--prefix /usr] [--destdir DIR]
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The two-node topology of the demo and the end-to-end tests, in network namespaces.
 #
 #   netns-pair.sh up    TAG WORK   namespaces TAG-alpha, TAG-bravo, TAG-client; interlink veth

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs Pacer's build and test dependencies from Debian's registry (idempotent).
 # The reference implementation (Pacemaker, crmsh, resource-agents) is installed too:
 # the tests use it as an oracle.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test command: installs what it needs, builds Pacer and runs every test suite (unit,
 # differential against crmsh/crm_simulate/crm_mon, two daemons on loopback, agents and the
 # load-balancer pair in network namespaces). Needs root.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job, as far as Pacer goes today: on a fresh Debian machine, install what is
 # needed, build, and walk through configuring the canonical two-node load-balancer pair
 # offline on a CIB file — the same file real Pacemaker tools read.

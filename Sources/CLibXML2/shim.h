@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #ifndef PACER_CLIBXML2_SHIM_H
 #define PACER_CLIBXML2_SHIM_H
 /* Debian's libxml2 is built with ICU, so encoding.h would pull in the system ICU headers,

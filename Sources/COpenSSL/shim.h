@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #ifndef PACER_COPENSSL_SHIM_H
 #define PACER_COPENSSL_SHIM_H
 #include <stddef.h>

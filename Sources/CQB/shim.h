@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #ifndef PACER_CQB_SHIM_H
 #define PACER_CQB_SHIM_H
 /* libqb's loop and IPC, for PacerIPC only (CONVENTIONS.md §3): no other target imports CQB. */

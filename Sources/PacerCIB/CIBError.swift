@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerXML
 
 /// What can go wrong reading or writing a CIB file; each case names the file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// `delete ID`: removes an object and fixes the references to it, as crmsh does.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// Applies parsed crmsh commands to a CIB tree, generating ids as crmsh 4.4 does.

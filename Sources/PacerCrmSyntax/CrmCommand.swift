@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// One parsed crmsh command, before it is applied to a CIB.
 public enum CrmCommand: Sendable, Equatable {
     /// `property`, `rsc_defaults`, `op_defaults`: name=value pairs merged into an attribute set.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// `location`, `colocation` and `order`.
 extension CrmParser {
     static let roles = ["Started", "Stopped", "Promoted", "Unpromoted", "Master", "Slave"]

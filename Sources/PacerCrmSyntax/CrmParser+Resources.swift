@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// `primitive`, `group` and `clone`.
 extension CrmParser {
     /// Resource agent classes Pacemaker knows.

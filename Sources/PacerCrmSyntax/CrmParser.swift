@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Parses crmsh `configure`-level words into a `CrmCommand`.
 ///
 /// Unlike crmsh, unknown commands and keywords are refused (no fuzzy matching) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// Runs a crm script (`crm -f` input) against a CIB in memory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// Renders a CIB's configuration in crmsh's `configure show` text form.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Splits crm script text into commands and words the way crmsh's shell-like reader does.
 public enum CrmTokenizer {
     /// One logical command of a script: its words and the line it starts on.

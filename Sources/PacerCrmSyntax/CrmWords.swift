@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A cursor over the words of one command, producing errors that point at a word.
 struct CrmWords {
     let words: [String]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// The CIB edits behind `pacer resource …` and `pacer node maintenance`, as crmsh and

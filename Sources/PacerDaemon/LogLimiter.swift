@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Lets a log line of each kind through at most once per `every`, saying how many of that
 /// kind were held back since: whoever floods the node with bad input cannot flood its log.
 struct LogLimiter {

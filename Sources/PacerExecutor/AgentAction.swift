@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 /// One action to run on a resource agent, with everything the agent's environment needs.
 public struct AgentAction: Sendable, Equatable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import COpenSSL
 
 /// HMAC-SHA256 and randomness from OpenSSL's libcrypto.

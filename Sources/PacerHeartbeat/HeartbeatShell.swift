@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import CPacerSys
 public import PacerIPC
 public import PacerMembership

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 
 /// Authenticates every datagram with HMAC-SHA256 under the cluster key.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import COpenSSL
 
 /// The start of a peer-channel connection, as a value: bytes in, bytes out, no I/O.

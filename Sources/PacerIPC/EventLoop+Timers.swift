@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import CQB
 
 /// Identifies a timer from ``EventLoop/addTimer(after:_:)`` so it can be cancelled.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import Glibc
 
 /// Who is on the other end of an IPC connection, from the kernel's `SO_PEERCRED`.

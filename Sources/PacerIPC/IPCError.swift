@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import Glibc
 
 /// What went wrong in the event loop or the IPC between `pacer` and `pacerd`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import Glibc
 
 /// One request from a client, handed to the ``IPCServer`` handler on the loop thread.

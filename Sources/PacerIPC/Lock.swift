@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import Glibc
 
 /// A pthread mutex: `Synchronization.Mutex` needs macOS 15, and the package still names macOS 13.

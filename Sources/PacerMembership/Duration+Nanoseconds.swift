@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 extension Duration {
     /// The duration in whole nanoseconds (sub-nanosecond parts dropped), saturating at
     /// the `Int64` limits so absurd settings fail validation instead of trapping.

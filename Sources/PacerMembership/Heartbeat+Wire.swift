@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The heartbeat wire format, version 2 (all integers big-endian):
 ///
 /// | bytes | field |

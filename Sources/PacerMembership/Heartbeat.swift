@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// One heartbeat packet's content: who sends, which incarnation and packet, and what it sees.
 ///
 /// The shell authenticates packets (HMAC) before `Heartbeat.decode(_:)` sees them;

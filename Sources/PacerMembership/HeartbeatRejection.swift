@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Why a decoded, authenticated heartbeat was not accepted.
 public enum HeartbeatRejection: Int, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// It arrived on a link the instance was not configured with.

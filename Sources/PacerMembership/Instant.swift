@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A point in time for the membership core: nanoseconds since an arbitrary origin.
 ///
 /// The core never reads a clock; the shell passes `now` with every event (CONVENTIONS.md §2),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// One heartbeat link as the instance is told about it.
 public struct LinkConfiguration: Sendable, Hashable {
     /// The link's number, identical on both nodes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The number of one heartbeat link (knet calls it a link number; at most 8 per node pair).
 ///
 /// Both nodes must number the same physical path alike: the id travels in every

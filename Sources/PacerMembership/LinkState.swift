@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The health of one link as seen from this node, tracked apart from the peer's state.
 public enum LinkState: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// A valid heartbeat arrived on this link within `warntime`.

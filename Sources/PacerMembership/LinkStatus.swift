@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// One link as this node sees it, for status display.
 public struct LinkStatus: Sendable, Hashable {
     /// The link's configuration.

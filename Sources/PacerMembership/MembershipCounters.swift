@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Running totals of one instance, for status display and logs.
 public struct MembershipCounters: Sendable, Hashable {
     /// Heartbeats handed to the shell to send, over all links.

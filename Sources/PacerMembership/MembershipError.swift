@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Everything that can go wrong in PacerMembership: bad settings and undecodable heartbeats.
 ///
 /// Each case carries what was wrong and where, and `description` says it in one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 extension MembershipInstance {
     /// What the shell tells the instance.
     public enum Event: Sendable, Hashable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 extension MembershipInstance {
     /// Accepts a heartbeat from the peer or counts why not, updating the peer's state.
     ///

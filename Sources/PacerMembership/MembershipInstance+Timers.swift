@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 extension MembershipInstance {
     /// Applies timeouts at `now` and reports every state that differs from the last report.
     mutating func evaluate(now: Instant, into directives: inout [Directive]) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Membership and quorum of one node of a two-node cluster, as a value doing no I/O.
 ///
 /// The shell feeds `Event`s with the current `Instant` and carries out the returned

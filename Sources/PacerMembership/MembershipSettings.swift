@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Timing and quorum options of two-node membership, with Heartbeat's and votequorum's meaning.
 ///
 /// Defaults: `interval` 100 ms, `packetsPerInterval` 5 (one packet per link every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// What one node believes about its peer.
 public enum PeerState: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Not heard from since start, and `initdead` has not yet run out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// How many heartbeats were rejected, per reason.
 public struct RejectionCounts: Sendable, Hashable, CustomStringConvertible {
     private var counts = [Int](repeating: 0, count: HeartbeatRejection.allCases.count)

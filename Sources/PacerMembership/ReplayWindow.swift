@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Anti-replay check for one sender on one link, as IPsec's sliding bitmap (RFC 4303 §3.4.3).
 ///
 /// Guarantees: a `(incarnation, sequence)` pair is accepted at most once; a packet

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A Pacemaker score: an integer clamped to ±INFINITY (1,000,000) with saturating arithmetic.
 ///
 /// Mirrors `char2score()` and `pcmk__add_scores()` (lib/common/scores.c):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// What the local daemon reports beside the CIB in its `status` reply: `key=value`
 /// lines (`node=`, `peer=`, `dc=`, `peer-state=`, `quorum=`, `interval=`, `deadtime=`,
 /// `last-transition=`, one `link=NAME STATE` per interlink).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// A JSON value with ordered object keys, so output never depends on hashing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// One `rsc_location` placement as `pcmk__new_location()` records it: the constraint's

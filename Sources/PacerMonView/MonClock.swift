@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// How times are printed: crm_mon prints epochs with `ctime()` in the local time zone.
 ///
 /// The core does no clock or time-zone reads: the caller passes the offset function

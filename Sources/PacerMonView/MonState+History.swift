@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Resource history as lib/pengine/unpack.c reads it for display: which operations

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Resource lines of the text output: `pe__group_default()` (lib/pengine/group.c) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// crm_mon's text sections, in the order `pcmk__cluster_status_text()`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// `crm_mon --output-as=xml`: the document `cluster_status_xml()`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// What `pacer status` shows beyond the default sections (crm_mon's options).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Name/value blocks (`meta_attributes`, `instance_attributes`, `cluster_property_set`)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// The "Pacer:" section `pacer status` adds after the Cluster Summary when the local

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// The indented list writer of Pacemaker's text output (`lib/common/output_text.c`):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// What the scheduler is given: the CIB (configuration and status) and the time.

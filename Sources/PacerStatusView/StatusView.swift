@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// crm_mon-style text for a cluster's nodes and resources.
 ///
 /// A pure formatter: takes a `Snapshot` value, returns lines. Used by

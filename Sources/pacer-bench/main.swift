@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmarks that need Pacer's libraries in-process (the shell scripts under bench/ drive it).
 // `pacer-bench executor [RESOURCES] [SECONDS]`: monitors per second with RESOURCES trivial
 // agents monitored back to back, and the cost of one action against crm_resource --force-check.

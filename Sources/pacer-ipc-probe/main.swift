@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A tiny IPC client for PacerIPC's tests: they run it as another user (setpriv) or kill it
 // mid-request, which an in-process client cannot do.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // pacerd: one Pacer node. Usage: pacerd [--config FILE] [--node NAME] [--ocf-root DIR]
 import Logging
 import PacerConfig

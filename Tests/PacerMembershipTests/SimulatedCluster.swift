@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerMembership
 
 /// Two `MembershipInstance`s on a simulated network under a manual clock (CONVENTIONS.md §2).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A seeded generator (argument-parser `Examples/roll/SplitMix64.swift`): same seed, same run.
 struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64

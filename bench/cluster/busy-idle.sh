@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # False failovers under load: the canonical pair (scripts/netns-pair.sh, Pacer's defaults) idles
 # for DURATION seconds while every core runs a busy loop; a client asks through the VIP once a
 # second. Counts what must stay zero: peer losses, actions other than monitors, resets after a

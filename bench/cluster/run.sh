@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pacerd benchmark: kill -9 of the active daemon -> peer declared lost and group started on the
 # survivor (RUNS times, median and max), then one daemon's idle RSS and CPU over IDLE seconds.
 # Usage: bench/cluster/run.sh [RUNS] [IDLE_SECONDS]   (defaults 10, 60). Loopback only.

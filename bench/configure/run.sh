@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark: apply one `configure primitive` to a CIB holding N resources, Pacer vs crmsh,
 # on copies of the same file in the same run. Prints each run, the medians and the ratio.
 # Usage: bench/configure/run.sh [N] [RUNS]     (defaults: 3000 resources, 5 runs)

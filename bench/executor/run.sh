@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Executor benchmark: monitors/s with N trivial resources, and per-action cost vs crm_resource --force-check.
 # Usage: bench/executor/run.sh [RESOURCES] [SECONDS]   (defaults 500, 10)
 set -euo pipefail

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the failover benchmark (sourced by run.sh): the topology of scripts/netns-pair.sh, a
 # node's private mount namespace, the client probe, the two faults, idle figures and statistics.
 #

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # keepalived 2.2.7: VRRP on eth0 with the VIP, both nodes BACKUP with the same priority and
 # nopreempt (the VIP stays where it is, as with resource-stickiness=INFINITY). HAProxy runs all the
 # time on both nodes (net.ipv4.ip_nonlocal_bind=1 in each node's namespace lets it bind the VIP

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Pacemaker 2.1.5 + Corosync 3.1.7, one "machine" per node: its network namespace plus a private
 # mount namespace in which per-node directories are bound over /etc/corosync, /var/lib/corosync,
 # /var/lib/pacemaker, /var/log/{corosync,pacemaker,crmsh} and /run, and a tmpfs over /dev/shm

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Pacer: the topology, pacer.conf and OCF root of scripts/netns-pair.sh (up, start, down), one
 # pacerd per node from $PACER_BIN, Pacer's defaults (interval, deadtime untouched). The group is
 # either the two resources the reference stacks run (PACER_GROUP=pair) or the canonical

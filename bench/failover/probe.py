@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The client: `curl -s -m 0.2 URL` every INTERVAL_MS milliseconds, started on a fixed cadence
 whether or not the previous request has finished (so a dead VIP, which costs each request its
 200 ms timeout, does not make the probe sparser). One line per finished request, in order of

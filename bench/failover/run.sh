@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Failover benchmark: Pacemaker+Corosync, keepalived and Pacer in the two-node network-namespace
 # topology of scripts/netns-pair.sh. For each stack and fault (power-off of the active node;
 # kill -9 of its HAProxy), RUNS times on a fresh cluster: the time from the fault to the client's

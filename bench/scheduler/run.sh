@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scheduler benchmark: `pacer simulate -R/-S` against `crm_simulate -R/-S` on the
 # synthetic scale CIBs (generated here by Tests/Fixtures/scheduler-corpus/scale/gen-scale.py),
 # same run, wall time and peak RSS (GNU time), ratios, and the fitted growth exponent.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Tests for the OCF agents in agents/ (see agents/README.md).
 #

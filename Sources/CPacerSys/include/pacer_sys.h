@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #ifndef PACER_SYS_H
 #define PACER_SYS_H
 #include <sys/types.h>

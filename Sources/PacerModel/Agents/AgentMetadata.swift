@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// An OCF agent's self-description (`meta-data` action, ra-api-1.dtd / OCF 1.1).
 public struct AgentMetadata: Sendable, Equatable {
     public struct Parameter: Sendable, Equatable {

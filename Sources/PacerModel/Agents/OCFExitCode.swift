@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The text Pacemaker prints for an OCF exit code (`services_ocf_exitcode_str()`, 2.1.5):
 /// crm_mon's "returned 'not running'", crm_simulate's probe notes, crm_resource's result line.
 public func ocfExitText(_ rc: Int) -> String {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Checks the references inside a CIB that the schema cannot: constraints and
 /// groups naming resources, locations naming nodes, duplicate ids.
 public enum CIBReferenceCheck {

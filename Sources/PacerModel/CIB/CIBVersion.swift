@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The `(admin_epoch, epoch, num_updates)` generation of a CIB, compared as Pacemaker does.
 public struct CIBVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
     public var adminEpoch: Int

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The CIB `cibadmin --empty` writes for Pacemaker 2.1.5.
 public enum EmptyCIB {
     public static let validateWith = "pacemaker-3.9"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Reading and editing attributes and children.
 extension XMLElement {
     /// The value of attribute `name`, or nil.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Writing an element as text, in the layout Pacemaker's tools use.
 extension XMLElement {
     /// The element as Pacemaker writes a CIB: two-space indentation, one element

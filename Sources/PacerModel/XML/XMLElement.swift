@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A node of an XML document as a plain value: what the CIB is stored as.
 ///
 /// The CIB is kept as a tree of these rather than only as typed structs so that

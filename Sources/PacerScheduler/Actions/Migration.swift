@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Live migration (`allow-migrate`): migrate_to on the old node, migrate_from on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Recurring monitors. Mirrors `pcmk__create_recurring_actions()`,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Unpacks `rsc_location`, `rsc_colocation` and `rsc_order`. Mirrors

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Stickiness and migration thresholds. Mirrors `apply_node_criteria()`,

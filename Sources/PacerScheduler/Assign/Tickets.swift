@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// A ticket's state from `<status><tickets><ticket_state/>` (`pe_ticket_t`).

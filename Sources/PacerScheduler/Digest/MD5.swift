@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// MD5 (RFC 1321), as `crm_md5sum()` uses for operation digests. Pure Swift, no I/O.
 public enum MD5 {
     private static let s: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
 /// Operation digests as Pacemaker records them in `op-digest`: the MD5 of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Turns recorded orderings into graph edges, then propagates flags. Mirrors
 /// `pcmk__apply_orderings()`, `rsc_order_first()` and
 /// `order_resource_actions_after()` (pcmk_sched_ordering.c).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 /// The actions that make it into the transition graph, in an order crm_simulate
 /// could execute them. Mirrors `pcmk__create_graph()` (pcmk_graph_producer.c)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The Transition Summary lines. Mirrors `pcmk__output_resource_actions()`
 /// (pcmk_sched_resource.c) and the `rsc-action` / `rsc-action-item` messages
 /// of lib/pacemaker/pcmk_output.c, including their growing column widths.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// The scheduler's decision: summary lines, the action graph in execution order,
 /// configuration warnings and the cluster state it started from.
 public struct Transition: Sendable {

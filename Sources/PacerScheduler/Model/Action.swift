@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// Ordering flags (`enum pe_ordering`).
 struct OrderFlags: OptionSet {
     let rawValue: UInt32

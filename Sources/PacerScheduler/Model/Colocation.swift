@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A colocation constraint. Mirrors `pcmk__colocation_t`.
 final class Colocation {
     let id: String

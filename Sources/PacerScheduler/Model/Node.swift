@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A cluster node as the scheduler sees it. Mirrors `pe_node_t` + `pe_node_shared_s`.
 final class Node {
     let id: String

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /// A not-yet-resolved ordering (`pe__ordering_t`). A class: thousands are walked
 /// several times, and copying a struct of strings and references costs more.
 final class Ordering {

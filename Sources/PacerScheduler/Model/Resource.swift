@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Resource roles in Pacemaker's order (`enum rsc_role_e`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Cluster options, defaults sections and nodes. Mirrors `unpack_config()` and

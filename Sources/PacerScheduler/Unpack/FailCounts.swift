@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Fail counts from transient node attributes and failure-timeout expiry.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Executor result codes and statuses used in `lrm_rsc_op` history.

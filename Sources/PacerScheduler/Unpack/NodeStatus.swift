@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Node state from `<node_state>`. Mirrors `unpack_node_state()`,

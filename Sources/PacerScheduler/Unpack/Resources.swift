@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
 
 /// Primitives and groups from `<resources>`. Mirrors `unpack_resources()` and

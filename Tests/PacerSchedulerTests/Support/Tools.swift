@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 
 /// Runs external programs (crm_simulate, the corpus harness, `pacer`) for the scheduler tests.
