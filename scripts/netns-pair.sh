@@ -62,9 +62,13 @@ net)
   ;;
 up)
   topology
-  mkdir -p "$work/ocf/resource.d/heartbeat"
+  # As on a real install (agents/install.sh): Pacer's VIPcheck and haproxy under heartbeat/,
+  # resource-agents' own IPaddr2 (pacerd turns its address into a lease), Pacer's IPaddr2 as
+  # ocf:pacer:IPaddr2.
+  mkdir -p "$work/ocf/resource.d/heartbeat" "$work/ocf/resource.d/pacer"
   cp "$repo/agents/heartbeat/VIPcheck" "$repo/agents/heartbeat/haproxy" "$work/ocf/resource.d/heartbeat/"
-  cp "$repo/agents/pacer/IPaddr2" "$work/ocf/resource.d/heartbeat/IPaddr2"
+  ln -sfn /usr/lib/ocf/resource.d/heartbeat/IPaddr2 "$work/ocf/resource.d/heartbeat/IPaddr2"
+  cp "$repo/agents/pacer/IPaddr2" "$repo/agents/pacer/Dummy" "$work/ocf/resource.d/pacer/"
   ln -sfn /usr/lib/ocf/lib "$work/ocf/lib"
   pacer=${PACER:-$repo/.build/debug/pacer}
   # DATA_LINK=no: heartbeats on the interlink only (cutting it then partitions the cluster).

@@ -311,21 +311,21 @@ void pacer_malloc_arenas(int count) { (void)mallopt(M_ARENA_MAX, count); }
 
 void pacer_malloc_trim(void) { (void)malloc_trim(0); }
 
-int pacer_address_present(int netlink_fd, int family, const char *address, const char *interface) {
+/* Dumps the family's addresses and looks for `address` (on interface `index`, or any when 0);
+ * when found, fills the interface name and prefix length if asked. 1 found, 0 not, -errno. */
+static int address_lookup(int netlink_fd, int family, const char *address, unsigned int index, char *interface_out,
+                          int *prefix_out) {
     struct {
         struct nlmsghdr header;
         struct ifaddrmsg body;
     } request;
     unsigned char bytes[16];
     char reply[16384];
-    unsigned int index;
     size_t length = family == AF_INET6 ? 16 : 4;
     static unsigned int sequence = 0x40000000;
     int found = 0;
 
     if (inet_pton(family, address, bytes) != 1) return -EINVAL;
-    index = if_nametoindex(interface);
-    if (index == 0) return 0;
     memset(&request, 0, sizeof request);
     request.header.nlmsg_len = NLMSG_LENGTH(sizeof request.body);
     request.header.nlmsg_type = RTM_GETADDR;
@@ -348,14 +348,26 @@ int pacer_address_present(int netlink_fd, int family, const char *address, const
             if (answer->nlmsg_type == NLMSG_ERROR) return -((struct nlmsgerr *)NLMSG_DATA(answer))->error;
             if (answer->nlmsg_type != RTM_NEWADDR) continue;
             entry = (struct ifaddrmsg *)NLMSG_DATA(answer);
-            if (entry->ifa_index != index || entry->ifa_family != family) continue;
+            if ((index != 0 && entry->ifa_index != index) || entry->ifa_family != family || found) continue;
             attributes_length = (int)IFA_PAYLOAD(answer);
             for (attribute = IFA_RTA(entry); RTA_OK(attribute, attributes_length); attribute = RTA_NEXT(attribute, attributes_length)) {
                 if ((attribute->rta_type == IFA_LOCAL || (family == AF_INET6 && attribute->rta_type == IFA_ADDRESS))
                     && RTA_PAYLOAD(attribute) == length && memcmp(RTA_DATA(attribute), bytes, length) == 0) {
                     found = 1;
+                    if (prefix_out) *prefix_out = entry->ifa_prefixlen;
+                    if (interface_out && if_indextoname(entry->ifa_index, interface_out) == NULL) interface_out[0] = 0;
                 }
             }
         }
     }
+}
+
+int pacer_address_present(int netlink_fd, int family, const char *address, const char *interface) {
+    unsigned int index = if_nametoindex(interface);
+    if (index == 0) return 0;
+    return address_lookup(netlink_fd, family, address, index, NULL, NULL);
+}
+
+int pacer_find_address(int netlink_fd, int family, const char *address, char *interface, int *prefix) {
+    return address_lookup(netlink_fd, family, address, 0, interface, prefix);
 }

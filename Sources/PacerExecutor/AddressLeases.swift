@@ -14,7 +14,11 @@ import Synchronization
 /// If the daemon dies or the node freezes, nobody renews: the kernel removes the address
 /// within `lifetime` + 1 s, so the peer's split-brain guard (VIPcheck) no longer sees it
 /// answer and takes over. Under Pacemaker, where no one sets the variable, addresses are
-/// permanent as usual.
+/// permanent as usual. An `IPaddr2`-type agent that does not announce its address (the one
+/// from resource-agents) gets the same: the executor finds the address of its `ip`
+/// parameter after a successful start or monitor and renews it as a lease
+/// (``derivedLease(agent:parameters:)``), so the protection does not depend on which
+/// IPaddr2 the operator configured.
 ///
 /// A lease that lapsed stays lapsed: after a pause longer than `lifetime` (the daemon was
 /// frozen or starved), nothing is renewed, since the peer may already hold the address;
@@ -83,6 +87,25 @@ public final class AddressLeases: Sendable {
                   let prefix = Int(fields[1][fields[1].index(after: slash)...]) else { return nil }
             let family: Int32 = fields[0] == "inet6" ? AF_INET6 : AF_INET
             return Lease(family: family, address: String(fields[1][..<slash]), prefixLength: prefix, interface: String(fields[2]))
+        }
+    }
+
+    /// The lease for the virtual IP an `IPaddr2`-type agent added, for agents that do not
+    /// announce it themselves (resource-agents' IPaddr2 adds a permanent address): the address
+    /// in its `ip` parameter, on whichever interface holds it now. Nil for other agents, or
+    /// when no interface has the address.
+    public func derivedLease(agent: ResourceAgent, parameters: [AgentAction.Parameter]) -> Lease? {
+        guard agent.resourceClass == "ocf", agent.type == "IPaddr2",
+              let ip = parameters.last(where: { $0.name == "ip" })?.value, !ip.isEmpty else { return nil }
+        var v4 = in_addr(), v6 = in6_addr()
+        let family: Int32
+        if inet_pton(AF_INET, ip, &v4) == 1 { family = AF_INET } else if inet_pton(AF_INET6, ip, &v6) == 1 { family = AF_INET6 } else { return nil }
+        return state.withLock { state -> Lease? in
+            if state.netlink < 0 { state.netlink = pacer_netlink_route_socket() }
+            var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+            var prefix: Int32 = 0
+            guard pacer_find_address(state.netlink, family, ip, &name, &prefix) == 1, name[0] != 0 else { return nil }
+            return Lease(family: family, address: ip, prefixLength: Int(prefix), interface: String(cString: name))
         }
     }
 

@@ -51,7 +51,13 @@ public actor Executor {
         let result = await runUnserialized(action)
         if ["start", "monitor"].contains(action.name), result.status == .done, result.rc == 0 {
             processes?.arm(action.resourceID)
-            leases?.hold(AddressLeases.parse(result.stdout), for: action.resourceID)
+            if let leases {
+                var announced = AddressLeases.parse(result.stdout)
+                if announced.isEmpty, let derived = leases.derivedLease(agent: action.agent, parameters: action.parameterList) {
+                    announced = [derived]
+                }
+                leases.hold(announced, for: action.resourceID)
+            }
         } else if ["start", "monitor"].contains(action.name) {
             leases?.release(action.resourceID)
         }

@@ -142,3 +142,50 @@ func runTool(_ path: String, _ arguments: [String]) throws -> String {
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
 }
+
+extension AddressLeaseTests {
+    /// resource-agents' own IPaddr2 (permanent addresses, no lease line): issue #12, point 5.
+    static let heartbeatIPaddr2 = "/usr/lib/ocf/resource.d/heartbeat/IPaddr2"
+
+    @Test("resource-agents' IPaddr2 gets a lease too: its address is found, renewed at 1 s and lapses when renewal stops",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: heartbeatIPaddr2)))
+    func heartbeatAgentLeased() async throws {
+        Self.removeAddress()
+        defer { Self.removeAddress() }
+        let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(250), realtimePriority: 10)
+        defer { leases.stop() }
+        let executor = Executor(directory: AgentDirectory(ocfRoot: "/usr/lib/ocf"), leases: leases)
+        let agent = try #require(ResourceAgent("ocf:heartbeat:IPaddr2"))
+        let parameters = [("ip", Self.address), ("cidr_netmask", "32"), ("nic", "lo")]
+        let start = await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start", parameters: parameters))
+        #expect(start.rc == 0, "start: \(start.stderr)")
+        #expect(leases.held["vip"]?.map(\.description) == ["\(Self.address)/32 on lo"], "held: \(leases.held)")
+        var cut = false
+        for _ in 0..<30 where !cut {
+            let text = Self.shown()
+            cut = text.contains("valid_lft 1sec") || text.contains("valid_lft 0sec")
+            if !cut { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(cut, "the permanent address became a 1 s lease: \(Self.shown())")
+        let monitor = await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "monitor", parameters: parameters))
+        #expect(monitor.rc == 0 && leases.held["vip"] != nil, "a monitor keeps the lease")
+        leases.stop()   // as if pacerd died
+        var gone = false
+        for _ in 0..<40 where !gone {
+            try await Task.sleep(for: .milliseconds(100))
+            gone = !Self.present()
+        }
+        #expect(gone, "without renewal the kernel removed resource-agents' address within 4 s")
+    }
+
+    @Test("agents that are not IPaddr2 get no derived lease")
+    func onlyIPaddr2() throws {
+        let leases = AddressLeases(lifetime: 1)
+        defer { leases.stop() }
+        #expect(leases.derivedLease(agent: ResourceAgent("ocf:heartbeat:Dummy")!, parameters: [.init(name: "ip", value: "127.0.0.1")]) == nil)
+        #expect(leases.derivedLease(agent: ResourceAgent("ocf:heartbeat:IPaddr2")!, parameters: [.init(name: "ip", value: "192.0.2.250")]) == nil,
+                "an address no interface holds is no lease")
+        #expect(leases.derivedLease(agent: ResourceAgent("ocf:heartbeat:IPaddr2")!, parameters: [.init(name: "ip", value: "127.0.0.1")])?
+            .description == "127.0.0.1/8 on lo")
+    }
+}

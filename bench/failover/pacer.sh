@@ -4,8 +4,8 @@
 # pacerd per node from $PACER_BIN, Pacer's defaults (interval, deadtime untouched). The group is
 # either the two resources the reference stacks run (PACER_GROUP=pair) or the canonical
 # cib-examples/proxy-pair.crm with VIPcheck (PACER_GROUP=canonical), as netns-pair.sh writes it.
-# IPaddr2 and haproxy are Pacer's agents (netns-pair.sh installs agents/pacer/IPaddr2 and
-# agents/heartbeat/haproxy as ocf:heartbeat:*).
+# IPaddr2 is resource-agents' own (pacerd holds its address as a lease), haproxy Pacer's
+# (netns-pair.sh installs agents/heartbeat/haproxy as ocf:heartbeat:haproxy, as agents/install.sh does).
 
 PACER_BIN=${PACER_BIN:-$REPO/.build/release}
 PACER_EXE=$PACER_BIN
@@ -99,5 +99,5 @@ pacer_settings() {
     "pacer status: ${detection:-?}; stonith-enabled=false no-quorum-policy=ignore resource-stickiness=INFINITY" \
     "migration-threshold=1, monitors 5s; group: $([ "$PACER_GROUP" = canonical ] &&
       echo "cib-examples/proxy-pair.crm (VIPcheck start-delay 2s wait 5 -> IPaddr2 -> haproxy)" ||
-      echo "IPaddr2 + haproxy (Pacer's agents)")"
+      echo "IPaddr2 (resource-agents) + haproxy (Pacer's agent)")"
 }

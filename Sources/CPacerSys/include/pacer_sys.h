@@ -64,4 +64,7 @@ void pacer_malloc_trim(void);
 /// Whether `address` is configured on `interface` (one RTM_GETADDR dump): 1 yes, 0 no,
 /// a negative errno value on error.
 int pacer_address_present(int netlink_fd, int family, const char *address, const char *interface);
+/// Finds which interface holds `address` (any interface): 1 and its name (IF_NAMESIZE bytes)
+/// and prefix length, 0 when no interface has it, or -errno.
+int pacer_find_address(int netlink_fd, int family, const char *address, char *interface, int *prefix);
 #endif
