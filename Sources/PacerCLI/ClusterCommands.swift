@@ -98,8 +98,10 @@ struct ClusterCommand: ParsableCommand {
 
 /// Writes `text` to `path` (mode 0644) via a temp file and rename.
 func writeFile(_ path: String, _ text: String) -> Bool {
+    // A fresh temp file, never one planted in its place (a symlink to another file).
     let temp = "\(path).tmp.\(getpid())"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    unlink(temp)
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return false }
     let bytes = Array(text.utf8)
     let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// pacerd: one Pacer node. Usage: pacerd [--config FILE] [--node NAME] [--ocf-root DIR]
+// pacerd: one Pacer node. Usage: pacerd [--config FILE] [--node NAME] [--ocf-root DIR] | --version
+import CPacerSys
 import Logging
 import PacerConfig
 import PacerDaemon
@@ -41,6 +42,9 @@ while let argument = arguments.popFirst() {
         guard let value = arguments.popFirst() else { usage("--ocf-root needs a directory") }
         ocfRoot = value
     case "--help", "-h": usage("runs one node of a Pacer cluster")
+    case "--version":
+        print(String(cString: pacer_version()))
+        exit(0)
     default: usage("unknown argument '\(argument)'")
     }
 }
@@ -52,14 +56,11 @@ LoggingSystem.bootstrap { label in
 }
 let logger = Logger(label: "pacerd")
 
-guard let text = try? String(decoding: readFile(configPath), as: UTF8.self) else {
-    printError("pacerd: cannot read \(configPath): \(String(cString: strerror(errno)))")
-    exit(66)
-}
 var config: ClusterConfig
-do { config = try ClusterConfig.parse(text) } catch {
-    for problem in error.errors { printError("pacerd: \(configPath):\(problem.line): \(problem.message)") }
-    exit(78)
+do { config = try ClusterConfig.load(path: configPath) } catch {
+    // A regular file owned by root that others cannot change, read without blocking.
+    for line in error.description.split(separator: "\n") { printError("pacerd: \(line)") }
+    exit(error.exitCode)
 }
 // Two nodes on one machine (tests, the demo) need their own state and IPC names.
 if let stateDirectory { config.stateDirectory = stateDirectory }
@@ -73,18 +74,4 @@ do {
 } catch {
     printError("pacerd: \(error)")
     exit(1)
-}
-
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw DaemonError("cannot open \(path)") }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        bytes += chunk[0..<n]
-    }
-    return bytes
 }

@@ -22,6 +22,20 @@ struct DaemonBadInputTests {
         #expect(result.stderr.contains("\(path):7: interlink '10.0.0.999'"), "\(result.stderr)")
     }
 
+    @Test("a configuration others can change, or a FIFO in its place, is refused at once")
+    func configFileChecks() throws {
+        let cluster = try TwoNodeCluster()
+        let path = "\(cluster.root)/pacer.conf"
+        chmod(path, 0o666)
+        let open = try pacerd(cluster, config: path)
+        #expect(open.status == 78)
+        #expect(open.stderr.contains("has mode 666; refusing a configuration others can change"), "\(open.stderr)")
+        let fifo = "\(cluster.root)/fifo.conf"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let blocked = try pacerd(cluster, config: fifo)
+        #expect(blocked.status == 78 && blocked.stderr.contains("is a FIFO, not a regular file"), "\(blocked.stderr)")
+    }
+
     @Test("a missing or world-readable authkey is refused")
     func authkeyChecks() throws {
         let cluster = try TwoNodeCluster()
