@@ -98,59 +98,6 @@ struct AuthTests {
     }
 }
 
-@Suite("peer session framing")
-struct PeerSessionTests {
-    let key = try! AuthKey(bytes: Array(repeating: 3, count: 32))
-
-    func pair() -> (PeerSession, PeerSession) {
-        let a = PeerSession.makeNonce(), b = PeerSession.makeNonce()
-        return (PeerSession(key: key, localNonce: a, peerNonce: b), PeerSession(key: key, localNonce: b, peerNonce: a))
-    }
-
-    @Test("frames arrive in order, split across reads")
-    func roundTrip() throws {
-        var (alpha, bravo) = pair()
-        var wire = alpha.seal(Array("one".utf8)) + alpha.seal(Array(repeating: 9, count: 100_000))
-        var received: [[UInt8]] = []
-        var buffer: [UInt8] = []
-        while !wire.isEmpty {
-            buffer += wire.prefix(777)
-            wire.removeFirst(min(777, wire.count))
-            while let payload = try bravo.open(from: &buffer) { received.append(payload) }
-        }
-        #expect(received.count == 2 && received[0] == Array("one".utf8) && received[1].count == 100_000)
-    }
-
-    @Test("replayed, reordered and foreign-session frames are rejected")
-    func rejections() throws {
-        var (alpha, bravo) = pair()
-        let first = alpha.seal([1]), second = alpha.seal([2])
-        var buffer = second
-        #expect(throws: PeerSession.FrameError.outOfSequence(expected: 0, got: 1)) { _ = try bravo.open(from: &buffer) }
-        buffer = first
-        _ = try bravo.open(from: &buffer)
-        buffer = first
-        #expect(throws: PeerSession.FrameError.outOfSequence(expected: 1, got: 0)) { _ = try bravo.open(from: &buffer) }
-        var (_, other) = pair()
-        buffer = second
-        #expect(throws: PeerSession.FrameError.badTag) { _ = try other.open(from: &buffer) }
-    }
-
-    @Test("string lists round-trip; garbage never crashes the decoder")
-    func wireStrings() throws {
-        let strings = ["exec", "vip", "", "ünïcode", String(repeating: "x", count: 10_000)]
-        #expect(try WireStrings.decode(WireStrings.encode(strings)) == strings)
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<3000 {
-            var bytes = WireStrings.encode(["a", "bc"])
-            for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
-            }
-            _ = try? WireStrings.decode(bytes)
-        }
-    }
-}
-
 /// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
 /// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
 func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
