@@ -44,7 +44,9 @@ struct Configure: ParsableCommand {
         var result: CrmScript?
         do {
             try file.update { (root: inout XMLElement) throws(CrmError) in
-                var session = CrmScript(cib: root)
+                var live = false
+                if case .daemon = file { live = true }
+                var session = CrmScript(cib: root, liveCluster: live)
                 if script != nil {
                     try session.run(script: text)
                 } else {

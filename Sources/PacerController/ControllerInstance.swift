@@ -283,6 +283,16 @@ public struct ControllerInstance: Sendable {
                     requests.append(.shutdownComplete(node: node))
                 }
             case .resource:
+                if action.task == "delete", let resource = action.resource, let node = action.node {
+                    // An orphan's history goes once it is stopped (Pacemaker's lrm delete).
+                    pending[index] = waiting
+                    guard !waiting else { continue }
+                    var recorder = StatusRecorder(cib: cib)
+                    recorder.cleanup(resource: resource, node: node)
+                    cib = recorder.cib
+                    recurring[node]?.removeAll { $0.resource == resource }
+                    continue
+                }
                 guard let resource = action.resource, let node = action.node,
                       ["start", "stop", "monitor"].contains(action.task) else { continue }
                 guard let request = definitions.request(id: nextRequestID, resource: resource, task: action.task,

@@ -9,6 +9,8 @@ public import PacerModel
 public struct ResourceDefinitions: Sendable {
     let primitives: [String: XMLElement]
     let opDefaults: [String: String]
+    /// The status section: where an orphan's agent is found (its `lrm_resource` history).
+    let status: XMLElement?
 
     public init(cib: XMLElement) {
         var primitives: [String: XMLElement] = [:]
@@ -24,13 +26,16 @@ public struct ResourceDefinitions: Sendable {
             }
         }
         opDefaults = defaults
+        status = cib.firstElement(named: "status")
     }
 
     public func primitive(_ id: String) -> XMLElement? { primitives[id] }
 
     /// Builds the request for `task` (every `intervalMs`) of `resource` on `node`.
     public func request(id: UInt64, resource: String, task: String, intervalMs: Int, node: String) -> ActionRequest? {
-        guard let primitive = primitives[resource] else { return nil }
+        guard let primitive = primitives[resource] else {
+            return task == "stop" ? orphanStop(id: id, resource: resource, node: node) : nil
+        }
         var parameters: [ActionRequest.NameValue] = []
         var seen = Set<String>()
         for set in primitive.elements(named: "instance_attributes") {
@@ -54,6 +59,23 @@ public struct ResourceDefinitions: Sendable {
                              agentClass: primitive["class"] ?? "ocf", agentProvider: primitive["provider"],
                              agentType: primitive["type"] ?? "", parameters: parameters, checkLevel: checkLevel,
                              expectedRC: task == "monitor" && intervalMs == 0 ? 7 : 0)
+    }
+
+    /// The stop of a resource no longer in the configuration (Pacemaker's `stop-orphan-resources`):
+    /// the agent from the node's operation history; no parameters here — the node that runs
+    /// it stops it with the parameters it was started with.
+    func orphanStop(id: UInt64, resource: String, node: String) -> ActionRequest? {
+        var history: XMLElement?
+        status?.forEachElement { state in
+            guard history == nil, state.name == "node_state", state["uname"] == node else { return }
+            history = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources")?
+                .elements(named: "lrm_resource").first { $0["id"] == resource }
+        }
+        guard let history, let type = history["type"] else { return nil }
+        return ActionRequest(id: id, node: node, resource: resource, task: "stop", intervalMs: 0,
+                             timeoutMs: opDefaults["timeout"].map(Self.milliseconds) ?? 20_000, startDelayMs: 0,
+                             agentClass: history["class"] ?? "ocf", agentProvider: history["provider"], agentType: type,
+                             parameters: [], checkLevel: nil, expectedRC: 0)
     }
 
     func opMeta(_ op: XMLElement?, _ name: String) -> String? {

@@ -48,6 +48,47 @@ extension CIBEditor {
         cib.forEachElement { if let id = $0["id"] { ids.insert(id) } }
     }
 
+    /// Refuses to delete `id` when it is a managed primitive (or contains one) that runs
+    /// somewhere according to the status section, saying how to go on.
+    func refuseIfRunning(_ id: String) throws(CrmError) {
+        guard let configuration = cib.firstElement(named: "configuration"),
+              let path = configuration.path(toID: id), let element = configuration.element(at: path) else { return }
+        var primitives: [XMLElement] = []
+        if element.name == "primitive" { primitives = [element] }
+        // crmsh deletes a running group or clone container (its members stay): only primitives count.
+        for primitive in primitives where Self.isManaged(primitive, cib: cib) {
+            let nodes = Self.activeNodes(of: primitive.id, in: cib)
+            guard !nodes.isEmpty else { continue }
+            throw CrmError(.inUse, "resource \(primitive.id) is running (on \(nodes.joined(separator: ", "))), can't delete it: "
+                           + "stop it first (pacer resource stop \(primitive.id)), or delete it with --force and the cluster stops it")
+        }
+    }
+
+    static func isManaged(_ primitive: XMLElement, cib: XMLElement) -> Bool {
+        for set in primitive.elements(named: "meta_attributes") {
+            for pair in set.elements(named: "nvpair") where pair["name"] == "is-managed" {
+                return !["false", "no", "off", "0", "n"].contains((pair["value"] ?? "").lowercased())
+            }
+        }
+        return true
+    }
+
+    /// Nodes where the status section's last operation on `resource` leaves it active: anything
+    /// but a successful stop or a probe that found it not running (a failed start still needs a stop).
+    static func activeNodes(of resource: String, in cib: XMLElement) -> [String] {
+        var nodes: [String] = []
+        for state in cib.firstElement(named: "status")?.elements(named: "node_state") ?? [] {
+            guard let history = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources")?
+                .elements(named: "lrm_resource").first(where: { $0["id"] == resource }) else { continue }
+            let ops = history.elements(named: "lrm_rsc_op").filter { ($0["interval"] ?? "0") == "0" }
+            guard let last = ops.max(by: { (Int($0["call-id"] ?? "") ?? -1) < (Int($1["call-id"] ?? "") ?? -1) }) else { continue }
+            let rc = last["rc-code"] ?? "", task = last["operation"] ?? ""
+            if (task == "stop" && rc == "0") || (task == "monitor" && rc == "7") { continue }
+            nodes.append(state["uname"] ?? state["id"] ?? "?")
+        }
+        return nodes
+    }
+
     /// Removes the element with `id` anywhere below `root`.
     func removeElement(id: String, from root: inout XMLElement) {
         guard let path = root.path(toID: id) else { return }

@@ -11,6 +11,9 @@ public struct CIBEditor: Sendable {
     public internal(set) var messages: [String] = []
     /// Every `id` in the document, for uniqueness checks and id generation.
     var ids: Set<String>
+    /// On a live cluster, `delete` of a running, managed primitive is refused unless forced
+    /// (crmsh: "resource X is running, can't delete it").
+    public var refuseRunningDeletes = false
 
     public init(cib: XMLElement) {
         self.cib = cib
@@ -43,7 +46,11 @@ public struct CIBEditor: Sendable {
         case .location(let location): try addLocation(location)
         case .colocation(let colocation): try addColocation(colocation)
         case .order(let order): try addOrder(order)
-        case .delete(let ids): for id in ids { try delete(id) }
+        case .delete(let ids, let force):
+            if refuseRunningDeletes && !force {
+                for id in ids { try refuseIfRunning(id) }
+            }
+            for id in ids { try delete(id) }
         case .nodeStandby(let node, let on): try setStandby(node: node, on: on)
         case .show, .verify: break
         }

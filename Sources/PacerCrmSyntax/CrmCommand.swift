@@ -11,7 +11,8 @@ public enum CrmCommand: Sendable, Equatable {
     case location(LocationDefinition)
     case colocation(ColocationDefinition)
     case order(OrderDefinition)
-    case delete(ids: [String])
+    /// `force`: delete a running resource too (the cluster then stops it as an orphan).
+    case delete(ids: [String], force: Bool = false)
     case show(xml: Bool, ids: [String])
     case verify
     /// `node standby|online NAME` (node level): the permanent `standby` node attribute.

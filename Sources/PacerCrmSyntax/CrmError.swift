@@ -10,6 +10,8 @@ public struct CrmError: Error, Sendable, Equatable, CustomStringConvertible {
         case noSuchObject
         /// The object already exists (exit 1, as crm_resource's "already exists").
         case exists
+        /// The object is in use and the command would disturb it (exit 1, as crmsh).
+        case inUse
     }
 
     public var kind: Kind
@@ -31,7 +33,7 @@ public struct CrmError: Error, Sendable, Equatable, CustomStringConvertible {
         case .usage: return 64
         case .badValue: return 65
         case .noSuchObject: return 105
-        case .exists: return 1
+        case .exists, .inUse: return 1
         }
     }
 }

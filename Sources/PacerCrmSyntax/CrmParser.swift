@@ -27,9 +27,12 @@ public enum CrmParser {
         case "order": return .order(try order(&cursor))
         case "delete":
             var ids: [String] = []
-            while let id = cursor.next() { ids.append(id) }
+            var force = false
+            while let id = cursor.next() {
+                if id == "--force" || id == "-f" { force = true } else { ids.append(id) }
+            }
             guard !ids.isEmpty else { throw cursor.missing("the id of the object to delete") }
-            return .delete(ids: ids)
+            return .delete(ids: ids, force: force)
         case "show":
             var xml = false
             if cursor.peek == "xml" { xml = true; _ = cursor.next() }

@@ -23,8 +23,9 @@ public struct CrmScript: Sendable {
     private var level: [String] = []
     private var committed: XMLElement
 
-    public init(cib: XMLElement) {
+    public init(cib: XMLElement, liveCluster: Bool = false) {
         editor = CIBEditor(cib: cib)
+        editor.refuseRunningDeletes = liveCluster
         committed = editor.cib
     }
 

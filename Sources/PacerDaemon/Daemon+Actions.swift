@@ -26,7 +26,21 @@ extension Daemon {
 
     /// Runs `request` here (after its start-delay); `completion` runs on the loop thread.
     func runLocal(_ request: ActionRequest, completion: @escaping @Sendable (ActionOutcome) -> Void) {
-        let action = agentAction(request)
+        var configured = agentAction(request)
+        // As Pacemaker's controller does, a stop uses the parameters the resource was started
+        // with here: the configuration may have changed since, or lost the resource (an orphan).
+        if request.task == "stop", let started = startedWith[request.resource], started.agent == configured.agent {
+            configured.parameterList = started.parameters
+        }
+        let action = configured
+        let completion: @Sendable (ActionOutcome) -> Void = { [unowned self] outcome in
+            if request.task == "start" && outcome.rc == 0 && outcome.opStatus == 0 {
+                self.startedWith[request.resource] = (action.agent, action.parameterList)
+            } else if request.task == "stop" && outcome.rc == 0 && outcome.opStatus == 0 {
+                self.startedWith[request.resource] = nil
+            }
+            completion(outcome)
+        }
         let executor = self.executor
         let loop = self.loop
         logger.info("Executing", metadata: ["op": "\(request.operationKey)", "node": "\(node)"])

@@ -33,6 +33,8 @@ public final class Daemon: @unchecked Sendable {
     var ipc: IPCServer!
     /// Local recurring operations by resource.
     var recurring: [String: [Executor.RecurringID]] = [:]
+    /// The agent and parameters each resource was last started with here (its stop uses them).
+    var startedWith: [String: (agent: ResourceAgent, parameters: [AgentAction.Parameter])] = [:]
     /// Last reported rc of each local recurring operation (report changes only).
     var lastRecurringRC: [String: Int32] = [:]
     /// Operator edits waiting for the peer to acknowledge the CIB version they produced.

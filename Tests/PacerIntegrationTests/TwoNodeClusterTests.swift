@@ -116,3 +116,38 @@ struct TwoNodeClusterTests {
         #expect(cluster.running(on: other).isEmpty, "the last node left resources running\n\(cluster.dumpLogs())")
     }
 }
+
+/// Day-2: deleting what runs (issue #13, point 1).
+@Suite("orphans on the loopback pair", .serialized)
+struct OrphanTests {
+    func configureRunning(_ cluster: TwoNodeCluster, _ id: String) throws -> String {
+        let result = try cluster.pacer("alpha", ["configure", "primitive", id, "ocf:pacer:Dummy", "params", "fake=v1",
+                                                 "op", "monitor", "interval=1s"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let started = cluster.wait { cluster.running(on: "alpha").contains(id) || cluster.running(on: "bravo").contains(id) }
+        try #require(started, "\(id) never started\n\(cluster.dumpLogs())")
+        return cluster.running(on: "alpha").contains(id) ? "alpha" : "bravo"
+    }
+
+    @Test("a running resource is not deleted without --force; with it, the cluster stops it and forgets its history")
+    func deleteRunning() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try #require(cluster.pacer("alpha", ["configure", "property", "stonith-enabled=false"]).status == 0)
+        let node = try configureRunning(cluster, "d3")
+        let refused = try cluster.pacer("bravo", ["configure", "delete", "d3"])
+        #expect(refused.status == 1, "a running resource was deleted: \(refused.stdout)")
+        #expect(refused.stderr.contains("d3 is running") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(cluster.cib("alpha").contains("id=\"d3\""), "the refused delete changed the configuration")
+        let forced = try cluster.pacer("bravo", ["configure", "delete", "--force", "d3"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(cluster.wait(upTo: 10) { !cluster.running(on: node).contains("d3") }, "the orphan still runs\n\(cluster.dumpLogs())")
+        #expect(cluster.wait(upTo: 10) { !cluster.cib("alpha").contains("lrm_resource id=\"d3\"") && !cluster.cib("bravo").contains("lrm_resource id=\"d3\"") },
+                "the orphan's history stayed")
+        let status = try cluster.pacer("alpha", ["status", "-1"]).stdout
+        #expect(!status.contains("ORPHANED") && !status.contains("d3"), "status still shows it:\n\(status)")
+        let log = (try? String(contentsOfFile: cluster.logPath("alpha"), encoding: .utf8)) ?? ""
+        #expect(!log.contains("unknown resource"), "the DC could not act on the orphan")
+    }
+}
