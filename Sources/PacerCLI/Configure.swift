@@ -29,6 +29,8 @@ struct Configure: ParsableCommand {
     var words: [String] = []
 
     func validate() throws {
+        // `--help` after `configure` is captured with the crm words: answer it here.
+        if script == nil, let first = words.first, ["--help", "-h", "help"].contains(first) { throw CleanExit.helpRequest(self) }
         if script == nil && words.isEmpty { throw ValidationError("give a configure command, or -f FILE") }
         if script != nil && !words.isEmpty { throw ValidationError("give either a command or -f FILE, not both") }
     }

@@ -42,7 +42,8 @@ struct Status: ParsableCommand {
 
     func run() throws {
         // XML and JSON are documents, printed once, as crm_mon does for --output-as=xml.
-        if oneShot || outputAs != .text {
+        // Not a terminal (a pipe, a file, a script): print once, without screen control codes.
+        if oneShot || outputAs != .text || isatty(1) == 0 {
             switch snapshot() {
             case .success(let text): writeOut(text)
             case .failure(let error): fail(error.description, code: error.code)
@@ -52,13 +53,16 @@ struct Status: ParsableCommand {
         live()
     }
 
-    /// Redraws every `interval` seconds until SIGINT; an unreachable daemon is shown, not fatal.
+    /// Redraws every `interval` seconds until SIGINT; a daemon that goes away while watched is
+    /// shown (and retried), one that is not there at the start fails at once.
     func live() -> Never {
         signal(SIGINT) { _ in
             let bytes: [UInt8] = Array("\n".utf8)
             _ = bytes.withUnsafeBytes { write(1, $0.baseAddress!, 1) }
             _exit(0)
         }
+        // No daemon at the start is an error, not something to watch.
+        if case .failure(let error) = snapshot() { fail(error.description, code: error.code) }
         while true {
             let body: String
             switch snapshot() {

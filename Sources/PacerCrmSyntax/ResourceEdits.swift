@@ -14,7 +14,11 @@ public enum ResourceEdits {
     }
 
     static func requireResource(_ id: String, in cib: XMLElement) throws(CrmError) {
-        guard resources(of: cib)[id] != nil else { throw CrmError(.noSuchObject, "resource '\(id)' not found") }
+        let known = resources(of: cib)
+        guard known[id] != nil else {
+            let hint = Suggestion.closest(to: id, among: known.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
+            throw CrmError(.noSuchObject, "resource '\(id)' not found" + hint)
+        }
     }
 
     static func requireNode(_ name: String, in cib: XMLElement) throws(CrmError) {
