@@ -50,7 +50,7 @@ let package = Package(
             name: "PacerCLI",
             dependencies: [
                 "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerController",
-                "PacerScheduler", "PacerStatusView", "PacerMonView",
+                "PacerScheduler", "PacerStatusView", "PacerMonView", "CPacerSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming),
@@ -63,7 +63,7 @@ let package = Package(
             swiftSettings: upcoming),
         .executableTarget(
             name: "pacerd",
-            dependencies: ["PacerDaemon", "PacerConfig", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PacerDaemon", "PacerConfig", "CPacerSys", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming),
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
         .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerIPC", "PacerHeartbeat"], path: "Sources/pacer-bench"),
