@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import ArgumentParser
 import CPacerSys
+import PacerModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `pacer` command line.
 public struct PacerCommand: AsyncParsableCommand {
@@ -17,6 +21,15 @@ public struct PacerCommand: AsyncParsableCommand {
 public enum PacerMain {
     /// Parses the process arguments and runs the chosen command, exiting with its status.
     public static func run() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-") {
+            let names = PacerCommand.configuration.subcommands.map { $0._commandName }
+            if !names.contains(first) {
+                let hint = Suggestion.closest(to: first, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                printError("pacer: unknown command '\(first)'\(hint) (see 'pacer --help')")
+                exit(64)
+            }
+        }
         await PacerCommand.main()
     }
 }

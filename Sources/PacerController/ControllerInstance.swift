@@ -82,11 +82,20 @@ public struct ControllerInstance: Sendable {
         case log(String, [String: String])
     }
 
-    public init(localNode: String, peerNode: String, nodeIDs: [String: String], cib: XMLElement) {
+    /// What the DC records in `cib-bootstrap-options` (`dc-version`, `cluster-infrastructure`,
+    /// `cluster-name`), so status names the stack, the DC's version and the cluster.
+    let identity: [(name: String, value: String)]
+
+    public init(localNode: String, peerNode: String, nodeIDs: [String: String], cib: XMLElement,
+                version: String? = nil, clusterName: String? = nil) {
         self.localNode = localNode
         self.peerNode = peerNode
         self.nodeIDs = nodeIDs
         self.cib = cib
+        var identity: [(String, String)] = []
+        if let version { identity += [("dc-version", version), ("cluster-infrastructure", "pacer")] }
+        if let clusterName { identity.append(("cluster-name", clusterName)) }
+        self.identity = identity
     }
 
     /// The DC: the lower name of the members.
@@ -110,6 +119,7 @@ public struct ControllerInstance: Sendable {
             if !member { awaitingPeerCIBSince = nil }
             peerMember = member
             hasQuorum = quorum
+            idle = false   // settle again, even with nothing to do: the change is then accounted for
             directives.append(.log("Membership changed", ["peer": peerNode, "member": String(member), "quorum": String(quorum), "dc": dc]))
             if !member {
                 // The peer died with our requests: their results will never come.
@@ -259,6 +269,7 @@ public struct ControllerInstance: Sendable {
         recorder.setMembership(peerNode, online: peerMember)
         recorder.cib["have-quorum"] = hasQuorum ? "1" : "0"
         recorder.cib["dc-uuid"] = nodeIDs[localNode] ?? localNode
+        for (name, value) in identity { recorder.setClusterProperty(name, value) }
         cib = recorder.cib
         let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: now))
         let definitions = ResourceDefinitions(cib: cib)

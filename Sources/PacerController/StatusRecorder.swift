@@ -38,6 +38,30 @@ public struct StatusRecorder {
         }
     }
 
+    /// Sets a property in `cib-bootstrap-options` (as Pacemaker's DC records `dc-version`,
+    /// `cluster-infrastructure` and `cluster-name`); returns whether anything changed.
+    @discardableResult
+    public mutating func setClusterProperty(_ name: String, _ value: String) -> Bool {
+        let changed = cib.withChild(named: "configuration") { configuration in
+            configuration.withChild(named: "crm_config") { config in
+                let index = config.childIndex { $0.name == "cluster_property_set" && $0["id"] == "cib-bootstrap-options" }
+                    ?? { config.append(XMLElement("cluster_property_set", [("id", "cib-bootstrap-options")])); return config.children.count - 1 }()
+                return config.modifyChild(at: index) { set -> Bool in
+                    if let pair = set.childIndex(where: { $0.name == "nvpair" && $0["name"] == name }) {
+                        return set.modifyChild(at: pair) { nvpair -> Bool in
+                            guard nvpair["value"] != value else { return false }
+                            nvpair["value"] = value
+                            return true
+                        }
+                    }
+                    set.append(XMLElement("nvpair", [("id", "cib-bootstrap-options-\(name)"), ("name", name), ("value", value)]))
+                    return true
+                }
+            }
+        }
+        return (changed ?? nil) ?? false
+    }
+
     mutating func withNodeState<T>(_ uname: String, _ body: (inout XMLElement) -> T) -> T {
         let id = nodeID(uname)
         return cib.withChild(named: "status") { status in

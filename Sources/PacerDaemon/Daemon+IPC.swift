@@ -7,6 +7,15 @@ import PacerIPC
 import PacerMembership
 import PacerModel
 import PacerXML
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Who asked for an edit: the node it was made on and the user who ran `pacer`.
+struct EditClient {
+    var origin: String
+    var user: String
+}
 
 /// Requests from `pacer` on this node. Each is a `WireStrings` list; replies start with
 /// `ok`, `error` or `conflict`.
@@ -27,10 +36,11 @@ extension Daemon {
                 return
             }
             let arguments = Array(message)
+            let client = EditClient(origin: node, user: Self.userName(request.client.uid))
             if controller.isDC {
-                ipcRequestAsDC(arguments, request: request)
+                ipcRequestAsDC(arguments, client: client, request: request)
             } else {
-                forwardToDC(arguments, request: request, patience: 20)
+                forwardToDC(arguments, client: client, request: request, patience: 20)
             }
         default:
             request.reply(WireStrings.encode(["error", "unknown request '\(kind)'"]))
@@ -39,14 +49,14 @@ extension Daemon {
 
     /// Sends an edit to the DC. Right after start-up the peer link may lag the heartbeat
     /// by a moment, so wait for it (up to `patience` × 100 ms) before giving up.
-    func forwardToDC(_ arguments: [String], request: IPCRequest, patience: Int) {
+    func forwardToDC(_ arguments: [String], client: EditClient, request: IPCRequest, patience: Int) {
         if controller.isDC {
-            ipcRequestAsDC(arguments, request: request)
+            ipcRequestAsDC(arguments, client: client, request: request)
             return
         }
         nextTag += 1
         let tag = "\(node)-\(nextTag)"
-        if peerLink.send(["edit", tag] + arguments) {
+        if peerLink.send(["edit", tag, client.user] + arguments) {
             forwarded[tag] = request
             return
         }
@@ -54,11 +64,11 @@ extension Daemon {
             request.reply(WireStrings.encode(["error", "the DC (\(controller.dc)) cannot be reached from \(node)"]))
             return
         }
-        loop.addTimer(after: .milliseconds(100)) { [self] in forwardToDC(arguments, request: request, patience: patience - 1) }
+        loop.addTimer(after: .milliseconds(100)) { [self] in forwardToDC(arguments, client: client, request: request, patience: patience - 1) }
     }
 
-    func ipcRequestAsDC(_ arguments: [String], request: IPCRequest) {
-        applyEdit(arguments) { status, text in
+    func ipcRequestAsDC(_ arguments: [String], client: EditClient, request: IPCRequest) {
+        applyEdit(arguments, client: client) { status, text in
             if status == "ok" && text.hasPrefix("wait:") {
                 let parts = text.dropFirst(5).split(separator: ".").compactMap { Int($0) }
                 self.awaitingAck.append((CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), request))
@@ -71,7 +81,7 @@ extension Daemon {
 
     /// Applies an operator edit on the DC. `reply(status, text)`: `ok` with `wait:VERSION`
     /// when the result must first reach the peer, `conflict` when the CIB moved on meanwhile.
-    func applyEdit(_ arguments: [String], reply: @escaping (String, String) -> Void) {
+    func applyEdit(_ arguments: [String], client: EditClient, reply: @escaping (String, String) -> Void) {
         guard controller.isDC else {
             reply("error", "\(node) is not the DC")
             return
@@ -93,6 +103,7 @@ extension Daemon {
             if let index = edited.childIndex(where: { $0.name == "configuration" }) {
                 edited.children[index] = .element(configuration)
             }
+            stampChange(&edited, client: client)
             apply(controller.handle(.edited(edited), now: Self.epochSeconds()))
         case "cleanup":
             guard arguments.count >= 2 else { reply("error", "cleanup needs a resource"); return }
@@ -108,6 +119,26 @@ extension Daemon {
         } else {
             reply("ok", "\(version)")
         }
+    }
+
+    /// The user name of `uid` (the number when it has none).
+    static func userName(_ uid: UInt32) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return String(uid) }
+        return String(cString: name)
+    }
+
+    /// Who changed the configuration, from where and when, as Pacemaker's CIB manager writes
+    /// it (`Last change:` in status): `cib-last-written`, `update-origin`, `update-client`, `update-user`.
+    func stampChange(_ cib: inout XMLElement, client: EditClient) {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        strftime(&buffer, buffer.count, "%a %b %e %H:%M:%S %Y", &parts)
+        cib["cib-last-written"] = String(cString: buffer)
+        cib["update-origin"] = client.origin
+        cib["update-client"] = "pacer"
+        cib["update-user"] = client.user
     }
 
     /// Extra lines for `pacer status`: membership, links, timing.

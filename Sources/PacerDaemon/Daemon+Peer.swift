@@ -47,10 +47,10 @@ extension Daemon {
         case "leave-ok":
             if fields.first == node { depart() }
         case "edit":
-            // An operator's edit made on the peer, for us as DC: [tag, kind, args…].
-            guard let tag = fields.first else { return }
+            // An operator's edit made on the peer, for us as DC: [tag, user, kind, args…].
+            guard fields.count >= 3, let tag = fields.first else { return }
             let reply: (String, String) -> Void = { [weak self] status, text in self?.peerLink.send(["edit-reply", tag, status, text]) }
-            applyEdit(Array(fields.dropFirst()), reply: reply)
+            applyEdit(Array(fields.dropFirst(2)), client: EditClient(origin: peer, user: fields[fields.startIndex + 1]), reply: reply)
         case "edit-reply":
             guard fields.count == 3, let request = forwarded.removeValue(forKey: fields[fields.startIndex]) else { return }
             request.reply(WireStrings.encode([fields[fields.startIndex + 1], fields[fields.startIndex + 2]]))

@@ -95,7 +95,8 @@ public final class Daemon: @unchecked Sendable {
         executor = Executor(directory: AgentDirectory(ocfRoot: ocfRoot), processes: processes, leases: leases)
         var ids: [String: String] = [:]
         for (index, node) in config.nodes.enumerated() { ids[node.name] = String(index + 1) }
-        controller = ControllerInstance(localNode: me.name, peerNode: other.name, nodeIDs: ids, cib: cib)
+        controller = ControllerInstance(localNode: me.name, peerNode: other.name, nodeIDs: ids, cib: cib,
+                                        version: String(cString: pacer_version()), clusterName: config.clusterName)
         let incarnation = UInt64(Self.realtimeNanoseconds())
         var links = [LinkConfiguration(id: 0, isDirectCable: HeartbeatShell.isDirectCable(localAddress: me.interlink))]
         var shellLinks = [HeartbeatShell.Link(id: 0, localAddress: me.interlink, peerAddress: other.interlink)]

@@ -151,3 +151,26 @@ struct OrphanTests {
         #expect(!log.contains("unknown resource"), "the DC could not act on the orphan")
     }
 }
+
+/// Live status tells the truth (issue #13, point 7).
+@Suite("live status on the loopback pair", .serialized)
+struct LiveStatusTests {
+    @Test("status names the stack, the DC with its version, and who changed what, where and when")
+    func truthfulHeader() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        let version = try run([TwoNodeCluster.pacer, "--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(cluster.pacer("bravo", ["configure", "property", "stonith-enabled=false"]).status == 0)
+        var status = ""
+        let ok = cluster.wait(upTo: 10) {
+            status = (try? cluster.pacer("bravo", ["status", "-1"]).stdout) ?? ""
+            return status.contains("Current DC: alpha (version \(version))")
+        }
+        #expect(ok, "status:\n\(status)")
+        #expect(status.contains("Stack: pacer"), "\(status)")
+        #expect(status.contains("Last change: ") && status.contains(" by root via pacer on bravo"), "\(status)")
+        #expect(!status.contains("OFFLINE"), "\(status)")
+        #expect(cluster.cib("alpha").contains("name=\"cluster-name\" value=\"it\""))
+    }
+}

@@ -38,21 +38,32 @@ struct CommandLineTests {
         #expect(r.stderr.contains("--cib-file"))
     }
 
-    @Test("the live view clears the screen, redraws, and exits 0 on SIGINT")
+    @Test("on a terminal the live view clears the screen, redraws, and exits 0 on SIGINT",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func liveView() throws {
         let example = Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.xml").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tool.pacer)
-        process.arguments = ["status", "--interval", "1", "--cib-file", example]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        Thread.sleep(forTimeInterval: 2.5)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0)
-        #expect(text.hasPrefix("\u{1B}[H\u{1B}[2JCluster Summary:\n"))
-        #expect(text.components(separatedBy: "Cluster Summary:").count - 1 >= 2, "redrawn at least twice")
+        // script(1) gives pacer a pseudo-terminal; timeout sends the SIGINT.
+        let command = "timeout --preserve-status -s INT 2.5 \(Tool.pacer) status --interval 1 --cib-file \(example)"
+        let r = try Tool.run(["/usr/bin/script", "-qfec", command, "/dev/null"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("\u{1B}[H\u{1B}[2JCluster Summary:"), "\(r.stdout.prefix(80))")
+        #expect(r.stdout.components(separatedBy: "\u{1B}[H\u{1B}[2JCluster Summary:").count - 1 >= 2, "redrawn at least twice")
+    }
+
+    @Test("not on a terminal, the view prints once without control codes and exits 0")
+    func notATerminal() throws {
+        let example = Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.xml").path
+        let r = try Tool.run([Tool.pacer, "status", "--interval", "1", "--cib-file", example])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("Cluster Summary:\n") && !r.stdout.contains("\u{1B}"))
+        #expect(r.stdout.components(separatedBy: "Cluster Summary:").count - 1 == 1)
+    }
+
+    @Test("the live view without a daemon fails at once instead of redrawing")
+    func liveViewNoDaemon() throws {
+        let command = "timeout --preserve-status -s INT 5 \(Tool.pacer) status --interval 1"
+        let r = try Tool.run(["/usr/bin/script", "-qfec", command, "/dev/null"], environment: ["PACER_IPC": "pacer-test-nobody-\(getpid())"])
+        #expect(r.status == 66, "\(r.stdout)")
+        #expect(!r.stdout.contains("Retrying") && r.stdout.contains("cannot reach pacerd"))
     }
 }
