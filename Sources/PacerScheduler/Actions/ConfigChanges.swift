@@ -13,7 +13,8 @@ extension WorkingSet {
         for node in nodes where node.maintenance || node.available {
             guard let list = historyList(node) else { continue }
             for entry in list.elements(named: "lrm_resource") where !entry.children.isEmpty {
-                guard let id = entry["id"], let rsc = resourceByID[id], rsc.variant == .primitive else { continue }
+                guard let id = entry["id"], let rsc = historyResource["\(node.index)\u{1}\(id)"] ?? resourceByID[id],
+                      rsc.variant == .primitive else { continue }
                 processHistory(entry, rsc, node)
             }
         }

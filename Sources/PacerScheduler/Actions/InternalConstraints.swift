@@ -10,6 +10,8 @@ extension WorkingSet {
 
     private func internalConstraints(_ rsc: Resource) {
         switch rsc.variant {
+        case .clone:
+            cloneInternalConstraints(rsc) { internalConstraints($0) }
         case .primitive:
             guard rsc.managed else { return }
             orderResourceActions(rsc, "stop", rsc, "start", [.optional, .impliesThen, .restart])

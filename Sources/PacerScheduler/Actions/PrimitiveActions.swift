@@ -15,6 +15,8 @@ extension WorkingSet {
             }
         case .primitive:
             createPrimitiveActions(rsc)
+        case .clone:
+            createCloneActions(rsc)
         }
     }
 

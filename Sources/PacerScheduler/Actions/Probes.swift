@@ -11,6 +11,7 @@ extension WorkingSet {
     }
 
     private func probe(_ rsc: Resource, _ node: Node) {
+        if rsc.variant == .clone { cloneProbe(rsc, node) { probe($0, node) }; return }
         if !rsc.children.isEmpty { rsc.children.forEach { probe($0, node) }; return }
         if rsc.orphan || rsc.knownOn.contains(node.index) { return }
         let p = customAction(rsc, key: opKey(rsc.id, "monitor"), task: "monitor", node: node, optional: false)
@@ -18,7 +19,9 @@ extension WorkingSet {
         p.expectedRC = 7
         var flags: OrderFlags = [.optional]
         if !p.runnable && rsc.runningOn.isEmpty { flags.insert(.runnableLeft) }
-        newOrdering(firstRsc: rsc, firstKey: nil, firstAction: p, thenRsc: rsc,
-                    thenKey: opKey(rsc.id, "start"), thenAction: nil, flags: flags)
+        // A cloned resource's probe comes before the clone's start.
+        let then = rsc.top.variant == .clone ? rsc.top : rsc
+        newOrdering(firstRsc: rsc, firstKey: nil, firstAction: p, thenRsc: then,
+                    thenKey: opKey(then.id, "start"), thenAction: nil, flags: flags)
     }
 }

@@ -14,6 +14,7 @@ extension WorkingSet {
         switch rsc.variant {
         case .group: return assignGroup(rsc, prefer: prefer)
         case .primitive: return assignPrimitive(rsc, prefer: prefer)
+        case .clone: return assignClone(rsc, prefer: prefer)
         }
     }
 
@@ -86,7 +87,7 @@ extension WorkingSet {
     }
 
     /// Records allocation scores as `pe__show_node_weights()` prints them (nodes by name).
-    private func logScores(_ rsc: Resource, function: String) {
+    func logScores(_ rsc: Resource, function: String) {
         if !recordScores || (rsc.orphan && rsc.runningOn.isEmpty) { return }
         for node in nodes {
             guard let w = rsc.allowed[node.index] else { continue }
@@ -105,6 +106,10 @@ extension WorkingSet {
 
     /// The dependent side of `pcmk__primitive_apply_coloc_score()` / `colocate_with_group()`.
     func applyColocScore(dependent: Resource, primary: Resource, _ c: Colocation) {
+        if primary.variant == .clone {
+            applyColocWithClone(dependent: dependent, primary: primary, c)
+            return
+        }
         if primary.variant == .group {
             if primary.provisional { return }
             guard let member = c.score >= Score.infinityValue ? primary.children.last : primary.children.first else { return }
@@ -226,7 +231,10 @@ extension WorkingSet {
 
     /// Nodes a resource may run on, best first (`pcmk__sort_nodes()` / `compare_nodes()`).
     func sortedAllowedNodes(_ rsc: Resource) -> [(node: Node, weight: Int)] {
-        let active = rsc.currentNode
+        sortedAllowedNodes(rsc, active: rsc.currentNode)
+    }
+
+    func sortedAllowedNodes(_ rsc: Resource, active: Node?) -> [(node: Node, weight: Int)] {
         var list: [(node: Node, weight: Int)] = []
         for n in nodes { if let w = rsc.allowed[n.index] { list.append((n, w)) } }
         list.sort { a, b in
@@ -253,7 +261,8 @@ extension WorkingSet {
         }
         if chosen == nil {
             chosen = best
-            if best.weight > 0 && best.node.available, let running = rsc.currentNode, running.available {
+            let uniqueInstance = rsc.isCloneInstance && rsc.parent!.unique
+            if !uniqueInstance && best.weight > 0 && best.node.available, let running = rsc.currentNode, running.available {
                 for item in list.dropFirst() {
                     if item.weight != best.weight { break }
                     if item.node === running { chosen = item }

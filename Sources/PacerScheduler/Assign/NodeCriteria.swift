@@ -11,6 +11,12 @@ extension WorkingSet {
         }
     }
 
+    /// `resource_location()` for one node: the resource and all its descendants.
+    func addLocationRecursive(_ rsc: Resource, _ node: Node, _ score: Int) {
+        for c in rsc.children { addLocationRecursive(c, node, score) }
+        rsc.addLocation(node, score, nodes: nodes)
+    }
+
     private func applyStickiness(_ rsc: Resource) {
         if !rsc.children.isEmpty { rsc.children.forEach(applyStickiness); return }
         guard rsc.managed, rsc.stickiness >= 1, rsc.runningOn.count == 1, let node = rsc.runningOn.first else { return }
@@ -21,6 +27,10 @@ extension WorkingSet {
     private func checkFailureThreshold(_ rsc: Resource, _ node: Node) {
         if !rsc.children.isEmpty { rsc.children.forEach { checkFailureThreshold($0, node) }; return }
         if hasClearFailcount(rsc, node) { return }
-        if thresholdReached(rsc, node) { rsc.addLocation(node, -Score.infinityValue, nodes: nodes) }
+        if thresholdReached(rsc, node) {
+            // A failed anonymous clone instance bans the whole clone from the node.
+            let target = rsc.unique ? rsc : rsc.top
+            addLocationRecursive(target, node, -Score.infinityValue)
+        }
     }
 }

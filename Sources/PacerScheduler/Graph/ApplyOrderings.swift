@@ -32,8 +32,7 @@ extension WorkingSet {
             if firstRsc === order.thenRsc { return }
             guard let key = order.firstKey else { return }
             let task = taskOf(key: key, rsc: firstRsc)
-            let state = firstRsc.variant == .group ? (firstRsc.children.contains { !$0.runningOn.isEmpty } ? Role.started : .stopped)
-                                                   : (firstRsc.runningOn.isEmpty ? Role.stopped : firstRsc.role)
+            let state = currentState(firstRsc)
             if state == .stopped && task == "stop" { return }
             if state == .unpromoted && task == "demote" { return }
             let a = customAction(firstRsc, key: key, task: task, node: nil, optional: true)
@@ -44,6 +43,15 @@ extension WorkingSet {
             return
         }
         for f in firsts { orderAfter(f, thenRsc, order) }
+    }
+
+    /// The resource's current role (`fns->state(rsc, TRUE)`).
+    private func currentState(_ rsc: Resource) -> Role {
+        switch rsc.variant {
+        case .group: return rsc.children.contains { !$0.runningOn.isEmpty } ? .started : .stopped
+        case .clone: return rsc.children.map(currentState).max() ?? .stopped
+        case .primitive: return rsc.runningOn.isEmpty ? .stopped : rsc.role
+        }
     }
 
     private func taskOf(key: String, rsc: Resource) -> String {

@@ -33,10 +33,12 @@ extension WorkingSet {
         var synapses: [Action] = []
         var added = Set<Int>()
         func add(_ rsc: Resource) {
+            // clone_expand() adds the instances before the clone's own actions.
+            if rsc.variant == .clone { for child in rsc.children { add(child) } }
             for a in rsc.actions.reversed() where !added.contains(a.id) && belongsInGraph(a) {
                 added.insert(a.id); synapses.append(a)
             }
-            for child in rsc.children { add(child) }
+            if rsc.variant != .clone { for child in rsc.children { add(child) } }
         }
         for rsc in resources { add(rsc) }
         for a in actions.reversed() where a.rsc == nil && !added.contains(a.id) && belongsInGraph(a) {

@@ -5,7 +5,15 @@
 /// variants in pcmk_sched_group.c.
 extension WorkingSet {
     /// Flags of an action as seen by orderings (`pcmk__group_action_flags()` for groups).
-    func orderingFlags(_ action: Action) -> ActionFlags {
+    func orderingFlags(_ action: Action, node: Node? = nil) -> ActionFlags {
+        if let rsc = action.rsc, rsc.variant == .clone {
+            // action_flags_for_ordering(): runnable anywhere counts, even when checked for a node.
+            let any = cloneActionFlags(action, rsc, node: nil)
+            guard node != nil else { return any }
+            var flags = cloneActionFlags(action, rsc, node: node)
+            if any.contains(.runnable) { flags.insert(.runnable) }
+            return flags
+        }
         guard let rsc = action.rsc, rsc.variant == .group else { return action.flags }
         var flags: ActionFlags = [.optional, .runnable, .pseudo]
         let base = baseTask(action.task)
@@ -27,6 +35,35 @@ extension WorkingSet {
         return flags
     }
 
+    /// The task a clone action stands for in its instances (`clone_child_action()`).
+    func instanceTask(_ task: String, _ instance: Resource) -> String {
+        if instance.variant != .primitive { return task }
+        if task == "notify" || task == "notified" { return task }
+        return baseTask(task)
+    }
+
+    /// Mirrors `summary_action_flags()` for a clone's action.
+    private func cloneActionFlags(_ action: Action, _ rsc: Resource, node: Node?) -> ActionFlags {
+        var flags: ActionFlags = [.optional, .runnable, .pseudo]
+        var anyRunnable = false
+        for child in rsc.children {
+            let task = instanceTask(action.task, child)
+            let onNode = child.children.isEmpty ? node : nil
+            guard let ca = child.actions.last(where: { $0.task == task && (onNode == nil || $0.node === onNode) }) else { continue }
+            let cf = orderingFlags(ca, node: node)
+            if flags.contains(.optional) && !cf.contains(.optional) {
+                flags.remove(.optional)
+                action.flags.remove(.optional)
+            }
+            if cf.contains(.runnable) { anyRunnable = true }
+        }
+        if !anyRunnable {
+            flags.remove(.runnable)
+            if node == nil { action.flags.remove(.runnable) }
+        }
+        return flags
+    }
+
     private func baseTask(_ task: String) -> String {
         switch task {
         case "running": return "start"
@@ -39,7 +76,7 @@ extension WorkingSet {
 
     /// Remaps a group's start/stop to running/stopped (`action_for_ordering()`).
     private func actionForOrdering(_ action: Action) -> Action {
-        guard let rsc = action.rsc, rsc.variant == .group, action.intervalMs == 0 else { return action }
+        guard let rsc = action.rsc, rsc.variant != .primitive, action.intervalMs == 0 else { return action }
         let mapped: String
         switch action.task {
         case "start": mapped = "running"
@@ -80,8 +117,8 @@ extension WorkingSet {
                 first = actionForOrdering(first)
             }
             if first === other.action {
-                let firstFlags = orderingFlags(first)
-                let thenFlags = orderingFlags(then)
+                let firstFlags = orderingFlags(first, node: then.node)
+                let thenFlags = orderingFlags(then, node: first.node)
                 let (cf, ct) = updateForOrderingFlags(first, then, firstFlags, thenFlags, other)
                 changedFirst = cf
                 if ct { changedThen = true }
@@ -163,6 +200,9 @@ extension WorkingSet {
     /// Dispatches on the `then` resource's variant (`update_ordered_actions`).
     private func updateOrdered(_ first: Action, _ then: Action, _ flags: ActionFlags, filter: ActionFlags,
                                type: OrderFlags) -> (Bool, Bool) {
+        if let rsc = then.rsc, rsc.variant == .clone {
+            return updateOrderedClone(first, then, rsc, node: then.node, flags, filter: filter, type: type)
+        }
         var r = updateOrderedPrimitive(first, then, flags, filter: filter, type: type)
         if let rsc = then.rsc, rsc.variant == .group {
             for member in rsc.children {
@@ -174,6 +214,68 @@ extension WorkingSet {
             }
         }
         return r
+    }
+
+    /// Mirrors `pcmk__multi_update_actions()`: interleaved instances pairwise,
+    /// otherwise the clone's action and each instance's runnable one.
+    private func updateOrderedClone(_ first: Action, _ then: Action, _ rsc: Resource, node: Node?, _ flags: ActionFlags,
+                                    filter: ActionFlags, type: OrderFlags) -> (Bool, Bool) {
+        if canInterleave(first, then) {
+            return updateInterleaved(first, then, rsc, node: node, filter: filter, type: type)
+        }
+        var r = updateOrderedPrimitive(first, then, flags, filter: filter, type: type)
+        for child in rsc.children {
+            guard let ca = child.actions.last(where: { $0.task == then.task && (node == nil || $0.node === node) }) else { continue }
+            guard orderingFlags(ca, node: node).contains(.runnable) else { continue }
+            let m = child.variant == .primitive ? updateOrderedPrimitive(first, ca, flags, filter: filter, type: type)
+                                                : updateOrdered(first, ca, flags, filter: filter, type: type)
+            if m.0 { r.0 = true }
+            if m.1 {
+                r.1 = true
+                for a in ca.after.map(\.action) { updateActionForOrderings(a) }
+            }
+        }
+        return r
+    }
+
+    /// Mirrors `can_interleave_actions()`.
+    private func canInterleave(_ first: Action, _ then: Action) -> Bool {
+        guard let fr = first.rsc, let tr = then.rsc, fr !== tr, fr.variant == .clone, tr.variant == .clone else { return false }
+        let rsc = then.key.hasSuffix("_stop_0") || then.key.hasSuffix("_demote_0") ? fr : tr
+        return isTrue(rsc.meta["interleave"])
+    }
+
+    /// Mirrors `multi_update_interleave_actions()`.
+    private func updateInterleaved(_ first: Action, _ then: Action, _ rsc: Resource, node: Node?,
+                                   filter: ActionFlags, type: OrderFlags) -> (Bool, Bool) {
+        guard let firstRsc = first.rsc else { return (false, false) }
+        var r = (false, false)
+        let current = first.key.hasSuffix("_stopped_0") || first.key.hasSuffix("_demoted_0")
+        for thenChild in rsc.children {
+            guard let firstChild = compatibleInstance(thenChild, firstRsc, current: current) else {
+                if !current && !type.intersection([.runnableLeft, .impliesThen]).isEmpty {
+                    unassignInstance(thenChild)
+                }
+                continue
+            }
+            let task = instanceTask(first.task, firstChild)
+            guard let fa = firstChild.actions.last(where: { $0.task == task && (node == nil || $0.node === node) }),
+                  let ta = thenChild.actions.last(where: { $0.task == then.task && (node == nil || $0.node === node) })
+            else { continue }
+            if orderActions(fa, ta, type) { r = (true, true) }
+            let m = thenChild.variant == .primitive
+                ? updateOrderedPrimitive(fa, ta, orderingFlags(fa, node: node), filter: filter, type: type)
+                : updateOrdered(fa, ta, orderingFlags(fa, node: node), filter: filter, type: type)
+            if m.0 { r.0 = true }
+            if m.1 { r.1 = true }
+        }
+        return r
+    }
+
+    /// `pcmk__assign_resource(rsc, NULL, true)` on an instance (each primitive of it).
+    private func unassignInstance(_ rsc: Resource) {
+        if rsc.variant == .primitive { finalizeAssignment(rsc, nil, force: true); return }
+        rsc.children.forEach(unassignInstance)
     }
 
     private func clearFlag(_ action: Action, _ flag: ActionFlags, because reason: Action) {

@@ -18,4 +18,7 @@ final class Colocation {
 
     /// Mirrors `pcmk__colocation_has_influence()`.
     var hasInfluence: Bool { influence || primary.runningOn.isEmpty }
+
+    /// `pcmk__colocation_has_influence()` with a given resource in the primary's place.
+    func hasInfluence(on rsc: Resource) -> Bool { influence || rsc.runningOn.isEmpty }
 }

@@ -45,9 +45,22 @@ struct OpConfig {
     var timeout: String?
 }
 
-/// A primitive or group. Mirrors `pe_resource_t`.
+/// Clone settings (`clone_variant_data_t`).
+struct CloneInfo {
+    var max = 1
+    var nodeMax = 1
+    var interleave = false
+    var ordered = false
+    var notify = false
+    /// The `<primitive>` or `<group>` every instance is made from.
+    var template: XMLElement
+    /// Instances created so far (numbers are handed out in order).
+    var total = 0
+}
+
+/// A primitive, group or clone. Mirrors `pe_resource_t`.
 final class Resource {
-    enum Variant: Int { case primitive = 0, group = 1 }
+    enum Variant: Int { case primitive = 0, group = 1, clone = 2 }
     let id: String
     let variant: Variant
     unowned(unsafe) var parent: Resource?
@@ -87,6 +100,12 @@ final class Resource {
     var stopUnexpected = false
     var isFenceDevice = false
     var allowMigrate = false
+    /// `pe_rsc_unique`: not an instance of an anonymous clone.
+    var unique = true
+    /// Clone settings (clones only).
+    var clone: CloneInfo?
+    /// Instances per node assigned so far (the parent's `count` of its allowed nodes).
+    var instanceCount: [Int] = []
 
     var role = Role.stopped
     var nextRole = Role.unknown
@@ -112,6 +131,12 @@ final class Resource {
     }
 
     var top: Resource { parent?.top ?? self }
+
+    /// An instance of a clone (directly: a primitive or group in a clone).
+    var isCloneInstance: Bool { parent?.variant == .clone }
+
+    /// Whether this resource is a clone or inside one.
+    var inClone: Bool { variant == .clone || (parent?.inClone ?? false) }
 
     /// First node in `running_on` (`pe__current_node()`).
     var currentNode: Node? { runningOn.first }

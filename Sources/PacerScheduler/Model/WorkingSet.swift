@@ -33,6 +33,11 @@ final class WorkingSet {
     /// Expired recurring failures whose restart digest unpacking overrode, so the
     /// monitor is rescheduled (the `calculated-failure-timeout` hack of `unpack_rsc_op()`).
     var forcedRestartDigests: Set<String> = []
+    /// Ids of the primitives and groups that clones are made of (`ID` of `ID:N`).
+    var cloneBaseIDs: Set<String> = []
+    /// The clone instance a node's history entry was mapped to, by node index and
+    /// history id (the `clone_name` of an anonymous instance may differ per node).
+    var historyResource: [String: Resource] = [:]
 
     // cluster options
     var haveQuorum = true

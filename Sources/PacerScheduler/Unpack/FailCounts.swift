@@ -49,7 +49,7 @@ extension WorkingSet {
     /// The resource's fail count on `node`: the sum of its `fail-count-*` attributes.
     /// - Parameter effective: ignore failures older than `failure-timeout`.
     func failCount(_ node: Node, _ rsc: Resource, effective: Bool) -> Int {
-        guard let entry = failTable(node)[rsc.id] else { return 0 }
+        guard let entry = failEntry(node, rsc) else { return 0 }
         var count = entry.count
         let last = entry.last
         if count > 0 && rsc.failureTimeout > 0 && blockFailure(node, rsc) {
@@ -59,6 +59,26 @@ extension WorkingSet {
             count = 0
         }
         return count
+    }
+
+    /// The fail-count entry of `rsc`: clone instances go by the id without the
+    /// instance number, anonymous ones also with any number (`generate_fail_regexes()`).
+    private func failEntry(_ node: Node, _ rsc: Resource) -> (count: Int, last: Int)? {
+        let table = failTable(node)
+        guard rsc.inClone else { return table[rsc.id] }
+        let base = cloneStrip(rsc.id)
+        if rsc.unique { return table[base] }
+        var result: (count: Int, last: Int)?
+        for (name, e) in table {
+            guard name.hasPrefix(base) else { continue }
+            let rest = name.dropFirst(base.count)
+            if !rest.isEmpty && !(rest.first == ":" && rest.count > 1 && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }) { continue }
+            var r = result ?? (0, 0)
+            r.count = Score.add(r.count, e.count)
+            r.last = max(r.last, e.last)
+            result = r
+        }
+        return result
     }
 
     /// Whether a failed operation of `rsc` on `node` has `on-fail=block` (`block_failure()`).

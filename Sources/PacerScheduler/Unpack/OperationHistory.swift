@@ -27,9 +27,9 @@ extension WorkingSet {
         let ops = sortedOps(entry)
         if ops.isEmpty { return }
         let resource: Resource
-        if let known = resourceByID[rscID] {
+        if let known = historyResource(rscID, node) {
             guard known.variant == .primitive else {
-                warn("Ignoring history for '\(rscID)' on \(node.uname): it is a \(known.variant == .group ? "group" : "resource") not a primitive")
+                warn("Ignoring history for '\(rscID)' on \(node.uname): it is a \(known.variant == .group ? "group" : "clone") not a primitive")
                 return
             }
             resource = known
@@ -52,6 +52,9 @@ extension WorkingSet {
     }
 
     private func setActive(_ rsc: Resource) { rsc.role = .started }
+
+    /// What a failure bans: the resource, or for an anonymous clone instance the clone.
+    private func banTarget(_ rsc: Resource) -> Resource { rsc.unique ? rsc : rsc.top }
 
     private func unpackOp(_ rsc: Resource, _ node: Node, _ op: HistoryOp, _ lastFailure: inout HistoryOp?,
                           _ onFail: inout OnFail, allOps: [HistoryOp]) {
@@ -111,7 +114,7 @@ extension WorkingSet {
         if maskable {
             if node.online && op.xml["on_node"] != nil && rsc.failedProbeRC == nil { rsc.failedProbeRC = oldRC }
             updateResourceState(rsc, node, op, rc: target, lastFailure: lastFailure, &onFail)
-            rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
+            addLocationRecursive(banTarget(rsc), node, -Score.infinityValue)
             return
         }
         switch ExecStatus(rawValue: status) ?? .error {
@@ -128,7 +131,7 @@ extension WorkingSet {
         case .notInstalled:
             let strategy = onFailFor(rsc: rsc, task: op.task, value: configuredOnFail(rsc, op)).0
             if strategy == .ignore { onFail = .migrate }
-            rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
+            addLocationRecursive(banTarget(rsc), node, -Score.infinityValue)
             unpackFailure(rsc, node, op, rc: rc, &lastFailure, &onFail)
             return
         case .noFenceDevice, .noSecrets:
@@ -143,9 +146,9 @@ extension WorkingSet {
         } else {
             unpackFailure(rsc, node, op, rc: rc, &lastFailure, &onFail)
             if status == ExecStatus.errorHard.rawValue {
-                rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
+                addLocationRecursive(banTarget(rsc), node, -Score.infinityValue)
             } else if status == ExecStatus.errorFatal.rawValue {
-                rsc.addLocation(nil, -Score.infinityValue, nodes: nodes)
+                addLocationEverywhere(banTarget(rsc), -Score.infinityValue)
             }
         }
     }
@@ -196,7 +199,8 @@ extension WorkingSet {
         }
         if failRole != .started && rsc.nextRole < failRole { rsc.nextRole = failRole }
         if failRole == .stopped {
-            for n in nodes { rsc.allowed[n.index] = -Score.infinityValue }
+            let target = banTarget(rsc)
+            for n in nodes { target.allowed[n.index] = -Score.infinityValue }
         }
     }
 

@@ -11,6 +11,8 @@ extension WorkingSet {
             switch el.name {
             case "primitive", "group":
                 if let r = makeResource(el, parent: nil) { list.append(r) }
+            case "clone" where !isPromotable(el):
+                if let r = makeClone(el) { list.append(r) }
             case "template": continue
             default:
                 warn("Ignoring <\(el.name)> resource '\(el.id)': not supported by this scheduler")
@@ -21,10 +23,14 @@ extension WorkingSet {
         for (i, r) in resources.enumerated() { r.index = i }
     }
 
-    func makeResource(_ original: XMLElement, parent: Resource?) -> Resource? {
-        guard let id = original["id"], !id.isEmpty else { warn("Ignoring <\(original.name)> configuration without id"); return nil }
+    func makeResource(_ original: XMLElement, parent: Resource?, incarnation: Int? = nil) -> Resource? {
+        guard let baseID = original["id"], !baseID.isEmpty else { warn("Ignoring <\(original.name)> configuration without id"); return nil }
         guard let el = expandTemplate(original) else { return nil }
-        if resourceByID[id] != nil { warn("Ignoring duplicate resource '\(id)'"); return nil }
+        // pe__unpack_resource(): a clone instance is named ID:N.
+        let id = incarnation.map { "\(baseID):\($0)" } ?? baseID
+        if resourceByID[id] != nil || (incarnation == nil && cloneBaseIDs.contains(id)) {
+            warn("Ignoring duplicate resource '\(id)'"); return nil
+        }
         let variant: Resource.Variant = el.name == "group" ? .group : .primitive
         let rsc = Resource(id: id, variant: variant, xml: el, nodeCount: nodes.count)
         rsc.parent = parent
@@ -38,12 +44,14 @@ extension WorkingSet {
         rsc.provider = el["provider"]
         rsc.agentType = el["type"] ?? ""
         applyMeta(rsc)
+        if rsc.top.variant == .clone { rsc.unique = isTrue(rsc.meta["globally-unique"]) }
         if variant == .primitive {
             rsc.ops = unpackOps(el)
             allPrimitives.append(rsc)
         } else {
             for child in el.elements(named: "primitive") {
-                if let c = makeResource(child, parent: rsc) { rsc.children.append(c) }
+                if incarnation != nil, let cid = child["id"] { cloneBaseIDs.insert(cid) }
+                if let c = makeResource(child, parent: rsc, incarnation: incarnation) { rsc.children.append(c) }
             }
         }
         if symmetric { rsc.addLocation(nil, 0, nodes: nodes) }
