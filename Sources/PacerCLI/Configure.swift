@@ -12,8 +12,8 @@ struct Configure: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Edit the cluster configuration with crmsh's syntax.",
         discussion: """
-        Commands: property, rsc_defaults, op_defaults, node, primitive, group, clone,
-        location, colocation, order, delete, show [xml], verify.
+        Commands: property, rsc_defaults, op_defaults, node, primitive, rsc_template, group,
+        clone, ms, tag, alert, location, colocation, order, delete, show [xml], verify.
         Examples:
           pacer configure property stonith-enabled=false
           pacer configure primitive vip ocf:heartbeat:IPaddr2 params ip=192.0.2.10 op monitor interval=5s
@@ -96,7 +96,9 @@ struct Configure: ParsableCommand {
     }
 }
 
-/// Schema and reference checks, printed as crm_verify would; returns the number of errors.
+/// Schema and reference checks, then what crm_verify reports about fencing and what crmsh
+/// warns about (missing agents, alert paths that cannot run), printed as crm_verify would;
+/// returns the number of errors.
 enum Verify {
     static func report(_ root: XMLElement) -> Int {
         var errors = 0
@@ -111,6 +113,12 @@ enum Verify {
             switch problem.severity {
             case .error: errors += 1; printError("pacer: error: \(problem)")
             case .warning: printError("pacer: warning: \(problem)")
+            }
+        }
+        for finding in CrmVerify.check(root) {
+            switch finding.severity {
+            case .error: errors += 1; printError("pacer: error: \(finding)")
+            case .warning: printError("pacer: warning: \(finding)")
             }
         }
         return errors

@@ -3,19 +3,34 @@ public import PacerModel
 
 /// `primitive`, `group`, `clone`, `node` and `node standby|online`.
 extension CIBEditor {
-    mutating func addPrimitive(_ definition: PrimitiveDefinition) throws(CrmError) {
-        try claimID(definition.id, for: "primitive")
-        var attributes = [("id", definition.id), ("class", definition.resourceClass)]
-        if let provider = definition.provider { attributes.append(("provider", provider)) }
-        attributes.append(("type", definition.type))
+    /// A `<primitive>` (or, for `rsc_template`, a `<template>`): its sets and `<operations>` in the
+    /// typed order, ids given in document order as crmsh's id pass does.
+    mutating func addPrimitive(_ definition: PrimitiveDefinition, template isTemplate: Bool = false) throws(CrmError) {
+        if let template = definition.template {
+            guard let path = cib.firstElement(named: "configuration")?.firstElement(named: "resources")?.path(toID: template),
+                  cib.firstElement(named: "configuration")?.firstElement(named: "resources")?.element(at: path)?.name == "template" else {
+                throw CrmError(.noSuchObject, "primitive '\(definition.id)' refers to unknown rsc_template '\(template)'")
+            }
+        }
+        try claimID(definition.id, for: isTemplate ? "rsc_template" : "primitive")
+        var attributes = [("id", definition.id)]
+        if let template = definition.template {
+            attributes.append(("template", template))
+        } else {
+            attributes.append(("class", definition.resourceClass))
+            if let provider = definition.provider { attributes.append(("provider", provider)) }
+            attributes.append(("type", definition.type))
+        }
         if let description = definition.description { attributes.append(("description", description)) }
-        var primitive = XMLElement("primitive", attributes)
-        appendBlocks(definition.blocks, owner: definition.id, to: &primitive)
+        var primitive = XMLElement(isTemplate ? "template" : "primitive", attributes)
+        let split = min(definition.operationsIndex ?? definition.blocks.count, definition.blocks.count)
+        appendBlocks(Array(definition.blocks[..<split]), owner: definition.id, to: &primitive)
         if !definition.ops.isEmpty {
             var operations = XMLElement("operations")
             for op in definition.ops { operations.append(makeOp(op, resource: definition.id)) }
             primitive.append(operations)
         }
+        appendBlocks(Array(definition.blocks[split...]), owner: definition.id, to: &primitive)
         var resources = takeSection("resources")
         resources.append(primitive)
         putSection(resources)
@@ -73,24 +88,34 @@ extension CIBEditor {
         guard let index = resources.childIndex(where: { $0.id == definition.child }),
               case .element(let child) = resources.children[index] else {
             if resources.path(toID: definition.child) != nil {
-                throw CrmError(.badValue, "clone '\(definition.id)': '\(definition.child)' is not a top-level primitive or group")
+                throw CrmError(.badValue, "\(definition.master ? "ms" : "clone") '\(definition.id)': '\(definition.child)' is not a top-level primitive or group")
             }
-            throw CrmError(.noSuchObject, "clone '\(definition.id)' refers to unknown resource '\(definition.child)'")
+            throw CrmError(.noSuchObject, "\(definition.master ? "ms" : "clone") '\(definition.id)' refers to unknown resource '\(definition.child)'")
         }
+        let what = definition.master ? "ms" : "clone"
         guard child.name == "primitive" || child.name == "group" else {
-            throw CrmError(.badValue, "clone '\(definition.id)': cannot clone a \(child.name)")
+            throw CrmError(.badValue, "\(what) '\(definition.id)': cannot clone a \(child.name)")
         }
-        try claimID(definition.id, for: "clone")
+        try claimID(definition.id, for: what)
         resources.children.remove(at: index)
         var attributes = [("id", definition.id)]
         if let description = definition.description { attributes.append(("description", description)) }
-        var clone = XMLElement("clone", attributes)
+        var clone = XMLElement(definition.master ? "master" : "clone", attributes)
         appendBlocks(definition.blocks, owner: definition.id, to: &clone)
         clone.append(child)
         resources.append(clone)
         putSection(resources)
         repoint(from: definition.child, to: definition.id)   // constraints must name the clone, not its child
         resources = takeSection("resources")
+        if definition.master {
+            if definition.typed.first == "master" {
+                messages.append("WARNING: This command 'master' is deprecated, please use 'ms'")
+                messages.append("INFO: \"master\" is accepted as \"ms\"")
+            }
+            let arguments = definition.typed.dropFirst()
+            let words = arguments.joined(separator: " ")
+            messages.append("WARNING: \"ms\" is deprecated. Please use \"clone \(words)\(arguments.contains("meta") ? " " : " meta ")promotable=true\"")
+        }
     }
 
     mutating func addNode(_ definition: NodeDefinition) throws(CrmError) {

@@ -8,6 +8,12 @@ public enum CrmCommand: Sendable, Equatable {
     case primitive(PrimitiveDefinition)
     case group(GroupDefinition)
     case clone(CloneDefinition)
+    /// `rsc_template ID AGENT …`: a `<template>` primitives can name with `@ID`.
+    case template(PrimitiveDefinition)
+    /// `tag ID[:] REF…`.
+    case tag(TagDefinition)
+    /// `alert ID PATH …`.
+    case alert(AlertDefinition)
     case location(LocationDefinition)
     case colocation(ColocationDefinition)
     case order(OrderDefinition)
@@ -77,6 +83,10 @@ public struct PrimitiveDefinition: Sendable, Equatable {
     /// `params`, `meta` and `utilization` blocks in typed order; each becomes one set.
     public var blocks: [AttributeBlock]
     public var ops: [OpDefinition]
+    /// `@TEMPLATE` instead of an agent (then class, provider and type are not written).
+    public var template: String? = nil
+    /// How many of `blocks` come before `<operations>` (crmsh keeps the typed order); nil: all.
+    public var operationsIndex: Int? = nil
 }
 
 public struct GroupDefinition: Sendable, Equatable {
@@ -91,6 +101,42 @@ public struct CloneDefinition: Sendable, Equatable {
     public var child: String
     public var description: String?
     public var blocks: [AttributeBlock]
+    /// `ms`/`master`: a `<master>` element (deprecated in crmsh, still written as such).
+    public var master = false
+    /// The command as typed (`ms …` or `master …`), for crmsh's deprecation warnings.
+    public var typed: [String] = []
+}
+
+/// `tag ID[:] REF…`: a `<tag>` of `<obj_ref>`s.
+public struct TagDefinition: Sendable, Equatable {
+    public var id: String
+    public var references: [String]
+}
+
+/// `alert ID PATH [description=…] [meta …] [attributes …] [select …] [to …]…`, pieces in typed order.
+public struct AlertDefinition: Sendable, Equatable {
+    public var id: String
+    public var path: String
+    public var description: String?
+    public var items: [Item]
+
+    public enum Item: Sendable, Equatable {
+        /// `attributes` (instance_attributes) or `meta` (meta_attributes).
+        case block(AttributeBlock)
+        case select([Selector])
+        case recipient(Recipient)
+    }
+
+    public enum Selector: Sendable, Equatable {
+        case nodes, fencing, resources
+        case attributes([String])
+    }
+
+    public struct Recipient: Sendable, Equatable {
+        public var value: String
+        public var description: String?
+        public var blocks: [AttributeBlock]
+    }
 }
 
 /// `location ID RSC [role=R] [resource-discovery=D] (SCORE: NODE | rule …)`.

@@ -8,10 +8,57 @@ extension CrmParser {
     static let opAttributes: Set<String> = ["interval", "timeout", "on-fail", "start-delay", "role", "enabled",
                                             "record-pending", "requires", "description", "interval-origin"]
 
-    static func primitive(_ cursor: inout CrmWords) throws(CrmError) -> PrimitiveDefinition {
-        let id = try cursor.expect("primitive id")
+    /// `primitive ID AGENT|@TEMPLATE …` or (`template`) `rsc_template ID AGENT …`: `params`, `meta`,
+    /// `utilization` and `op` groups in any order, as crmsh's parser takes them.
+    static func primitive(_ cursor: inout CrmWords, template isTemplate: Bool = false) throws(CrmError) -> PrimitiveDefinition {
+        let what = isTemplate ? "rsc_template" : "primitive"
+        let id = try cursor.expect("\(what) id")
         try checkID(id, &cursor)
-        let spec = try cursor.expect("resource agent (class:provider:type)")
+        var definition = PrimitiveDefinition(id: id, resourceClass: "ocf", provider: "heartbeat", type: "",
+                                             description: nil, blocks: [], ops: [])
+        let spec = try cursor.expect(isTemplate ? "resource agent (class:provider:type)" : "resource agent (class:provider:type) or @template")
+        if spec.hasPrefix("@") {
+            guard !isTemplate else { throw cursor.error("a rsc_template takes a resource agent, not another template ('\(spec)')") }
+            let template = String(spec.dropFirst())
+            guard !template.isEmpty else { throw cursor.error("missing the template's id after '@'") }
+            try checkID(template, &cursor)
+            definition.template = template
+            definition.resourceClass = ""
+            definition.provider = nil
+        } else {
+            (definition.resourceClass, definition.provider, definition.type) = try agent(spec, &cursor)
+        }
+        while let word = cursor.peek {
+            if word == "op" {
+                // All operations go into one <operations> where the first was typed (crmsh would write a
+                // second <operations> for ops typed after another group, which Pacemaker's schema refuses).
+                if definition.operationsIndex == nil { definition.operationsIndex = definition.blocks.count }
+                _ = cursor.next()
+                definition.ops.append(try op(&cursor))
+                continue
+            }
+            switch word {
+            case "params", "meta", "utilization":
+                _ = cursor.next()
+                let kind: AttributeBlock.Kind = word == "params" ? .params : word == "meta" ? .meta : .utilization
+                definition.blocks.append(.init(kind: kind, values: try block(word, &cursor)))
+            default:
+                if word.hasPrefix("description=") {
+                    _ = cursor.next()
+                    definition.description = String(word.dropFirst(12))
+                } else if cursor.nameValue(word) != nil {
+                    definition.blocks.append(.init(kind: .params, values: NameValues(cursor.nameValues())))   // "params" is optional
+                } else {
+                    _ = cursor.next()
+                    throw cursor.error("expected 'params', 'meta', 'utilization', 'op' or name=value")
+                }
+            }
+        }
+        return definition
+    }
+
+    /// `[class:[provider:]]type` as crmsh reads it (no class: ocf:heartbeat).
+    static func agent(_ spec: String, _ cursor: inout CrmWords) throws(CrmError) -> (String, String?, String) {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var resourceClass = "ocf", provider: String? = "heartbeat", type = spec
         if parts.count > 1, !agentClasses.contains(parts[0]) {
@@ -37,41 +84,7 @@ extension CrmParser {
         guard !type.isEmpty, provider?.isEmpty != true else {
             throw cursor.error("incomplete resource agent '\(spec)'", kind: .badValue)
         }
-        var definition = PrimitiveDefinition(id: id, resourceClass: resourceClass, provider: provider, type: type,
-                                             description: nil, blocks: [], ops: [])
-        while let word = cursor.peek {
-            if word == "op" {
-                _ = cursor.next()
-                definition.ops.append(try op(&cursor))
-                continue
-            }
-            guard definition.ops.isEmpty else {
-                _ = cursor.next()
-                throw cursor.error("expected 'op' (params, meta and utilization come before the operations)")
-            }
-            switch word {
-            case "params":
-                _ = cursor.next()
-                definition.blocks.append(.init(kind: .params, values: try block(word, &cursor)))
-            case "meta":
-                _ = cursor.next()
-                definition.blocks.append(.init(kind: .meta, values: try block(word, &cursor)))
-            case "utilization":
-                _ = cursor.next()
-                definition.blocks.append(.init(kind: .utilization, values: try block(word, &cursor)))
-            default:
-                if word.hasPrefix("description=") {
-                    _ = cursor.next()
-                    definition.description = String(word.dropFirst(12))
-                } else if cursor.nameValue(word) != nil {
-                    definition.blocks.append(.init(kind: .params, values: NameValues(cursor.nameValues())))   // "params" is optional
-                } else {
-                    _ = cursor.next()
-                    throw cursor.error("expected 'params', 'meta', 'utilization', 'op' or name=value")
-                }
-            }
-        }
-        return definition
+        return (resourceClass, provider, type)
     }
 
     static func op(_ cursor: inout CrmWords) throws(CrmError) -> OpDefinition {
@@ -96,9 +109,9 @@ extension CrmParser {
             let values = try block(word, &cursor)
             if word == "op_params" { definition.params.pairs += values.pairs } else { definition.meta.pairs += values.pairs }
         }
-        if let word = cursor.peek, word != "op" {
+        if let word = cursor.peek, !["op", "params", "meta", "utilization"].contains(word), !word.hasPrefix("description=") {
             _ = cursor.next()
-            throw cursor.error("expected 'op', 'op_params', 'op_meta' or name=value")
+            throw cursor.error("expected 'op', 'op_params', 'op_meta', 'params', 'meta', 'utilization' or name=value")
         }
         return definition
     }
@@ -128,12 +141,16 @@ extension CrmParser {
         return definition
     }
 
-    static func clone(_ cursor: inout CrmWords) throws(CrmError) -> CloneDefinition {
-        let id = try cursor.expect("clone id")
+    static func clone(_ cursor: inout CrmWords, master: Bool = false) throws(CrmError) -> CloneDefinition {
+        let typed = cursor.words
+        let id = try cursor.expect(master ? "ms id" : "clone id")
         try checkID(id, &cursor)
         let child = try cursor.expect("the resource to clone")
         try checkID(child, &cursor)
-        var definition = CloneDefinition(id: id, child: child, description: nil, blocks: [])
+        var definition = CloneDefinition(id: id, child: child, description: nil, blocks: [], master: master, typed: typed)
+        if let word = cursor.peek, cursor.nameValue(word) != nil, !word.hasPrefix("description=") {
+            definition.blocks.append(.init(kind: .params, values: NameValues(cursor.nameValues())))   // "params" is optional
+        }
         try trailingBlocks(&cursor, description: &definition.description, blocks: &definition.blocks)
         return definition
     }

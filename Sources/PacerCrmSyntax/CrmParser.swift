@@ -6,7 +6,7 @@
 public enum CrmParser {
     /// The configure-level commands Pacer understands.
     public static let commands = ["property", "rsc_defaults", "op_defaults", "node", "primitive", "group",
-                                  "clone", "location", "colocation", "collocation", "order", "delete",
+                                  "clone", "ms", "rsc_template", "tag", "alert", "location", "colocation", "collocation", "order", "delete",
                                   "show", "verify"]
 
     /// Parses one configure command, e.g. `["primitive", "vip", "IPaddr2", "params", "ip=…"]`.
@@ -22,6 +22,10 @@ public enum CrmParser {
         case "primitive": return .primitive(try primitive(&cursor))
         case "group": return .group(try group(&cursor))
         case "clone": return .clone(try clone(&cursor))
+        case "ms", "master": return .clone(try clone(&cursor, master: true))
+        case "rsc_template": return .template(try primitive(&cursor, template: true))
+        case "tag": return .tag(try tag(&cursor))
+        case "alert": return .alert(try alert(&cursor))
         case "location": return .location(try location(&cursor))
         case "colocation", "collocation": return .colocation(try colocation(&cursor))
         case "order": return .order(try order(&cursor))

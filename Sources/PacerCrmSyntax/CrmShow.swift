@@ -3,47 +3,60 @@ public import PacerModel
 
 /// Renders a CIB's configuration in crmsh's `configure show` text form.
 ///
-/// Objects come in crmsh's order (node, primitive, group, clone, colocation,
-/// location, order, property, rsc_defaults, op_defaults), each kind sorted by id;
+/// Objects come in crmsh's order (node, rsc_template, primitive, bundle, group, ms, clone,
+/// tag, constraints, property, rsc_defaults, op_defaults, alert), each kind sorted by id;
 /// continuation lines end in ` \` and start with a tab.
 public enum CrmShow {
+    /// crmsh's `_sort_cli_order` rank of each XML element it shows.
+    static let ranks: [String: Int] = [
+        "node": 0, "template": 1, "primitive": 2, "bundle": 3, "group": 4, "master": 5, "clone": 6,
+        "tag": 8, "rsc_location": 9, "rsc_colocation": 9, "rsc_order": 9, "rsc_ticket": 10,
+        "cluster_property_set": 11, "rsc_defaults": 12, "op_defaults": 13, "alert": 16,
+    ]
+
     /// The whole configuration, or only the objects named in `ids`.
     /// - Returns: the text without a trailing newline (as crmsh prints it).
     public static func render(_ cib: XMLElement, ids: [String] = []) -> String {
         guard let configuration = cib.firstElement(named: "configuration") else { return "" }
         var blocks: [(rank: Int, id: String, text: String)] = []
         let wanted = Set(ids)
-        func add(_ rank: Int, _ element: XMLElement, _ text: String) {
-            if wanted.isEmpty || wanted.contains(element.id) { blocks.append((rank, element.id, text)) }
+        func add(_ name: String, _ element: XMLElement, _ text: String) {
+            if wanted.isEmpty || wanted.contains(element.id) { blocks.append((ranks[name] ?? 1000, element.id, text)) }
         }
-        for node in configuration.firstElement(named: "nodes")?.elements(named: "node") ?? [] { add(0, node, self.node(node)) }
+        for node in configuration.firstElement(named: "nodes")?.elements(named: "node") ?? [] { add("node", node, self.node(node)) }
         configuration.firstElement(named: "resources")?.forEachElement { element in
             switch element.name {
-            case "primitive": add(1, element, primitive(element))
-            case "group": add(2, element, container("group", element))
-            case "clone", "master": add(3, element, container(element.name, element))
+            case "primitive", "template": add(element.name, element, primitive(element))
+            case "group": add("group", element, container("group", element))
+            case "clone": add("clone", element, container("clone", element))
+            case "master": add("master", element, container("ms", element))
             default: break
             }
         }
         for constraint in configuration.firstElement(named: "constraints")?.elements ?? [] {
             switch constraint.name {
-            case "rsc_colocation": add(4, constraint, colocation(constraint))
-            case "rsc_location": add(5, constraint, location(constraint))
-            case "rsc_order": add(6, constraint, order(constraint))
+            case "rsc_colocation": add(constraint.name, constraint, colocation(constraint))
+            case "rsc_location": add(constraint.name, constraint, location(constraint))
+            case "rsc_order": add(constraint.name, constraint, order(constraint))
             default: break
             }
         }
-        blocks.sort { ($0.rank, $0.id) < ($1.rank, $1.id) }
-        var sets: [String] = []
-        for set in configuration.firstElement(named: "crm_config")?.elements(named: "cluster_property_set") ?? [] where wanted.isEmpty || wanted.contains(set.id) {
-            sets.append(attributeSet("property", set))
+        for tag in configuration.firstElement(named: "tags")?.elements(named: "tag") ?? [] {
+            add("tag", tag, (["tag", tag.id] + tag.elements(named: "obj_ref").map(\.id)).joined(separator: " "))
         }
-        for (section, keyword) in [("rsc_defaults", "rsc_defaults"), ("op_defaults", "op_defaults")] {
-            for set in configuration.firstElement(named: section)?.elements(named: "meta_attributes") ?? [] where wanted.isEmpty || wanted.contains(set.id) {
-                sets.append(attributeSet(keyword, set))
+        for set in configuration.firstElement(named: "crm_config")?.elements(named: "cluster_property_set") ?? [] {
+            add("cluster_property_set", set, attributeSet("property", set))
+        }
+        for section in ["rsc_defaults", "op_defaults"] {
+            for set in configuration.firstElement(named: section)?.elements(named: "meta_attributes") ?? [] {
+                add(section, set, attributeSet(section, set))
             }
         }
-        return (blocks.map(\.text) + sets).joined(separator: "\n")
+        for alert in configuration.firstElement(named: "alerts")?.elements(named: "alert") ?? [] {
+            add("alert", alert, self.alert(alert))
+        }
+        blocks.sort { ($0.rank, $0.id) < ($1.rank, $1.id) }
+        return blocks.map(\.text).joined(separator: "\n")
     }
 
     // MARK: - Objects
@@ -73,16 +86,58 @@ public enum CrmShow {
         return "\(resourceClass):\(type)"
     }
 
+    /// `primitive ID AGENT` (or `@TEMPLATE`), `rsc_template ID AGENT`; sets and operations in XML order.
     static func primitive(_ primitive: XMLElement) -> String {
-        var lines = ["primitive \(primitive.id) \(agent(primitive))"]
+        let keyword = primitive.name == "template" ? "rsc_template" : "primitive"
+        let head = primitive.name == "primitive" ? primitive["template"].map { "@\($0)" } : nil
+        var lines = ["\(keyword) \(primitive.id) \(head ?? agent(primitive))"]
         if let description = primitive["description"] { lines.append("description=\(quote(description))") }
-        lines += attributeBlocks(primitive)
-        for op in primitive.firstElement(named: "operations")?.elements(named: "op") ?? [] {
-            let attributes = op.attributes.filter { $0.name != "id" && $0.name != "name" }
-            lines.append((["op", op["name"] ?? ""] + attributes.map { "\($0.name)=\(quote($0.value))" }).joined(separator: " "))
-            for set in op.elements {
-                if set.name == "instance_attributes" { lines.append("op_params " + pairs(set)) }
-                if set.name == "meta_attributes" { lines.append("op_meta " + pairs(set)) }
+        for child in primitive.elements {
+            if let set = attributeBlock(child) { lines.append(set); continue }
+            guard child.name == "operations" else { continue }
+            for op in child.elements(named: "op") {
+                let attributes = op.attributes.filter { $0.name != "id" && $0.name != "name" }
+                lines.append((["op", op["name"] ?? ""] + attributes.map { "\($0.name)=\(quote($0.value))" }).joined(separator: " "))
+                for set in op.elements {
+                    if set.name == "instance_attributes" { lines.append("op_params " + pairs(set)) }
+                    if set.name == "meta_attributes" { lines.append("op_meta " + pairs(set)) }
+                }
+            }
+        }
+        return joinLines(lines)
+    }
+
+    /// `alert ID "PATH"`, then its sets, `select …` and `to …` lines in XML order, as crmsh's CibAlert.
+    static func alert(_ alert: XMLElement) -> String {
+        var lines = ["alert \(alert.id) \(path(alert["path"] ?? ""))"]
+        if let description = alert["description"] { lines.append("description=\(quote(description))") }
+        // crmsh braces recipients when an alert-level set follows the first recipient (it would read as the recipient's).
+        let order = alert.elements.map(\.name).filter { ["recipient", "instance_attributes", "meta_attributes"].contains($0) }
+        let complex = order.firstIndex(of: "recipient").map { order[($0 + 1)...].contains { $0 != "recipient" } } ?? false
+        for child in alert.elements {
+            switch child.name {
+            case "instance_attributes": lines.append("attributes " + pairs(child))
+            case "meta_attributes": lines.append("meta " + pairs(child))
+            case "select":
+                var words = ["select"]
+                for selector in child.elements where selector.name.hasPrefix("select_") {
+                    words.append(String(selector.name.dropFirst(7)))
+                    if selector.name == "select_attributes" {
+                        words += ["{"] + selector.elements(named: "attribute").compactMap { $0["name"] } + ["}"]
+                    }
+                }
+                lines.append(words.joined(separator: " "))
+            case "recipient":
+                var words = ["to"]
+                if complex { words.append("{") }
+                words.append(path(child["value"] ?? ""))
+                for set in child.elements {
+                    if set.name == "instance_attributes" { words.append("attributes " + pairs(set)) }
+                    if set.name == "meta_attributes" { words.append("meta " + pairs(set)) }
+                }
+                if complex { words.append("}") }
+                lines.append(words.joined(separator: " "))
+            default: break
             }
         }
         return joinLines(lines)
@@ -97,13 +152,15 @@ public enum CrmShow {
     }
 
     static func attributeBlocks(_ element: XMLElement) -> [String] {
-        element.elements.compactMap { set in
-            switch set.name {
-            case "instance_attributes": return "params " + pairs(set)
-            case "meta_attributes": return "meta " + pairs(set)
-            case "utilization": return "utilization " + pairs(set)
-            default: return nil
-            }
+        element.elements.compactMap(attributeBlock)
+    }
+
+    static func attributeBlock(_ set: XMLElement) -> String? {
+        switch set.name {
+        case "instance_attributes": return "params " + pairs(set)
+        case "meta_attributes": return "meta " + pairs(set)
+        case "utilization": return "utilization " + pairs(set)
+        default: return nil
         }
     }
 
@@ -210,6 +267,9 @@ public enum CrmShow {
         default: return value
         }
     }
+
+    /// crmsh's `cli_path`: a path is quoted unless it is a bare word.
+    static func path(_ value: String) -> String { quote(value) }
 
     static func pairs(_ set: XMLElement) -> String {
         set.elements(named: "nvpair").map { "\($0["name"] ?? "")=\(quote($0["value"] ?? ""))" }.joined(separator: " ")

@@ -30,6 +30,19 @@ struct BadInputTests {
         Case(words: ["delete", "nosuch"], status: 105, mentions: "nosuch"),
         Case(words: ["property"], status: 64, mentions: "name=value"),
         Case(words: ["primitive", "9bad", "Dummy"], status: 65, mentions: "'9bad'"),
+        Case(words: ["primitive", "p2", "@nosuch"], status: 105, mentions: "'nosuch'"),
+        Case(words: ["primitive", "p2", "@"], status: 64, mentions: "'@'"),
+        Case(words: ["rsc_template", "t", "@p"], status: 64, mentions: "'@p'"),
+        Case(words: ["primitive", "p2", "Dummy", "op", "monitor", "interval=10s", "metta", "x=1"], status: 64, mentions: "'metta'"),
+        Case(words: ["ms", "m", "nosuch"], status: 105, mentions: "'nosuch'"),
+        Case(words: ["tag", "t"], status: 64, mentions: "missing at least one object to tag"),
+        Case(words: ["tag", "p", "q"], status: 1, mentions: "'p'"),
+        Case(words: ["alert", "a"], status: 64, mentions: "missing the alert agent's path"),
+        Case(words: ["alert", "a", "/bin/true", "too", "/x"], status: 64, mentions: "'too'"),
+        Case(words: ["alert", "a", "/bin/true", "select", "nodez"], status: 64, mentions: "'nodez'"),
+        Case(words: ["alert", "a", "/bin/true", "select", "attributes", "{", "x"], status: 64, mentions: "'}'"),
+        Case(words: ["alert", "a", "/bin/true", "to", "{", "/x", "meta", "timeout=1s"], status: 64, mentions: "'}'"),
+        Case(words: ["alert", "a", "/bin/true", "meta"], status: 64, mentions: "after 'meta'"),
     ]
 
     func seededCIB(_ dir: TemporaryDirectory) throws -> String {
