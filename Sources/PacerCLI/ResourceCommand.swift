@@ -15,7 +15,7 @@ struct ResourceCommand: ParsableCommand {
         commandName: "resource",
         abstract: "Start, stop, move, ban and clean up resources.",
         subcommands: [Start.self, Stop.self, Restart.self, Manage.self, Unmanage.self, Move.self, Ban.self, Clear.self,
-                      Cleanup.self, Failcount.self])
+                      Cleanup.self, Failcount.self, Param.self, Meta.self])
 
     /// Runs an edit of the CIB (file or daemon), turning errors into `pacer: …` exits.
     static func edit(_ cib: CIBOptions, _ body: (inout XMLElement) throws(CrmError) -> Void) {
@@ -62,6 +62,53 @@ struct ResourceCommand: ParsableCommand {
                 try ResourceEdits.setMeta(&root, resource: resource, name: name, value: value)
             }
         }
+    }
+
+    /// `resource param|meta RSC set|delete|show NAME [VALUE]` (crmsh; crm_resource underneath).
+    struct AttributeArguments: ParsableArguments {
+        @OptionGroup var cib: CIBOptions
+        @Argument(help: "The resource.") var resource: String
+        @Argument(help: "set, delete or show.") var verb: String
+        @Argument(help: "The attribute's name.") var name: String
+        @Argument(help: "The value (for set).") var value: String?
+
+        func validate() throws {
+            switch verb {
+            case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
+            case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
+            default: throw ValidationError("expected set, delete or show, not '\(verb)'")
+            }
+        }
+
+        func run(_ kind: ResourceEdits.AttributeKind) {
+            switch verb {
+            case "show":
+                do { print(try ResourceEdits.attribute(ResourceCommand.load(cib), kind, resource: resource, name: name)) } catch {
+                    fail(error.description, code: error.exitCode)
+                }
+            case "delete":
+                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
+                    try ResourceEdits.deleteAttribute(&root, kind, resource: resource, name: name)
+                }
+            default:
+                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
+                    try ResourceEdits.setAttribute(&root, kind, resource: resource, name: name, value: value ?? "")
+                }
+            }
+        }
+    }
+
+    struct Param: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set, delete or show a resource's parameter (a running resource restarts, as Pacemaker decides from its digests).")
+        @OptionGroup var arguments: AttributeArguments
+        func run() { arguments.run(.parameter) }
+    }
+
+    struct Meta: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set, delete or show a resource's meta attribute.")
+        @OptionGroup var arguments: AttributeArguments
+        func run() { arguments.run(.meta) }
     }
 
     struct Start: ParsableCommand {

@@ -28,26 +28,70 @@ public enum ResourceEdits {
         }
     }
 
+    /// Which attribute sets of a resource: instance attributes (agent parameters) or meta attributes.
+    public enum AttributeKind: String, Sendable {
+        case parameter = "instance_attributes"
+        case meta = "meta_attributes"
+    }
+
     /// Sets a meta attribute on a resource, reusing its first meta set (crm_resource --meta).
     public static func setMeta(_ cib: inout XMLElement, resource: String, name: String, value: String) throws(CrmError) {
+        try setAttribute(&cib, .meta, resource: resource, name: name, value: value)
+    }
+
+    /// `crm_resource [--meta] --set-parameter NAME --parameter-value VALUE`: the value in the
+    /// resource's first set of that kind (a new `RSC-instance_attributes`/`RSC-meta_attributes`
+    /// appended after everything else when it has none), nvpair id `SET-NAME`.
+    public static func setAttribute(_ cib: inout XMLElement, _ kind: AttributeKind, resource: String, name: String,
+                                    value: String) throws(CrmError) {
         try requireResource(resource, in: cib)
         var editor = CIBEditor(cib: cib)
         var resources = editor.takeSection("resources")
         guard let path = resources.path(toID: resource) else { throw CrmError(.noSuchObject, "resource '\(resource)' not found") }
         resources.modify(at: path[...]) { element in
-            if let index = element.childIndex(where: { $0.name == "meta_attributes" }), case .element(var set) = element.children[index] {
+            if let index = element.childIndex(where: { $0.name == kind.rawValue }), case .element(var set) = element.children[index] {
                 editor.setNVPair(in: &set, name: name, value: value)
                 element.children[index] = .element(set)
             } else {
-                let setID = editor.allocateID("\(resource)-meta_attributes")
-                var set = XMLElement("meta_attributes", [("id", setID)])
+                let setID = editor.allocateID("\(resource)-\(kind.rawValue)")
+                var set = XMLElement(kind.rawValue, [("id", setID)])
                 editor.setNVPair(in: &set, name: name, value: value)
-                // crm_resource appends a new meta set after everything else.
                 element.append(set)
             }
         }
         editor.putSection(resources)
         cib = editor.cib
+    }
+
+    /// `crm_resource [--meta] --delete-parameter NAME`: removes it from the resource's own sets.
+    public static func deleteAttribute(_ cib: inout XMLElement, _ kind: AttributeKind, resource: String, name: String) throws(CrmError) {
+        _ = try attribute(cib, kind, resource: resource, name: name)
+        var editor = CIBEditor(cib: cib)
+        var resources = editor.takeSection("resources")
+        guard let path = resources.path(toID: resource) else { throw CrmError(.noSuchObject, "resource '\(resource)' not found") }
+        resources.modify(at: path[...]) { element in
+            for index in element.children.indices {
+                guard case .element(var set) = element.children[index], set.name == kind.rawValue else { continue }
+                set.removeElements { $0.name == "nvpair" && $0["name"] == name }
+                element.children[index] = .element(set)
+            }
+        }
+        editor.putSection(resources)
+        cib = editor.cib
+    }
+
+    /// `crm_resource [--meta] --get-parameter NAME`: the value in the resource's own sets.
+    public static func attribute(_ cib: XMLElement, _ kind: AttributeKind, resource: String, name: String) throws(CrmError) -> String {
+        try requireResource(resource, in: cib)
+        guard let resources = cib.firstElement(named: "configuration")?.firstElement(named: "resources"),
+              let path = resources.path(toID: resource), let element = resources.element(at: path) else {
+            throw CrmError(.noSuchObject, "resource '\(resource)' not found")
+        }
+        for set in element.elements(named: kind.rawValue) {
+            if let pair = set.elements(named: "nvpair").first(where: { $0["name"] == name }) { return pair["value"] ?? "" }
+        }
+        let noun = kind == .meta ? "meta attribute" : "parameter"
+        throw CrmError(.noSuchObject, "\(noun) '\(name)' not found for '\(resource)'")
     }
 
     /// `resource move R NODE`: `cli-prefer-R` (INFINITY on NODE, role Started).

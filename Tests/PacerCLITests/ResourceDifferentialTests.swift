@@ -42,6 +42,48 @@ struct ResourceDifferentialTests {
         }
     }
 
+    @Test("param and meta set/delete write what crm_resource writes (ids included); show prints the value")
+    func paramAndMeta() throws {
+        let dir = try TemporaryDirectory()
+        let running = try runningPair(dir)
+        let theirs = dir.file("crm.xml"), ours = dir.file("pacer.xml")
+        try FileManager.default.copyItem(atPath: running, toPath: theirs)
+        try FileManager.default.copyItem(atPath: running, toPath: ours)
+        let steps: [(crm: [String], pacer: [String])] = [
+            (["-r", "vIP_10", "-p", "cidr_netmask", "-v", "16"], ["param", "vIP_10", "set", "cidr_netmask", "16"]),
+            (["-r", "vIP_10", "-p", "arp_count", "-v", "3"], ["param", "vIP_10", "set", "arp_count", "3"]),
+            (["-r", "haproxyd", "-p", "newparam", "-v", "x y"], ["param", "haproxyd", "set", "newparam", "x y"]),
+            (["-r", "proxyGroup", "-p", "grouparam", "-v", "1"], ["param", "proxyGroup", "set", "grouparam", "1"]),
+            (["--meta", "-r", "vIP_10", "-p", "priority", "-v", "5"], ["meta", "vIP_10", "set", "priority", "5"]),
+            (["--meta", "-r", "ckVIP", "-p", "resource-stickiness", "-v", "100"], ["meta", "ckVIP", "set", "resource-stickiness", "100"]),
+            (["-r", "vIP_10", "-d", "arp_count"], ["param", "vIP_10", "delete", "arp_count"]),
+            (["--meta", "-r", "vIP_10", "-d", "priority"], ["meta", "vIP_10", "delete", "priority"]),
+        ]
+        for step in steps {
+            let crm = try Shell.run(["crm_resource"] + step.crm, environment: ["CIB_file": theirs])
+            #expect(crm.status == 0, "crm_resource \(step.crm): \(crm.stderr)")
+            let pacer = try Shell.run([Shell.pacer, "resource"] + step.pacer, environment: ["CIB_file": ours])
+            #expect(pacer.status == 0, "pacer resource \(step.pacer): \(pacer.stderr)")
+            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
+            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+            #expect(a == b, "after \(step.pacer): \(difference)")
+        }
+        for (crm, pacer) in [(["-r", "vIP_10", "-g", "cidr_netmask"], ["param", "vIP_10", "show", "cidr_netmask"]),
+                             (["--meta", "-r", "ckVIP", "-g", "resource-stickiness"], ["meta", "ckVIP", "show", "resource-stickiness"])] {
+            let theirValue = try Shell.run(["crm_resource"] + crm, environment: ["CIB_file": theirs]).stdout
+            let ourValue = try Shell.run([Shell.pacer, "resource"] + pacer, environment: ["CIB_file": ours]).stdout
+            #expect(ourValue == theirValue, "\(pacer): '\(ourValue)' vs crm_resource '\(theirValue)'")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: ours))
+        let missing = try Shell.run([Shell.pacer, "resource", "param", "vIP_10", "delete", "nosuch"], environment: ["CIB_file": ours])
+        #expect(missing.status == 105 && missing.stderr.contains("parameter 'nosuch' not found for 'vIP_10'"), "\(missing.stderr)")
+        let typo = try Shell.run([Shell.pacer, "resource", "param", "vIP01", "set", "a", "b"], environment: ["CIB_file": ours])
+        #expect(typo.status == 105 && typo.stderr.contains("did you mean 'vIP_10'?"), "\(typo.stderr)")
+        let verb = try Shell.run([Shell.pacer, "resource", "meta", "vIP_10", "sett", "a", "b"], environment: ["CIB_file": ours])
+        #expect(verb.status == 64, "\(verb.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ours)) == before, "a refused command changed the CIB")
+    }
+
     @Test("move to the node it runs on, unknown resources and nodes are refused")
     func refusals() throws {
         let dir = try TemporaryDirectory()

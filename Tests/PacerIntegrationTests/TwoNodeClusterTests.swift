@@ -152,6 +152,35 @@ struct OrphanTests {
     }
 }
 
+extension OrphanTests {
+    @Test("a changed parameter restarts the running resource with the new value; a meta change does not restart it")
+    func parameterChange() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try #require(cluster.pacer("alpha", ["configure", "property", "stonith-enabled=false"]).status == 0)
+        let node = try configureRunning(cluster, "d4")
+        let state = "\(cluster.root)/\(node)/rsctmp/Dummy-d4.state"
+        #expect((try? String(contentsOfFile: state, encoding: .utf8)) == "v1\n")
+        let set = try cluster.pacer("bravo", ["resource", "param", "d4", "set", "fake", "v2"])
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(cluster.wait(upTo: 10) { (try? String(contentsOfFile: state, encoding: .utf8)) == "v2\n" },
+                "d4 was not restarted with fake=v2\n\(cluster.dumpLogs())")
+        #expect(try cluster.pacer("alpha", ["resource", "param", "d4", "show", "fake"]).stdout == "v2\n")
+        let starts = {
+            ["alpha", "bravo"].map { node in
+                ((try? String(contentsOfFile: cluster.logPath(node), encoding: .utf8)) ?? "").split(separator: "\n")
+                    .filter { $0.contains("Executing") && $0.contains("op=d4_start_0") }.count
+            }.reduce(0, +)
+        }
+        let before = starts()
+        #expect(before == 2, "d4 started once with v1, once with v2 (\(before) starts logged)")
+        #expect(try cluster.pacer("alpha", ["resource", "meta", "d4", "set", "description", "a note"]).status == 0)
+        usleep(1_500_000)
+        #expect(starts() == before, "a meta attribute that does not change the digest restarted d4")
+    }
+}
+
 /// Live status tells the truth (issue #13, point 7).
 @Suite("live status on the loopback pair", .serialized)
 struct LiveStatusTests {
