@@ -11,6 +11,16 @@ extension CIBEditor {
               let path = configuration.path(toID: id), let element = configuration.element(at: path) else {
             throw CrmError(.noSuchObject, "object \(id) does not exist")
         }
+        if element.name == "template" {
+            // crmsh deletes the primitives made from a template with it.
+            var users: [String] = []
+            configuration.firstElement(named: "resources")?.forEachElement { if $0.name == "primitive" && $0["template"] == id { users.append($0.id) } }
+            if !users.isEmpty {
+                for user in users { messages.append("INFO: hanging primitive:\(user) deleted") }
+                for user in users { try delete(user) }
+                return try delete(id)   // the template's place has moved
+            }
+        }
         var resources = takeSection("resources")
         switch element.name {
         case "group", "clone", "master":
@@ -25,13 +35,25 @@ extension CIBEditor {
             removeElement(id: id, from: &resources)
             putSection(resources)
             removeReferences(to: id)
-            // A group left empty goes too (crmsh: deleting the only member deletes the group).
-            if parentPath.count > 1, let parent = configuration.element(at: parentPath), parent.name == "group",
-               parent.elements(named: "primitive").count == 1 {
+            // A group or clone left empty goes too (crmsh: deleting the only child deletes the parent).
+            if parentPath.count > 1, let parent = configuration.element(at: parentPath),
+               ["group", "clone", "master"].contains(parent.name),
+               parent.elements.filter({ ["primitive", "group"].contains($0.name) }).count == 1 {
                 var resources = takeSection("resources")
                 removeElement(id: parent.id, from: &resources)
                 putSection(resources)
                 removeReferences(to: parent.id)
+                removeTagReferences(to: parent.id)
+                // A clone of a group whose last member went.
+                let grandparentPath = Array(parentPath.dropLast())
+                if grandparentPath.count > 1, let grandparent = configuration.element(at: grandparentPath),
+                   ["clone", "master"].contains(grandparent.name) {
+                    var resources = takeSection("resources")
+                    removeElement(id: grandparent.id, from: &resources)
+                    putSection(resources)
+                    removeReferences(to: grandparent.id)
+                    removeTagReferences(to: grandparent.id)
+                }
             }
         default:
             putSection(resources)
@@ -41,6 +63,7 @@ extension CIBEditor {
                 }
             }
         }
+        removeTagReferences(to: id)
         var removed = Set<String>()
         cib.firstElement(named: "configuration")?.forEachElement { if let id = $0["id"] { removed.insert(id) } }
         cib.firstElement(named: "status")?.forEachElement { if let id = $0["id"] { removed.insert(id) } }
@@ -136,6 +159,28 @@ extension CIBEditor {
         }
         constraints.children = kept
         putSection(constraints)
+    }
+
+    /// Drops `id` from every tag; a tag left empty goes too ("hanging tag:ID deleted"), as crmsh.
+    mutating func removeTagReferences(to id: String) {
+        guard cib.firstElement(named: "configuration")?.firstElement(named: "tags") != nil else { return }
+        var tags = takeSection("tags")
+        var emptied: [String] = []
+        tags.children = tags.children.compactMap { node in
+            guard case .element(var tag) = node, tag.name == "tag",
+                  tag.elements(named: "obj_ref").contains(where: { $0.id == id }) else { return node }
+            tag.removeElements { $0.name == "obj_ref" && $0.id == id }
+            if tag.elements(named: "obj_ref").isEmpty {
+                emptied.append(tag.id)
+                return nil
+            }
+            return .element(tag)
+        }
+        putSection(tags)
+        for tag in emptied {
+            messages.append("INFO: hanging tag:\(tag) deleted")
+            removeTagReferences(to: tag)
+        }
     }
 
     /// Makes constraints that name `old` name `new` instead.
