@@ -13,9 +13,10 @@ extension WorkingSet {
         for node in nodes where node.maintenance || node.available {
             guard let list = historyList(node) else { continue }
             for entry in list.elements(named: "lrm_resource") where !entry.children.isEmpty {
-                guard let id = entry["id"], let rsc = historyResource["\(node.index)\u{1}\(id)"] ?? resourceByID[id],
-                      rsc.variant == .primitive else { continue }
-                processHistory(entry, rsc, node)
+                guard let id = entry["id"] else { continue }
+                for rsc in resourcesMatching(id).reversed() where rsc.variant == .primitive {
+                    processHistory(entry, rsc, node)
+                }
             }
         }
     }
@@ -33,7 +34,11 @@ extension WorkingSet {
     }
 
     private func processHistory(_ entry: XMLElement, _ rsc: Resource, _ node: Node) {
-        if rsc.orphan { scheduleCleanup(rsc, node, optional: false); return }
+        if rsc.orphan {
+            // Orphaned anonymous clone instances are not cleaned up.
+            if !(rsc.inClone && !rsc.top.unique) { scheduleCleanup(rsc, node, optional: false) }
+            return
+        }
         if !rsc.runningOn.contains(where: { $0 === node }) {
             if agentChanged(rsc, entry) { scheduleCleanup(rsc, node, optional: false) }
             return

@@ -109,6 +109,8 @@ extension WorkingSet {
             if startIndex < stopIndex && i <= stopIndex { continue }
             if i < startIndex { continue }
             if op.intervalMs == 0 || op.status == -1 { continue }
+            // An expired failure forced to look changed ("calculated-failure-timeout").
+            if forcedRestartDigests.contains(historyKey(node, op)) { continue }
             customAction(rsc, key: opKey(rsc.id, op.task, op.intervalMs), task: op.task, node: node, optional: true)
         }
     }

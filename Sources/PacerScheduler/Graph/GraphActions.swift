@@ -65,7 +65,8 @@ extension WorkingSet {
             let inputs = a.before.compactMap { e in isGraphInput(e) ? position[e.action.id] : nil }
             let kind: TransitionAction.Kind = a.pseudo ? .pseudo : (a.rsc == nil || a.task == "clear_failcount" ? .cluster : .resource)
             let prim = a.rsc?.variant == .primitive ? a.rsc : nil
-            return TransitionAction(kind: kind, resource: a.rsc?.id, task: a.task,
+            let name = a.rsc.map { $0.inClone && $0.variant == .primitive ? actionResourceName($0, cluster: kind == .cluster) : $0.id }
+            return TransitionAction(kind: kind, resource: name, task: a.task,
                                     intervalMs: a.task == "cancel" ? a.cancelInterval : a.intervalMs,
                                     node: a.node?.uname, key: a.key, agentClass: prim?.resourceClass,
                                     agentProvider: prim?.provider, agentType: prim?.agentType, expectedRC: a.expectedRC,

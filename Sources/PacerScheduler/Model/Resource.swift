@@ -106,6 +106,8 @@ final class Resource {
     var clone: CloneInfo?
     /// Instances per node assigned so far (the parent's `count` of its allowed nodes).
     var instanceCount: [Int] = []
+    /// The name history knows this instance by, when different (`clone_name`).
+    var cloneName: String?
 
     var role = Role.stopped
     var nextRole = Role.unknown

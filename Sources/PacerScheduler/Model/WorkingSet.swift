@@ -38,6 +38,8 @@ final class WorkingSet {
     /// The clone instance a node's history entry was mapped to, by node index and
     /// history id (the `clone_name` of an anonymous instance may differ per node).
     var historyResource: [String: Resource] = [:]
+    /// Resources by id or history name, depth first (built after unpacking).
+    var renamedIndex: [String: [Resource]]?
 
     // cluster options
     var haveQuorum = true

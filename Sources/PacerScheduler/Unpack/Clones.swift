@@ -132,8 +132,48 @@ extension WorkingSet {
         if let parent, parent.variant == .clone, !parent.unique {
             rsc = findAnonymousInstance(node, parent, cloneStrip(rscID))
         }
-        if let found = rsc { historyResource["\(node.index)\u{1}\(rscID)"] = found }
+        if let found = rsc {
+            historyResource["\(node.index)\u{1}\(rscID)"] = found
+            if found.id != rscID && found.cloneName != rscID { found.cloneName = rscID }
+        }
         return rsc
+    }
+
+    /// Every resource whose id or history name (`clone_name`) is `id`, depth first
+    /// (`pcmk__rscs_matching_id()` returns them reversed).
+    func resourcesMatching(_ id: String) -> [Resource] {
+        if renamedIndex == nil {
+            var index: [String: [Resource]] = [:]
+            func walk(_ r: Resource) {
+                index[r.id, default: []].append(r)
+                if let n = r.cloneName, n != r.id { index[n, default: []].append(r) }
+                r.children.forEach(walk)
+            }
+            resources.forEach(walk)
+            renamedIndex = index
+        }
+        return renamedIndex![id] ?? []
+    }
+
+    /// `pe_find_resource()`: the first resource, depth first, whose id or history
+    /// name (`clone_name`) is `id`.
+    func findResourceRenamed(_ id: String) -> Resource? { resourcesMatching(id).first }
+
+    /// The resource name crm_simulate shows for an action of `rsc` (cluster actions
+    /// use the graph's id; resource actions the id if the input knows it, else the
+    /// long id), as `add_resource_details()` and `simulate_resource_action()` choose.
+    func actionResourceName(_ rsc: Resource, cluster: Bool) -> String {
+        var id = rsc.id
+        var long: String?
+        if rsc.orphan, let n = rsc.cloneName {
+            id = n; long = rsc.id
+        } else if !rsc.unique {
+            id = rsc.xml["id"] ?? cloneStrip(rsc.id)
+            if let n = rsc.cloneName, n != id { long = n } else { long = rsc.id }
+        }
+        if cluster { return id }
+        if findResourceRenamed(id) == nil, let long, findResourceRenamed(long) != nil { return long }
+        return id
     }
 
     private func findAnonymousInstance(_ node: Node, _ parent: Resource, _ base: String) -> Resource? {

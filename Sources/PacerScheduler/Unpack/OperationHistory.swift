@@ -27,12 +27,11 @@ extension WorkingSet {
         let ops = sortedOps(entry)
         if ops.isEmpty { return }
         let resource: Resource
-        if let known = historyResource(rscID, node) {
-            guard known.variant == .primitive else {
-                warn("Ignoring history for '\(rscID)' on \(node.uname): it is a \(known.variant == .group ? "group" : "clone") not a primitive")
-                return
-            }
+        if let known = historyResource(rscID, node), known.variant == .primitive {
             resource = known
+        } else if let known = resourceByID[rscID], known.variant == .group {
+            warn("Ignoring history for '\(rscID)' on \(node.uname): it is a group not a primitive")
+            return
         } else {
             resource = makeOrphan(id: rscID, entry: entry)
         }

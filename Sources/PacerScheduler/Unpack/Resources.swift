@@ -23,18 +23,18 @@ extension WorkingSet {
         for (i, r) in resources.enumerated() { r.index = i }
     }
 
-    func makeResource(_ original: XMLElement, parent: Resource?, incarnation: Int? = nil) -> Resource? {
+    func makeResource(_ original: XMLElement, parent: Resource?, incarnation: Int? = nil, orphan: Bool = false) -> Resource? {
         guard let baseID = original["id"], !baseID.isEmpty else { warn("Ignoring <\(original.name)> configuration without id"); return nil }
         guard let el = expandTemplate(original) else { return nil }
         // pe__unpack_resource(): a clone instance is named ID:N.
         let id = incarnation.map { "\(baseID):\($0)" } ?? baseID
-        if resourceByID[id] != nil || (incarnation == nil && cloneBaseIDs.contains(id)) {
+        if !orphan && (resourceByID[id] != nil || (incarnation == nil && cloneBaseIDs.contains(id))) {
             warn("Ignoring duplicate resource '\(id)'"); return nil
         }
         let variant: Resource.Variant = el.name == "group" ? .group : .primitive
         let rsc = Resource(id: id, variant: variant, xml: el, nodeCount: nodes.count)
         rsc.parent = parent
-        resourceByID[id] = rsc
+        if resourceByID[id] == nil { resourceByID[id] = rsc }
         // get_meta_attributes(): XML attributes, own meta sets, parent's meta, rsc_defaults.
         for a in el.attributes { rsc.meta[a.name] = a.value }
         nvpairs(of: el, setName: "meta_attributes", into: &rsc.meta)
@@ -171,7 +171,7 @@ extension WorkingSet {
         var el = XMLElement("primitive", [("id", id)])
         for name in ["class", "type", "provider"] { if let v = entry[name] { el[name] = v } }
         // The id is unknown here (checked by the caller), so this cannot be a duplicate.
-        guard let rsc = makeResource(el, parent: nil) else { preconditionFailure("orphan '\(id)' could not be created") }
+        guard let rsc = makeResource(el, parent: nil, orphan: true) else { preconditionFailure("orphan '\(id)' could not be created") }
         rsc.orphan = true
         if !stopOrphanResources { rsc.managed = false } else { rsc.addLocation(nil, -Score.infinityValue, nodes: nodes) }
         rsc.index = resources.count
