@@ -37,6 +37,51 @@ struct VerifyAndNodeTests {
         #expect(xmllint.status != 0, "the oracle agrees the file is invalid")
     }
 
+    @Test("verify reports crm_verify's errors for fencing without a fencing device; exit 78 as crm_verify")
+    func verifyLikeCrmVerify() throws {
+        let dir = try TemporaryDirectory()
+        let cib = dir.file("cib.xml")
+        try Shell.run([Shell.pacer, "cib", "new", cib])
+        try Shell.run([Shell.pacer, "configure", "primitive", "d", "Dummy"], environment: ["CIB_file": cib])
+        let oracle = try Shell.run(["crm_verify", "-x", cib, "-V"])
+        let errors = oracle.stderr.split(separator: "\n").compactMap { line in
+            line.range(of: "error: ").map { String(line[$0.upperBound...]) }
+        }
+        #expect(errors.count == 3, "crm_verify said: \(oracle.stderr)")
+        let ours = try Shell.run([Shell.pacer, "configure", "verify"], environment: ["CIB_file": cib])
+        #expect(ours.status == oracle.status && ours.status == 78)
+        for error in errors { #expect(ours.stderr.contains("pacer: error: \(error)"), "missing '\(error)' in \(ours.stderr)") }
+        // With fencing off both are content.
+        try Shell.run([Shell.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": cib])
+        #expect(try Shell.run(["crm_verify", "-x", cib]).status == 0)
+        #expect(try Shell.run([Shell.pacer, "configure", "verify"], environment: ["CIB_file": cib]).status == 0)
+    }
+
+    @Test("verify warns about an agent that is not installed and an alert path that cannot run (warnings: exit 0)")
+    func verifyAgentsAndAlerts() throws {
+        let dir = try TemporaryDirectory()
+        let cib = dir.file("cib.xml")
+        try Shell.run([Shell.pacer, "cib", "new", cib])
+        let env = ["CIB_file": cib]
+        let script = try dir.write("alert.sh", "#!/bin/sh\n")   // written 0644: not executable
+        for line in ["property stonith-enabled=false", "primitive x ocf:heartbeat:Dumy", "primitive y lsb:no-such-script",
+                     "primitive z systemd:no-such-unit", "alert a1 /bin/true", "alert a2 /no/such/alert.sh", "alert a3 \(script)"] {
+            let result = try Shell.sh("\"$PACER\" configure \(line)", environment: env.merging(["PACER": Shell.pacer]) { $1 })
+            #expect(result.status == 0, "\(line): \(result.stderr)")
+        }
+        let result = try Shell.run([Shell.pacer, "configure", "verify"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("pacer: warning: primitive 'x': resource agent ocf:heartbeat:Dumy is not installed; did you mean 'Dummy'?"), "\(result.stderr)")
+        #expect(result.stderr.contains("primitive 'y': resource agent lsb:no-such-script is not installed"))
+        #expect(!result.stderr.contains("no-such-unit"), "systemd units are not looked up")
+        #expect(result.stderr.contains("alert 'a2': path /no/such/alert.sh cannot run: it does not exist"))
+        #expect(result.stderr.contains("alert 'a3': path \(script) cannot run: it is not executable"))
+        #expect(!result.stderr.contains("'a1'"))
+        // OCF_ROOT moves the lookup, as for Pacemaker's executor.
+        let moved = try Shell.run([Shell.pacer, "configure", "verify"], environment: env.merging(["OCF_ROOT": dir.path]) { $1 })
+        #expect(moved.stderr.contains("ocf:heartbeat:Dumy is not installed") && !moved.stderr.contains("did you mean"))
+    }
+
     @Test("show xml prints the configuration without status")
     func showXML() throws {
         let cib = Shell.repositoryRoot.appendingPathComponent("cib-examples/proxy-pair.xml").path
