@@ -224,6 +224,30 @@ extension WorkingSet {
         }
     }
 
+    /// Mirrors `get_minimum_first_instances()`: clone-min of a 'first' clone, or 1
+    /// for the deprecated require-all=false.
+    private func minimumFirstInstances(_ rsc: Resource, _ el: XMLElement) -> Int {
+        guard rsc.variant == .clone else { return 0 }
+        if let v = rsc.meta["clone-min"] { return max(Int(v) ?? 0, 0) }
+        if let v = el["require-all"], !isTrue(v) { return 1 }
+        return 0
+    }
+
+    /// Mirrors `clone_min_ordering()`: a pseudo action runnable once enough instances
+    /// are, between the instances and the 'then' action.
+    private func cloneMinOrdering(_ id: String, _ first: Resource, _ firstAction: String, _ then: Resource,
+                                  _ thenAction: String, _ flags: OrderFlags, _ minimum: Int) {
+        let met = pseudoOp("clone-one-or-more:\(id)")
+        met.requiredRunnableBefore = minimum
+        met.requiresAny = true
+        for child in first.children {
+            newOrdering(firstRsc: child, firstKey: opKey(child.id, firstAction), firstAction: nil, thenRsc: nil,
+                        thenKey: nil, thenAction: met, flags: [.oneOrMore, .impliesThenPrinted])
+        }
+        newOrdering(firstRsc: nil, firstKey: nil, firstAction: met, thenRsc: then, thenKey: opKey(then.id, thenAction),
+                    thenAction: nil, flags: flags.union(.runnableLeft))
+    }
+
     /// Mirrors `unpack_simple_rsc_order()` and `inverse_ordering()`.
     private func unpackOrder(_ el: XMLElement) {
         if el.firstElement(named: "resource_set") != nil {
@@ -238,7 +262,12 @@ extension WorkingSet {
         else { symmetric = kind != .serialize }
         var flags = flagsFor(kind, first: firstAction, symmetric: symmetric, inverse: false)
         if kind == .optional && then.restartTypeRestart { flags.insert(.impliesThen) }
-        orderResourceActions(first, firstAction, then, thenAction, flags)
+        let minimum = minimumFirstInstances(first, el)
+        if minimum > 0 {
+            cloneMinOrdering(el.id, first, firstAction, then, thenAction, flags, minimum)
+        } else {
+            orderResourceActions(first, firstAction, then, thenAction, flags)
+        }
         if symmetric {
             guard let ta = invert(thenAction), let fa = invert(firstAction) else {
                 warn("Cannot invert constraint '\(el.id)' (please specify inverse manually)"); return

@@ -97,6 +97,12 @@ extension WorkingSet {
     func updateActionForOrderings(_ then: Action) {
         var changedThen = false
         let lastFlags = then.flags
+        if then.requiresAny {
+            // Counted again below: runnable once enough 'first' actions are.
+            then.runnableBefore = 0
+            if then.requiredRunnableBefore == 0 { then.requiredRunnableBefore = 1 }
+            then.flags.remove(.runnable)
+        }
         // The list only grows at the front while we walk it (as the C list does), so
         // an entry's live index is its snapshot index plus the growth so far.
         let snapshotCount = then.before.count
@@ -133,6 +139,8 @@ extension WorkingSet {
                 updateActionForOrderings(first)
             }
         }
+        // A requires-any action changed only if its flags differ from before.
+        if then.requiresAny { changedThen = lastFlags != then.flags }
         // Only a reported change cascades (flags the group-flags computation cleared
         // on the way do not), as in pcmk__update_action_for_orderings().
         if changedThen {
@@ -176,6 +184,16 @@ extension WorkingSet {
                 merge(updateOrdered(first, then, firstFlags, filter: .runnable, type: .runnableLeft))
             } else if !firstFlags.contains(.runnable) && then.runnable {
                 then.flags.remove(.runnable); ct = true
+            }
+        }
+        if type.contains(.oneOrMore) {
+            if then.rsc != nil {
+                merge(updateOrdered(first, then, firstFlags, filter: .runnable, type: .oneOrMore))
+            } else if firstFlags.contains(.runnable) {
+                then.runnableBefore += 1
+                if then.runnableBefore >= then.requiredRunnableBefore && !then.runnable {
+                    then.flags.insert(.runnable); ct = true
+                }
             }
         }
         if type.contains(.optional), then.rsc != nil {

@@ -20,6 +20,7 @@ struct OrderFlags: OptionSet {
     static let serializeOnly = OrderFlags(rawValue: 1 << 18)
     static let antiColocation = OrderFlags(rawValue: 1 << 19)
     static let applyFirstNonMigratable = OrderFlags(rawValue: 1 << 20)
+    static let oneOrMore = OrderFlags(rawValue: 1 << 21)
     static let none: OrderFlags = []
 }
 
@@ -63,6 +64,10 @@ final class Action {
     var reschedule = false
     /// The result that counts as success (7 for probes and Stopped-role monitors).
     var expectedRC = 0
+    /// `pe_action_requires_any`: runnable once enough of its inputs are (clone-min).
+    var requiresAny = false
+    var requiredRunnableBefore = 0
+    var runnableBefore = 0
 
     init(id: Int, rsc: Resource?, task: String, key: String, node: Node?, intervalMs: Int, flags: ActionFlags) {
         self.id = id; self.rsc = rsc; self.task = task; self.key = key; self.node = node
