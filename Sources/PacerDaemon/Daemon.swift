@@ -31,6 +31,8 @@ public final class Daemon: @unchecked Sendable {
     var heartbeat: HeartbeatShell!
     var peerLink: PeerLink!
     var ipc: IPCServer!
+    /// Saves the CIB on a thread of its own; edits are answered once their version is on disk.
+    var writer: CIBWriter!
     /// Local recurring operations by resource.
     var recurring: [String: [Executor.RecurringID]] = [:]
     /// The agent and parameters each resource was last started with here (its stop uses them).
@@ -155,6 +157,10 @@ public final class Daemon: @unchecked Sendable {
     /// Runs until SIGTERM/SIGINT has moved this node's resources away (or a second signal).
     public func run() throws {
         let signals = try watchSignals()
+        writer = CIBWriter(store: store, loop: loop) { [unowned self] version, failure in
+            if let failure { self.logger.error("Cannot save the CIB", metadata: ["detail": "\(failure)"]) }
+            self.answerEditsUpTo(version, requirePeer: true)
+        }
         peerLink.onMessage = { [unowned self] in self.peerMessage($0) }
         peerLink.onConnected = { [unowned self] in
             self.logger.notice("Peer connected", metadata: ["peer": "\(self.peer)"])
@@ -202,6 +208,7 @@ public final class Daemon: @unchecked Sendable {
                            metadata: ["reason": "\(String(cString: strerror(realtime)))"])
         }
         loop.run()
+        writer.drain()
         close(signals)
         ipc.shutdown()
         peerLink.stop()
@@ -364,8 +371,8 @@ public final class Daemon: @unchecked Sendable {
             case .cancelRecurring(let resource, let target):
                 if target == node { cancelRecurring(resource) } else { peerLink.send(["cancel-recurring", resource]) }
             case .persist(let cib):
-                do { try store.save(cib) } catch { logger.error("Cannot save the CIB", metadata: ["detail": "\(error)"]) }
-                answerEditsUpTo(CIBVersion(of: cib), requirePeer: true)
+                // Off the loop: an fsync on a busy disk must not delay heartbeats (see CIBWriter).
+                writer.submit(cib)
             case .replicate(let cib):
                 peerLink.send(["cib", cib.serialized()])
             case .settled:
