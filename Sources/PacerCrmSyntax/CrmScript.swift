@@ -22,6 +22,9 @@ public struct CrmScript: Sendable {
     public private(set) var commits = 0
     private var level: [String] = []
     private var committed: XMLElement
+    /// Where a new primitive's agent is looked up (crmsh refuses an agent it cannot find; Pacer
+    /// writes the primitive and warns); nil: not looked up.
+    public var agents: CrmVerify.Host? = .local()
 
     public init(cib: XMLElement, liveCluster: Bool = false) {
         editor = CIBEditor(cib: cib)
@@ -103,6 +106,19 @@ public struct CrmScript: Sendable {
             let before = editor.messages.count
             try editor.apply(command, line: line)
             for message in editor.messages[before...] { outputs.append(.message(message)) }
+            if let agents, let (what, definition) = Self.agentDefinition(command), definition.template == nil,
+               let warning = CrmVerify.missingAgent(what, definition.id, definition.resourceClass, definition.provider,
+                                                    definition.type, host: agents) {
+                outputs.append(.message("WARNING: " + warning))
+            }
+        }
+    }
+
+    static func agentDefinition(_ command: CrmCommand) -> (String, PrimitiveDefinition)? {
+        switch command {
+        case .primitive(let definition): return ("primitive", definition)
+        case .template(let definition): return ("rsc_template", definition)
+        default: return nil
         }
     }
 

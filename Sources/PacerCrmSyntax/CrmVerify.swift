@@ -90,12 +90,10 @@ public enum CrmVerify {
         // Agents: each primitive (or template) that names one.
         for element in templates.values.sorted(by: { $0.id < $1.id }) + primitives where element["template"] == nil {
             guard let resourceClass = element["class"], let type = element["type"] else { continue }
-            let provider = element["provider"]
-            guard host.agentExists(resourceClass, provider, type) == false else { continue }
-            let spec = [resourceClass, provider, type].compactMap { $0 }.joined(separator: ":")
-            let hint = Suggestion.closest(to: type, among: host.agentNames(resourceClass, provider)).map { "; did you mean '\($0)'?" } ?? ""
             let what = element.name == "template" ? "rsc_template" : "primitive"
-            findings.append(Finding(severity: .warning, message: "\(what) '\(element.id)': resource agent \(spec) is not installed\(hint)"))
+            if let message = missingAgent(what, element.id, resourceClass, element["provider"], type, host: host) {
+                findings.append(Finding(severity: .warning, message: message))
+            }
         }
 
         // Alerts: the agent must be an executable file.
@@ -117,6 +115,16 @@ public enum CrmVerify {
             }
         }
         return findings
+    }
+
+    /// "primitive 'ID': resource agent C:P:T is not installed[; did you mean 'X'?]", or nil when it is
+    /// installed or cannot be looked up.
+    public static func missingAgent(_ what: String, _ id: String, _ resourceClass: String, _ provider: String?, _ type: String,
+                                    host: Host) -> String? {
+        guard host.agentExists(resourceClass, provider, type) == false else { return nil }
+        let spec = [resourceClass, provider, type].compactMap { $0 }.joined(separator: ":")
+        let hint = Suggestion.closest(to: type, among: host.agentNames(resourceClass, provider)).map { "; did you mean '\($0)'?" } ?? ""
+        return "\(what) '\(id)': resource agent \(spec) is not installed\(hint)"
     }
 
     /// `stonith-enabled` as Pacemaker reads it (default true).
