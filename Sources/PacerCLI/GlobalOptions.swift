@@ -12,10 +12,15 @@ public struct CIBOptions: ParsableArguments {
 
     public init() {}
 
-    /// `--cib-file`, else `$CIB_file`, else the local daemon.
+    /// `--cib-file`, else `$CIB_file`, else the shadow CIB in use (`$CIB_shadow` or
+    /// `pacer cib use`), else the local daemon.
     func resolve() -> CIBTarget {
         if let cibFile { return .file(CIBFile(path: cibFile)) }
         if let env = getenv("CIB_file"), env.pointee != 0 { return .file(CIBFile(path: String(cString: env))) }
+        if let shadow = ShadowCIB.current {
+            guard shadow.exists else { fail("shadow CIB '\(shadow.name)' does not exist (pacer cib list; pacer cib use to return to the live cluster)", code: 66) }
+            return .file(shadow.file)
+        }
         return .daemon(name: CIBTarget.daemonName)
     }
 }

@@ -203,3 +203,46 @@ struct LiveStatusTests {
         #expect(cluster.cib("alpha").contains("name=\"cluster-name\" value=\"it\""))
     }
 }
+
+/// Staging a change in a shadow CIB (issue #13, point 3).
+@Suite("shadow CIBs on the loopback pair", .serialized)
+struct ShadowTests {
+    @Test("a shadow takes changes instead of the cluster; commit applies it; a stale commit is refused unless forced")
+    func stageAndCommit() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        let shadows = "\(cluster.root)/shadow"
+        func pacer(_ arguments: [String]) throws -> CommandResult {
+            try run([TwoNodeCluster.pacer] + arguments,
+                    environment: ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": "", "CIB_shadow": "", "PACER_SHADOW_DIR": shadows])
+        }
+        // Once the DC has recorded itself (dc-version and the rest change the configuration).
+        try #require(cluster.wait(upTo: 10) { cluster.cib("alpha").contains("dc-version") && cluster.cib("bravo").contains("dc-version") })
+        try #require(pacer(["cib", "new", "s1"]).status == 0)
+        #expect(try pacer(["configure", "property", "staged=yes"]).status == 0)
+        #expect(!cluster.cib("alpha").contains("staged"), "the shadow's change reached the cluster before the commit")
+        #expect(try pacer(["cib", "list"]).stdout.contains("* s1"))
+        #expect(try pacer(["cib", "diff", "s1"]).stdout.split(separator: "\n").contains { $0.hasPrefix("+") && $0.contains("staged=yes") }, "diff shows the staged property")
+        let commit = try pacer(["cib", "commit", "s1"])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        #expect(cluster.wait(upTo: 5) { cluster.cib("alpha").contains("name=\"staged\"") && cluster.cib("bravo").contains("name=\"staged\"") })
+        // After the commit, commands work on the live cluster again.
+        #expect(try pacer(["configure", "property", "live=yes"]).status == 0)
+        #expect(cluster.cib("alpha").contains("name=\"live\""))
+        // A shadow taken, then the cluster changes: its commit is refused, and forced it applies.
+        try #require(pacer(["cib", "new", "s2"]).status == 0)
+        #expect(try pacer(["configure", "property", "from-s2=yes"]).status == 0)
+        #expect(try cluster.pacer("bravo", ["configure", "property", "meanwhile=yes"]).status == 0)
+        let stale = try pacer(["cib", "commit", "s2"])
+        #expect(stale.status == 1 && stale.stderr.contains("changed since shadow 's2' was taken"), "\(stale.stderr)")
+        #expect(!cluster.cib("alpha").contains("from-s2"))
+        #expect(try pacer(["cib", "commit", "--force", "s2"]).status == 0)
+        #expect(cluster.wait(upTo: 5) { cluster.cib("alpha").contains("from-s2") })
+        #expect(try pacer(["cib", "delete", "s1"]).status == 0)
+        #expect(try pacer(["cib", "delete", "s9"]).status == 105)
+        #expect(try pacer(["cib", "use", "s2"]).status == 0)
+        #expect(try pacer(["configure", "show"]).stdout.contains("from-s2"))
+        #expect(try pacer(["cib", "use"]).status == 0)
+    }
+}
