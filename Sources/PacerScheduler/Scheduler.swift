@@ -47,6 +47,7 @@ public enum Scheduler {
         ws.scheduleResourceActions()
         ws.scheduleShutdowns()
         ws.applyOrderings()
+        ws.createNotifications()
         if input.skipTeardown { _ = Unmanaged.passRetained(ws) }
         return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(),
                           warnings: ws.warnings, status: before, scores: ws.scoreLog)

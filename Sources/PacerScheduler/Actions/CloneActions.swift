@@ -44,12 +44,17 @@ extension WorkingSet {
             anyStopping = anyStopping || stopping
             anyStarting = anyStarting || starting
         }
-        resourcePseudoAction(rsc, "start", optional: !anyStarting, runnable: true)
+        let start = resourcePseudoAction(rsc, "start", optional: !anyStarting, runnable: true)
         let running = resourcePseudoAction(rsc, "running", optional: !anyStarting, runnable: false)
         if active || anyStarting { running.flags.insert(.runnable) }
+        let startNotify = notifyPseudoActions(rsc, "start", start, running)
         let stop = resourcePseudoAction(rsc, "stop", optional: !anyStopping, runnable: true)
-        resourcePseudoAction(rsc, "stopped", optional: !anyStopping, runnable: true)
+        let stopped = resourcePseudoAction(rsc, "stopped", optional: !anyStopping, runnable: true)
         if allowMigrations { stop.flags.insert(.migrateRunnable) }
+        let stopNotify = notifyPseudoActions(rsc, "stop", stop, stopped)
+        if let done = stopNotify?.postDone, let pre = startNotify?.pre { orderActions(done, pre, [.optional]) }
+        rsc.clone!.startNotify = startNotify
+        rsc.clone!.stopNotify = stopNotify
         if rsc.clone!.ordered { orderInstanceActions(rsc) }
     }
 
@@ -111,5 +116,109 @@ extension WorkingSet {
             ?? rsc.children.first { assignedNode($0) === node }
             ?? first
         probe(child)
+    }
+
+    // MARK: notifications
+
+    /// A notification pseudo action of the clone (`new_notify_pseudo_action()`).
+    private func notifyPseudoAction(_ rsc: Resource, _ action: Action, task: String, type: String) -> Action {
+        let a = customAction(rsc, key: "\(rsc.id)_\(type)_notify_\(action.task)_0", task: task, node: nil,
+                             optional: action.optional)
+        a.flags.formUnion([.pseudo, .runnable])
+        return a
+    }
+
+    /// Mirrors `pe__clone_notif_pseudo_ops()`.
+    private func notifyPseudoActions(_ rsc: Resource, _ task: String, _ action: Action, _ complete: Action) -> NotifyData? {
+        guard rsc.clone!.notify else { return nil }
+        var n = NotifyData(task: task)
+        let pre = notifyPseudoAction(rsc, action, task: "notify", type: "pre")
+        let preDone = notifyPseudoAction(rsc, action, task: "notified", type: "confirmed-pre")
+        orderActions(pre, preDone, [.optional])
+        orderActions(preDone, action, [.optional])
+        let post = notifyPseudoAction(rsc, complete, task: "notify", type: "post")
+        let postDone = notifyPseudoAction(rsc, complete, task: "notified", type: "confirmed-post")
+        for a in [post, postDone] where !complete.runnable { a.flags.remove(.runnable) }
+        orderActions(complete, post, [.impliesThen])
+        orderActions(post, postDone, [.impliesThen])
+        orderActions(preDone, post, [.optional])
+        n.pre = pre; n.preDone = preDone; n.post = post; n.postDone = postDone
+        return n
+    }
+
+    /// The notifications of every clone with `notify=true`, made when the graph is
+    /// built (`clone_expand()` / `pe__create_notifications()`).
+    func createNotifications() {
+        for rsc in resources where rsc.variant == .clone {
+            guard let info = rsc.clone, info.notify else { continue }
+            for a in rsc.actions { _ = orderingFlags(a) }   // clone_action_flags() on each
+            for n in [info.startNotify, info.stopNotify].compactMap({ $0 }) {
+                var starting = false, stopping = false
+                collectNotifyActivity(rsc, &starting, &stopping)
+                createNotifyActions(rsc, n, anyStart: starting)
+            }
+        }
+    }
+
+    /// Whether any instance has a required, runnable start or stop (`collect_resource_data()`).
+    private func collectNotifyActivity(_ rsc: Resource, _ starting: inout Bool, _ stopping: inout Bool) {
+        if !rsc.children.isEmpty {
+            for c in rsc.children { collectNotifyActivity(c, &starting, &stopping) }
+            return
+        }
+        for op in rsc.actions where !op.optional && op.node != nil {
+            if op.task == "stop" && op.node!.unclean {
+            } else if !op.runnable {
+                continue
+            }
+            if op.task == "start" { starting = true } else if op.task == "stop" { stopping = true }
+        }
+    }
+
+    /// Mirrors `create_notify_actions()`.
+    private func createNotifyActions(_ rsc: Resource, _ n: NotifyData, anyStart: Bool) {
+        if !rsc.children.isEmpty {
+            for c in rsc.children { createNotifyActions(c, n, anyStart: anyStart) }
+            return
+        }
+        if n.task == "start" && !anyStart { return }
+        if rsc.role != .stopped && n.task == "stop" {
+            let stop = rsc.actions.last { $0.task == "stop" }
+            for node in rsc.runningOn {
+                if let stop, stop.pseudo, node.unclean { continue }
+                newNotifyAction(rsc, node, n.pre, n.preDone, type: "pre", n.task)
+                if stop == nil || stop!.optional { newPostNotifyAction(rsc, node, n) }
+            }
+        }
+        if rsc.nextRole != .stopped && n.task == "start" {
+            let start = rsc.actions.last { $0.task == "start" }
+            guard let node = rsc.allocatedTo else { return }
+            if start == nil || start!.optional {
+                newNotifyAction(rsc, node, n.pre, n.preDone, type: "pre", n.task)
+            }
+            newPostNotifyAction(rsc, node, n)
+        }
+    }
+
+    /// Mirrors `new_notify_action()`.
+    @discardableResult
+    private func newNotifyAction(_ rsc: Resource, _ node: Node, _ op: Action?, _ done: Action?, type: String,
+                                 _ task: String) -> Action? {
+        guard let op, let done, node.online, op.runnable else { return nil }
+        let notifiedTask = type == "pre" ? task : (task == "start" ? "running" : "stopped")
+        let a = customAction(rsc, key: "\(rsc.id)_\(type)_notify_\(notifiedTask)_0", task: op.task, node: node,
+                             optional: op.optional)
+        orderActions(op, a, [.optional])
+        orderActions(a, done, [.optional])
+        return a
+    }
+
+    /// Mirrors `new_post_notify_action()`.
+    private func newPostNotifyAction(_ rsc: Resource, _ node: Node, _ n: NotifyData) {
+        newNotifyAction(rsc, node, n.post, n.postDone, type: "post", n.task)
+        guard let done = n.postDone else { return }
+        for mon in rsc.actions where mon.intervalMs > 0 && mon.task != "cancel" {
+            orderActions(done, mon, [.optional])
+        }
     }
 }

@@ -42,12 +42,22 @@ extension WorkingSet {
         return baseTask(task)
     }
 
+    /// The task a clone action means for an instance (`clone_child_action()`): for
+    /// notifications the notified operation, from the key.
+    func childTask(_ action: Action, _ child: Resource) -> String {
+        if action.task == "notify" || action.task == "notified" {
+            let parts = action.key.split(separator: "_")
+            if parts.count >= 2 { return instanceTask(String(parts[parts.count - 2]), child) }
+        }
+        return instanceTask(action.task, child)
+    }
+
     /// Mirrors `summary_action_flags()` for a clone's action.
     private func cloneActionFlags(_ action: Action, _ rsc: Resource, node: Node?) -> ActionFlags {
         var flags: ActionFlags = [.optional, .runnable, .pseudo]
         var anyRunnable = false
         for child in rsc.children {
-            let task = instanceTask(action.task, child)
+            let task = childTask(action, child)
             let onNode = child.children.isEmpty ? node : nil
             guard let ca = child.actions.last(where: { $0.task == task && (onNode == nil || $0.node === onNode) }) else { continue }
             let cf = orderingFlags(ca, node: node)
@@ -83,6 +93,10 @@ extension WorkingSet {
         case "stop": mapped = "stopped"
         case "running", "stopped": mapped = action.task
         default: return action
+        }
+        // A clone with notifications: after the notifications of the remapped task.
+        if rsc.parent == nil, isTrue(rsc.meta["notify"]) {
+            return findAction(rsc, key: "\(rsc.id)_confirmed-post_notify_\(mapped)_0", node: nil) ?? action
         }
         return findAction(rsc, key: opKey(rsc.id, mapped), node: nil) ?? action
     }
@@ -276,7 +290,7 @@ extension WorkingSet {
                 }
                 continue
             }
-            let task = instanceTask(first.task, firstChild)
+            let task = childTask(first, firstChild)
             guard let fa = firstChild.actions.last(where: { $0.task == task && (node == nil || $0.node === node) }),
                   let ta = thenChild.actions.last(where: { $0.task == then.task && (node == nil || $0.node === node) })
             else { continue }

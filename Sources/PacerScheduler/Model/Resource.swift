@@ -56,6 +56,19 @@ struct CloneInfo {
     var template: XMLElement
     /// Instances created so far (numbers are handed out in order).
     var total = 0
+    /// Notification pseudo actions around starts and stops (`notify=true`).
+    var startNotify: NotifyData?
+    var stopNotify: NotifyData?
+}
+
+/// The pseudo actions of one notification round (`notify_data_t`).
+struct NotifyData {
+    /// The notified operation (`start` or `stop`).
+    var task: String
+    var pre: Action?
+    var preDone: Action?
+    var post: Action?
+    var postDone: Action?
 }
 
 /// A primitive, group or clone. Mirrors `pe_resource_t`.
