@@ -1,15 +1,111 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import ArgumentParser
 import PacerCIB
+import PacerController
 import PacerCrmSyntax
 import PacerModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `pacer node standby|online NAME`.
 struct NodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Put a node in standby or bring it back online.",
-        subcommands: [Standby.self, Online.self, Maintenance.self, Ready.self])
+        abstract: "Standby, maintenance, attributes and utilization of nodes.",
+        subcommands: [Standby.self, Online.self, Maintenance.self, Ready.self, Attribute.self, Utilization.self])
+
+    enum Lifetime: String, ExpressibleByArgument, CaseIterable {
+        /// In the configuration (`<nodes>`), kept across restarts.
+        case forever
+        /// In the status section: gone when the node leaves (crm_attribute -l reboot).
+        case reboot
+    }
+
+    /// `node attribute|utilization NODE set|delete|show NAME [VALUE]` (crmsh; crm_attribute underneath).
+    struct AttributeArguments: ParsableArguments {
+        @OptionGroup var cib: CIBOptions
+        @Argument(help: "The node's name.") var node: String
+        @Argument(help: "set, delete or show.") var verb: String
+        @Argument(help: "The attribute's name.") var name: String
+        @Argument(help: "The value (for set).") var value: String?
+        @Flag(name: [.customShort("q"), .customLong("quiet")], help: "show: print the value only.") var quiet = false
+
+        func validate() throws {
+            switch verb {
+            case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
+            case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
+            default: throw ValidationError("expected set, delete or show, not '\(verb)'")
+            }
+        }
+
+        func run(_ set: ResourceEdits.NodeSet, lifetime: Lifetime) {
+            let target = cib.resolve()
+            if lifetime == .reboot { return transient(target) }
+            switch verb {
+            case "show":
+                let found: String?
+                do { found = try ResourceEdits.nodeAttribute(ResourceCommand.load(cib), set, node: node, name: name) } catch {
+                    fail(error.description, code: error.exitCode)
+                }
+                guard let found else { fail("attribute '\(name)' not found for node \(node)", code: 105) }
+                print(quiet ? found : "scope=nodes  name=\(name) value=\(found)")
+            case "delete":
+                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
+                    try ResourceEdits.deleteNodeAttribute(&root, set, node: node, name: name)
+                }
+            default:
+                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
+                    try ResourceEdits.setNodeAttribute(&root, set, node: node, name: name, value: value ?? "")
+                }
+            }
+        }
+
+        /// Transient attributes live in the status section: the daemon records them (they
+        /// vanish when the node leaves); offline, the file's status section is edited.
+        func transient(_ target: CIBTarget) {
+            let cib = ResourceCommand.load(self.cib)
+            do { try ResourceEdits.requireNode(node, in: cib) } catch { fail(error.description, code: error.exitCode) }
+            if verb == "show" {
+                guard let found = StatusRecorder(cib: cib).transientAttribute(node, name: name) else {
+                    fail("attribute '\(name)' not found for node \(node) (lifetime reboot)", code: 105)
+                }
+                print(quiet ? found : "scope=status  name=\(name) value=\(found)")
+                return
+            }
+            let newValue = verb == "set" ? value : nil
+            switch target {
+            case .file(let file):
+                do {
+                    try file.update { (root: inout XMLElement) in
+                        var recorder = StatusRecorder(cib: root)
+                        recorder.setTransientAttribute(node, name: name, value: newValue)
+                        root = recorder.cib
+                    }
+                } catch let error as CIBError { fail(error.description, code: error.exitCode) } catch { fail("\(error)", code: 1) }
+            case .daemon(let ipc):
+                do {
+                    let reply = try CIBTarget.request(ipc, ["attribute", node, name] + (newValue.map { [$0] } ?? []))
+                    guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "the daemon refused the change", code: 1) }
+                } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+            }
+        }
+    }
+
+    struct Attribute: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set, delete or show a node attribute (crm node attribute; crm_attribute).",
+            discussion: "--lifetime reboot keeps it in the status section: it vanishes when the node leaves the cluster.")
+        @OptionGroup var arguments: AttributeArguments
+        @Option(name: [.customShort("l"), .customLong("lifetime")], help: "forever (the default) or reboot.") var lifetime: Lifetime = .forever
+        func run() { arguments.run(.attributes, lifetime: lifetime) }
+    }
+
+    struct Utilization: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set, delete or show a node's utilization (crm node utilization; crm_attribute -z).")
+        @OptionGroup var arguments: AttributeArguments
+        func run() { arguments.run(.utilization, lifetime: .forever) }
+    }
 
     struct Standby: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put a node in standby: its resources move away.")

@@ -65,6 +65,8 @@ public struct ControllerInstance: Sendable {
         case shutdown(node: String)
         /// `pacer resource cleanup`: forget a resource's failures and history (all nodes when nil).
         case cleanup(resource: String, node: String?)
+        /// `pacer node attribute … --lifetime reboot`: a transient node attribute (nil deletes it).
+        case transientAttribute(node: String, name: String, value: String?)
     }
 
     public enum Directive: Sendable, Equatable {
@@ -169,6 +171,13 @@ public struct ControllerInstance: Sendable {
             let before = cib
             var recorder = StatusRecorder(cib: cib)
             recorder.setTransientAttribute(node, name: "shutdown", value: String(now))
+            cib = recorder.cib
+            share(from: before, into: &directives)
+            idle = false
+        case .transientAttribute(let node, let name, let value):
+            let before = cib
+            var recorder = StatusRecorder(cib: cib)
+            recorder.setTransientAttribute(node, name: name, value: value)
             cib = recorder.cib
             share(from: before, into: &directives)
             idle = false

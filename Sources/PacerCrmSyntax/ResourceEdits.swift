@@ -21,7 +21,7 @@ public enum ResourceEdits {
         }
     }
 
-    static func requireNode(_ name: String, in cib: XMLElement) throws(CrmError) {
+    public static func requireNode(_ name: String, in cib: XMLElement) throws(CrmError) {
         let nodes = cib.firstElement(named: "configuration")?.firstElement(named: "nodes")?.elements(named: "node").compactMap { $0["uname"] } ?? []
         guard nodes.contains(name) else {
             throw CrmError(.noSuchObject, "node '\(name)' not found" + (nodes.isEmpty ? "" : "; known nodes: \(nodes.joined(separator: ", "))"))
@@ -139,21 +139,61 @@ public enum ResourceEdits {
     }
 
     /// `node maintenance NODE` / `node ready NODE`: the permanent node attribute `maintenance`.
+    /// Which set of a node's entry in `<nodes>`: its attributes, or its utilization (crm_attribute -z).
+    public enum NodeSet: String, Sendable {
+        case attributes = "instance_attributes"
+        case utilization = "utilization"
+    }
+
+    /// `crm_attribute -N NODE -n NAME -G` (permanent): the value in the node's own set, if any.
+    public static func nodeAttribute(_ cib: XMLElement, _ set: NodeSet = .attributes, node: String, name: String) throws(CrmError) -> String? {
+        try requireNode(node, in: cib)
+        let entry = cib.firstElement(named: "configuration")?.firstElement(named: "nodes")?.elements(named: "node").first { $0["uname"] == node }
+        for attributes in entry?.elements(named: set.rawValue) ?? [] {
+            if let pair = attributes.elements(named: "nvpair").first(where: { $0["name"] == name }) { return pair["value"] ?? "" }
+        }
+        return nil
+    }
+
+    /// `crm_attribute -N NODE -n NAME -D` (permanent): removes it; nothing to remove is no error.
+    public static func deleteNodeAttribute(_ cib: inout XMLElement, _ set: NodeSet = .attributes, node: String, name: String) throws(CrmError) {
+        try requireNode(node, in: cib)
+        var editor = CIBEditor(cib: cib)
+        var nodes = editor.takeSection("nodes")
+        if let index = nodes.childIndex(where: { $0.name == "node" && $0["uname"] == node }) {
+            nodes.modifyChild(at: index) { element in
+                for child in element.children.indices {
+                    guard case .element(var attributes) = element.children[child], attributes.name == set.rawValue else { continue }
+                    attributes.removeElements { $0.name == "nvpair" && $0["name"] == name }
+                    element.children[child] = .element(attributes)
+                }
+            }
+        }
+        editor.putSection(nodes)
+        cib = editor.cib
+    }
+
     public static func setNodeAttribute(_ cib: inout XMLElement, node: String, name: String, value: String) throws(CrmError) {
+        try setNodeAttribute(&cib, .attributes, node: node, name: name, value: value)
+    }
+
+    /// `crm_attribute -N NODE -n NAME -v VALUE [-z]`: in the node's first set of that kind
+    /// (`nodes-ID` / `nodes-ID-utilization` when it has none), nvpair `SET-NAME`.
+    public static func setNodeAttribute(_ cib: inout XMLElement, _ kind: NodeSet, node: String, name: String, value: String) throws(CrmError) {
         try requireNode(node, in: cib)
         var editor = CIBEditor(cib: cib)
         var nodes = editor.takeSection("nodes")
         guard let index = nodes.childIndex(where: { $0.name == "node" && $0["uname"] == node }),
               case .element(var element) = nodes.children[index] else { return }
         let nodeID = element.id
-        if let setIndex = element.childIndex(where: { $0.name == "instance_attributes" }), case .element(var set) = element.children[setIndex] {
+        if let setIndex = element.childIndex(where: { $0.name == kind.rawValue }), case .element(var set) = element.children[setIndex] {
             editor.setNVPair(in: &set, name: name, value: value)
             element.children[setIndex] = .element(set)
         } else {
-            let setID = editor.allocateID("nodes-\(nodeID)")
-            var set = XMLElement("instance_attributes", [("id", setID)])
+            let setID = editor.allocateID(kind == .attributes ? "nodes-\(nodeID)" : "nodes-\(nodeID)-utilization")
+            var set = XMLElement(kind.rawValue, [("id", setID)])
             set.append(XMLElement("nvpair", [("id", editor.allocateID("\(setID)-\(name)")), ("name", name), ("value", value)]))
-            element.children.insert(.element(set), at: 0)
+            element.append(set)   // after the node's other sets, as crm_attribute adds it
         }
         nodes.children[index] = .element(element)
         editor.putSection(nodes)

@@ -30,7 +30,7 @@ extension Daemon {
             request.reply(WireStrings.encode(["ok", controller.cib.serialized()]))
         case "status":
             request.reply(WireStrings.encode(["ok", controller.cib.serialized()] + statusLines()))
-        case "replace-config", "cleanup":
+        case "replace-config", "cleanup", "attribute":
             guard request.client.mayWrite else {
                 request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may change the cluster (uid \(request.client.uid))"]))
                 return
@@ -105,6 +105,12 @@ extension Daemon {
             }
             stampChange(&edited, client: client)
             apply(controller.handle(.edited(edited), now: Self.epochSeconds()))
+        case "attribute":
+            // [attribute, node, name, value?]: a transient node attribute (no value: delete it).
+            guard arguments.count == 3 || arguments.count == 4 else { reply("error", "attribute needs a node, a name and maybe a value"); return }
+            guard arguments[1] == node || arguments[1] == peer else { reply("error", "node '\(arguments[1])' not found"); return }
+            apply(controller.handle(.transientAttribute(node: arguments[1], name: arguments[2], value: arguments.count == 4 ? arguments[3] : nil),
+                                    now: Self.epochSeconds()))
         case "cleanup":
             guard arguments.count >= 2 else { reply("error", "cleanup needs a resource"); return }
             apply(controller.handle(.cleanup(resource: arguments[1], node: arguments.count > 2 ? arguments[2] : nil),

@@ -84,6 +84,47 @@ struct ResourceDifferentialTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: ours)) == before, "a refused command changed the CIB")
     }
 
+    @Test("node attribute and utilization set/delete (forever and reboot) write what crm_attribute writes; show prints what it prints")
+    func nodeAttributes() throws {
+        let dir = try TemporaryDirectory()
+        let running = try runningPair(dir)
+        let theirs = dir.file("crm.xml"), ours = dir.file("pacer.xml")
+        try FileManager.default.copyItem(atPath: running, toPath: theirs)
+        try FileManager.default.copyItem(atPath: running, toPath: ours)
+        let steps: [(crm: [String], pacer: [String])] = [
+            (["-N", "pm01", "-n", "site", "-v", "east"], ["attribute", "pm01", "set", "site", "east"]),
+            (["-N", "pm02", "-n", "site", "-v", "west"], ["attribute", "pm02", "set", "site", "west"]),
+            (["-N", "pm01", "-n", "site", "-v", "north"], ["attribute", "pm01", "set", "site", "north"]),
+            (["-N", "pm01", "-n", "cpu", "-v", "4", "-z"], ["utilization", "pm01", "set", "cpu", "4"]),
+            (["-N", "pm01", "-n", "memory", "-v", "2048", "-z"], ["utilization", "pm01", "set", "memory", "2048"]),
+            (["-N", "pm02", "-n", "booted", "-v", "1", "-l", "reboot"], ["attribute", "pm02", "set", "booted", "1", "--lifetime", "reboot"]),
+            (["-N", "pm02", "-n", "site", "-D"], ["attribute", "pm02", "delete", "site"]),
+            (["-N", "pm01", "-n", "memory", "-D", "-z"], ["utilization", "pm01", "delete", "memory"]),
+            (["-N", "pm02", "-n", "booted", "-D", "-l", "reboot"], ["attribute", "pm02", "delete", "booted", "--lifetime", "reboot"]),
+        ]
+        for step in steps {
+            let crm = try Shell.run(["crm_attribute"] + step.crm, environment: ["CIB_file": theirs])
+            #expect(crm.status == 0, "crm_attribute \(step.crm): \(crm.stderr)")
+            let pacer = try Shell.run([Shell.pacer, "node"] + step.pacer, environment: ["CIB_file": ours])
+            #expect(pacer.status == 0, "pacer node \(step.pacer): \(pacer.stderr)")
+            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
+            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+            #expect(a == b, "after \(step.pacer): \(difference)")
+        }
+        for (crm, pacer) in [(["-N", "pm01", "-n", "site", "-G"], ["attribute", "pm01", "show", "site"]),
+                             (["-N", "pm01", "-n", "site", "-G", "-q"], ["attribute", "pm01", "show", "site", "-q"])] {
+            let theirValue = try Shell.run(["crm_attribute"] + crm, environment: ["CIB_file": theirs]).stdout
+            let ourValue = try Shell.run([Shell.pacer, "node"] + pacer, environment: ["CIB_file": ours]).stdout
+            #expect(ourValue == theirValue, "\(pacer): '\(ourValue)' vs crm_attribute '\(theirValue)'")
+        }
+        let missing = try Shell.run([Shell.pacer, "node", "attribute", "pm01", "show", "nope"], environment: ["CIB_file": ours])
+        #expect(missing.status == 105)
+        let node = try Shell.run([Shell.pacer, "node", "attribute", "pm09", "set", "a", "b"], environment: ["CIB_file": ours])
+        #expect(node.status == 105 && node.stderr.contains("'pm09'"), "\(node.stderr)")
+        let lifetime = try Shell.run([Shell.pacer, "node", "attribute", "pm01", "set", "a", "b", "--lifetime", "bogus"], environment: ["CIB_file": ours])
+        #expect(lifetime.status == 64, "\(lifetime.stderr)")
+    }
+
     @Test("move to the node it runs on, unknown resources and nodes are refused")
     func refusals() throws {
         let dir = try TemporaryDirectory()

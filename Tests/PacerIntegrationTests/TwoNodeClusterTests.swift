@@ -204,6 +204,23 @@ struct LiveStatusTests {
     }
 }
 
+extension LiveStatusTests {
+    @Test("a transient node attribute is recorded by the DC and vanishes when its node leaves; a permanent one stays")
+    func transientAttribute() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try #require(cluster.wait(upTo: 10) { cluster.cib("alpha").contains("dc-version") })
+        #expect(try cluster.pacer("alpha", ["node", "attribute", "bravo", "set", "booted", "yes", "--lifetime", "reboot"]).status == 0)
+        #expect(try cluster.pacer("bravo", ["node", "attribute", "bravo", "set", "site", "east"]).status == 0)
+        #expect(cluster.wait(upTo: 5) { cluster.cib("bravo").contains("name=\"booted\" value=\"yes\"") })
+        #expect(try cluster.pacer("bravo", ["node", "attribute", "bravo", "show", "booted", "-l", "reboot", "-q"]).stdout == "yes\n")
+        cluster.kill9("bravo")
+        #expect(cluster.wait(upTo: 5) { !cluster.cib("alpha").contains("name=\"booted\"") }, "the transient attribute outlived its node")
+        #expect(try cluster.pacer("alpha", ["node", "attribute", "bravo", "show", "site", "-q"]).stdout == "east\n")
+    }
+}
+
 /// Staging a change in a shadow CIB (issue #13, point 3).
 @Suite("shadow CIBs on the loopback pair", .serialized)
 struct ShadowTests {
