@@ -95,7 +95,9 @@ public struct CrmScript: Sendable {
             if xml {
                 outputs.append(.show(try CrmShowXML.render(editor.cib, ids: ids, line: line)))
             } else {
-                for id in ids where editor.cib.firstElement(named: "configuration")?.path(toID: id) == nil {
+                let configuration = editor.cib.firstElement(named: "configuration")
+                for id in ids where configuration?.path(toID: id) == nil
+                    && !(id == "fencing_topology" && configuration?.firstElement(named: "fencing-topology") != nil) {
                     throw CrmError(.noSuchObject, "object \(id) does not exist", line: line)
                 }
                 outputs.append(.show(CrmShow.render(editor.cib, ids: ids)))

@@ -10,8 +10,9 @@ public enum CrmShow {
     /// crmsh's `_sort_cli_order` rank of each XML element it shows.
     static let ranks: [String: Int] = [
         "node": 0, "template": 1, "primitive": 2, "bundle": 3, "group": 4, "master": 5, "clone": 6,
-        "tag": 8, "rsc_location": 9, "rsc_colocation": 9, "rsc_order": 9, "rsc_ticket": 10,
-        "cluster_property_set": 11, "rsc_defaults": 12, "op_defaults": 13, "alert": 16,
+        "tag": 8, "rsc_location": 9, "rsc_colocation": 9, "rsc_order": 9, "rsc_ticket": 10, "fencing-topology": 10,
+        "cluster_property_set": 11, "rsc_defaults": 12, "op_defaults": 13,
+        "acl_role": 14, "acl_target": 15, "acl_group": 15, "acl_user": 15, "alert": 16,
     ]
 
     /// The whole configuration, or only the objects named in `ids`.
@@ -30,6 +31,7 @@ public enum CrmShow {
             case "group": add("group", element, container("group", element))
             case "clone": add("clone", element, container("clone", element))
             case "master": add("master", element, container("ms", element))
+            case "bundle": add("bundle", element, bundle(element))
             default: break
             }
         }
@@ -38,6 +40,20 @@ public enum CrmShow {
             case "rsc_colocation": add(constraint.name, constraint, colocation(constraint))
             case "rsc_location": add(constraint.name, constraint, location(constraint))
             case "rsc_order": add(constraint.name, constraint, order(constraint))
+            case "rsc_ticket": add(constraint.name, constraint, ticket(constraint))
+            default: break
+            }
+        }
+        if let topology = configuration.firstElement(named: "fencing-topology"),
+           wanted.isEmpty || wanted.contains("fencing_topology") {
+            let nodes = configuration.firstElement(named: "nodes")?.elements(named: "node").count ?? 0
+            blocks.append((ranks["fencing-topology"]!, "fencing_topology", fencingTopology(topology, nodes: nodes)))
+        }
+        for acl in configuration.firstElement(named: "acls")?.elements ?? [] {
+            switch acl.name {
+            case "acl_role": add(acl.name, acl, self.acl("role", acl))
+            case "acl_target", "acl_group": add(acl.name, acl, self.acl(acl.name, acl))
+            case "acl_user": add(acl.name, acl, self.acl("user", acl))
             default: break
             }
         }
@@ -168,7 +184,118 @@ public enum CrmShow {
         joinLines(["\(keyword) \(set.id):"] + set.elements(named: "nvpair").map { "\($0["name"] ?? "")=\(quote($0["value"] ?? ""))" })
     }
 
+    /// crmsh's CibBundle: the container, network and storage lines, the sets, then `primitive ID`.
+    static func bundle(_ bundle: XMLElement) -> String {
+        var lines = ["bundle \(bundle.id)"]
+        if let description = bundle["description"] { lines.append("description=\(quote(description))") }
+        var primitive: String?
+        for child in bundle.elements {
+            switch child.name {
+            case "primitive": primitive = "primitive \(child.id)"
+            case "instance_attributes", "meta_attributes":
+                lines.append(attributeBlock(child)!)
+            default:
+                var words = [child.name]
+                if child.name != "storage" { words += child.attributes.map { "\($0.name)=\(quote($0.value))" } }
+                for mapping in child.elements where mapping.name == "port-mapping" || mapping.name == "storage-mapping" {
+                    words.append(mapping.name)
+                    words += mapping.attributes.map { "\($0.name)=\(quote($0.value))" }
+                }
+                lines.append(words.joined(separator: " "))
+            }
+        }
+        if let primitive { lines.append(primitive) }
+        return joinLines(lines)
+    }
+
+    /// `role ID` with one line per permission, or `acl_target ID` with one line per role, as crmsh's CibAcl.
+    static func acl(_ keyword: String, _ acl: XMLElement) -> String {
+        var lines = ["\(keyword) \(acl.id)"]
+        for child in acl.elements {
+            switch child.name {
+            case "role", "role_ref": lines.append(child.id)
+            case "acl_permission":
+                var words = [child["kind"] ?? ""]
+                if let description = child["description"] { words.append("description=\(quote(description))") }
+                for (attribute, name) in [("xpath", "xpath"), ("reference", "ref"), ("attribute", "attr"), ("object-type", "type")] {
+                    guard let value = child[attribute] else { continue }
+                    if attribute == "xpath", let (shortcut, values) = aclShortcut(value) {
+                        words.append("\(shortcut):" + values.joined(separator: ":"))
+                    } else {
+                        words.append("\(name):" + (attribute == "xpath" ? quote(value) : value))
+                    }
+                }
+                lines.append(words.joined(separator: " "))
+            default: break
+            }
+        }
+        return joinLines(lines)
+    }
+
+    /// crmsh's ACL xpath shortcuts (constants.acl_shortcuts), tried in its order; each pattern may be
+    /// matched in part (its first pieces), giving as many values as pieces matched.
+    static let aclShortcuts: [(String, [String])] = [
+        ("meta", [#"//primitive\[@id='@@'\]/meta_attributes"#, #"/nvpair\[@name='@@'\]"#]),
+        ("params", [#"//primitive\[@id='@@'\]/instance_attributes"#, #"/nvpair\[@name='@@'\]"#]),
+        ("utilization", [#"//primitive\[@id='@@'\]/utilization"#]),
+        ("location", [#"//rsc_location\[@id='cli-prefer-@@' and @rsc='@@'\]"#]),
+        ("property", [#"//crm_config/cluster_property_set"#, #"/nvpair\[@name='@@'\]"#]),
+        ("nodeattr", [#"//nodes/node/instance_attributes"#, #"/nvpair\[@name='@@'\]"#]),
+        ("nodeutil", [#"//nodes/node/utilization"#, #"\[@uname='@@'\]"#]),
+        ("node", [#"//nodes/node"#, #"\[@uname='@@'\]"#]),
+        ("status", [#"/cib/status"#]),
+        ("cib", [#"/cib"#]),
+    ]
+
+    static func aclShortcut(_ xpath: String) -> (String, [String])? {
+        for (shortcut, pieces) in aclShortcuts {
+            let patterns = pieces.map { $0.replacingAll("@@", with: "([a-zA-Z_][a-zA-Z0-9_.-]*)") }
+            for count in 1...patterns.count {
+                guard let regex = try? Regex(patterns[..<count].joined()),
+                      let match = try? regex.wholeMatch(in: xpath) else { continue }
+                let groups = (1..<match.output.count).compactMap { match.output[$0].substring.map(String.init) }
+                return (shortcut, Array(groups.prefix(count)))
+            }
+        }
+        return nil
+    }
+
+    /// `fencing_topology DEV…` when every node has the same levels, else `TARGET: DEV…` per target.
+    static func fencingTopology(_ topology: XMLElement, nodes: Int) -> String {
+        var targets: [String] = []
+        var levels: [String: [(Int, String)]] = [:]
+        for level in topology.elements(named: "fencing-level") {
+            let target: String
+            if let pattern = level["target-pattern"] {
+                target = "pattern:\(pattern)"
+            } else if let attribute = level["target-attribute"] {
+                target = "attr:\(attribute)=\(level["target-value"] ?? "")"
+            } else {
+                target = (level["target"] ?? "") + ":"
+            }
+            if levels[target] == nil { targets.append(target) }
+            levels[target, default: []].append((Int(level["index"] ?? "") ?? 0, level["devices"] ?? ""))
+        }
+        let devices = targets.map { target in
+            levels[target]!.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: " ")
+        }
+        if Set(devices).count == 1, targets.count == nodes { return "fencing_topology \(devices[0])" }
+        return joinLines(["fencing_topology"] + zip(targets, devices).map { "\($0) \($1)" })
+    }
+
     // MARK: - Constraints
+
+    /// `rsc_ticket ID TICKET: RSC[:ROLE]… [loss-policy=P]`.
+    static func ticket(_ constraint: XMLElement) -> String {
+        var words = ["rsc_ticket", constraint.id, (constraint["ticket"] ?? "") + ":"]
+        if let rsc = constraint["rsc"] {
+            words.append(rsc + (constraint["rsc-role"].map { ":\($0)" } ?? ""))
+        } else {
+            words += sets(constraint, suffix: "role")
+        }
+        if let policy = constraint["loss-policy"] { words.append("loss-policy=\(policy)") }
+        return words.joined(separator: " ")
+    }
 
     static func colocation(_ constraint: XMLElement) -> String {
         var words = ["colocation", constraint.id, score(constraint["score"] ?? "0") + ":"]
