@@ -51,7 +51,8 @@ extension WorkingSet {
         if rsc.meta["resource-stickiness"] == nil { rsc.meta["resource-stickiness"] = "1" }
         rsc.meta["globally-unique"] = rsc.unique ? "true" : "false"
         cloneBaseIDs.insert(childID)
-        for _ in 0..<max(info.max, 1) {
+        // (clone-max may shrink while the first instance is made: pe__force_anon())
+        while rsc.clone!.total < max(rsc.clone!.max, 1) {
             if newCloneInstance(rsc) == nil { return nil }
         }
         if symmetric { rsc.addLocation(nil, 0, nodes: nodes) }
@@ -70,6 +71,22 @@ extension WorkingSet {
         clone.children.append(child)
         if asOrphan { markOrphan(child) }
         return child
+    }
+
+    /// Mirrors `pe__force_anon()` and `recursive_clear_unique()`: a clone of an agent
+    /// that cannot be unique is anonymous, one instance per node at most.
+    func forceAnonymous(_ rsc: Resource) {
+        let clone = rsc.top
+        warn("Ignoring globally-unique for \(clone.id) because \(rsc.resourceClass) resources such as \(rsc.id) can be used only as anonymous clones")
+        if var info = clone.clone {
+            info.nodeMax = 1
+            info.max = min(info.max, nodes.count)
+            clone.clone = info
+        }
+        func clear(_ r: Resource) { r.unique = false; r.children.forEach(clear) }
+        clear(clone)
+        var p: Resource? = rsc
+        while let r = p, r !== clone { r.unique = false; p = r.parent }
     }
 
     private func markOrphan(_ rsc: Resource) {

@@ -157,7 +157,9 @@ extension WorkingSet {
     /// and must match `RSC_NAME_INTERVAL` of a configured op exactly (disabled ops count).
     func configuredOnFail(_ rsc: Resource, _ op: HistoryOp) -> String? {
         let key = (op.xml["operation_key"] ?? op.id).lowercased()
-        if let c = rsc.ops.first(where: { opKey(rsc.id, $0.name, $0.intervalMs).lowercased() == key }) {
+        // A clone instance's history may name it differently (find_rsc_op_entry() tries clone_name).
+        let names = [rsc.id] + (rsc.cloneName.map { [$0] } ?? [])
+        if let c = rsc.ops.first(where: { op in names.contains { opKey($0, op.name, op.intervalMs).lowercased() == key } }) {
             return c.onFail ?? opDefaults["on-fail"]
         }
         return opDefaults["on-fail"]

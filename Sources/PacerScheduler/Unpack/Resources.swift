@@ -44,7 +44,12 @@ extension WorkingSet {
         rsc.provider = el["provider"]
         rsc.agentType = el["type"] ?? ""
         applyMeta(rsc)
-        if rsc.top.variant == .clone { rsc.unique = isTrue(rsc.meta["globally-unique"]) }
+        if rsc.top.variant == .clone {
+            rsc.unique = isTrue(rsc.meta["globally-unique"])
+            // native_unpack(): only OCF and stonith agents can be unique clones.
+            let cls = rsc.resourceClass.lowercased()
+            if variant == .primitive && rsc.unique && cls != "ocf" && cls != "stonith" { forceAnonymous(rsc) }
+        }
         if variant == .primitive {
             rsc.ops = unpackOps(el)
             allPrimitives.append(rsc)
