@@ -15,7 +15,7 @@ struct ResourceCommand: ParsableCommand {
         commandName: "resource",
         abstract: "Start, stop, move, ban and clean up resources.",
         subcommands: [Start.self, Stop.self, Restart.self, Manage.self, Unmanage.self, Move.self, Ban.self, Clear.self,
-                      Cleanup.self, Failcount.self, Param.self, Meta.self])
+                      Cleanup.self, Refresh.self, Failcount.self, Param.self, Meta.self, Locate.self, Maintenance.self])
 
     /// Runs an edit of the CIB (file or daemon), turning errors into `pacer: …` exits.
     static func edit(_ cib: CIBOptions, _ body: (inout XMLElement) throws(CrmError) -> Void) {
@@ -227,26 +227,88 @@ struct ResourceCommand: ParsableCommand {
             } else {
                 fail("resource '\(target.resource)' not found", code: 105)
             }
-            switch target.cib.resolve() {
+            for member in members { Self.forget(member, in: cib, node: node, cib: target.cib) }
+            print("Cleaned up \(members.joined(separator: ", "))" + (node.map { " on \($0)" } ?? ""))
+        }
+
+        /// Forgets `resource`'s failures and history (on `node`, or everywhere): in the file's
+        /// status section, or by the DC of the running cluster.
+        static func forget(_ resource: String, in root: XMLElement, node: String?, cib options: CIBOptions) {
+            switch options.resolve() {
             case .file(let file):
                 do {
                     try file.update { (root: inout XMLElement) in
                         var recorder = StatusRecorder(cib: root)
                         let nodes = node.map { [$0] } ?? (root.firstElement(named: "status")?.elements(named: "node_state").compactMap { $0["uname"] } ?? [])
-                        for member in members { for name in nodes { recorder.cleanup(resource: member, node: name) } }
+                        for name in nodes { recorder.cleanup(resource: resource, node: name) }
                         root = recorder.cib
                     }
                 } catch { fail("\(error)", code: 1) }
             case .daemon(let name):
-                for member in members {
-                    do {
-                        let reply = try CIBTarget.request(name, ["cleanup", member] + (node.map { [$0] } ?? []))
-                        guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "cleanup refused", code: 1) }
-                    } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+                do {
+                    let reply = try CIBTarget.request(name, ["cleanup", resource] + (node.map { [$0] } ?? []))
+                    guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "cleanup refused", code: 1) }
+                } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+            }
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget the history of a resource (or of all) so the cluster probes it again (crm_resource --refresh).")
+        @OptionGroup var cib: CIBOptions
+        @Argument(help: "The resource; all resources when omitted.") var resource: String?
+        @Option(name: [.customShort("N"), .customLong("node")], help: "Only on this node.") var node: String?
+
+        func run() {
+            let root = ResourceCommand.load(cib)
+            var targets: [String]
+            if let resource {
+                targets = [resource]
+                do { try ResourceEdits.requireResource(resource, in: root) } catch { fail(error.description, code: error.exitCode) }
+            } else {
+                // Every resource with a history, configured or not (an orphan's history goes too).
+                var seen = Set<String>()
+                targets = []
+                root.firstElement(named: "status")?.forEachElement { element in
+                    if element.name == "lrm_resource", let id = element["id"], seen.insert(id).inserted { targets.append(id) }
                 }
             }
-            print("Cleaned up \(members.joined(separator: ", "))" + (node.map { " on \($0)" } ?? ""))
+            if let node {
+                do { try ResourceEdits.requireNode(node, in: root) } catch { fail(error.description, code: error.exitCode) }
+            }
+            for target in targets { Cleanup.forget(target, in: root, node: node, cib: cib) }
+            print(targets.isEmpty ? "Nothing to refresh" : "Refreshed \(targets.joined(separator: ", "))" + (node.map { " on \($0)" } ?? ""))
         }
+    }
+
+    struct Locate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show where a resource runs (crm_resource --locate).")
+        @OptionGroup var target: Target
+        @Flag(name: [.customShort("Q"), .customLong("quiet")], help: "Print only the node names.") var quiet = false
+        func run() {
+            let root = ResourceCommand.load(target.cib)
+            do { try ResourceEdits.requireResource(target.resource, in: root) } catch { fail(error.description, code: error.exitCode) }
+            let nodes = ResourceCommand.locations(of: target.resource, in: root)
+            if quiet {
+                for node in nodes { print(node) }
+            } else if nodes.isEmpty {
+                printError("resource \(target.resource) is NOT running")
+            } else {
+                print("resource \(target.resource) is running on: \(nodes.joined(separator: " "))")
+            }
+        }
+    }
+
+    struct Maintenance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a resource in maintenance (left alone and not monitored: meta maintenance=true) or take it out.")
+        @OptionGroup var target: Target
+        @Argument(help: "on or off (on when omitted).") var state: String = "on"
+        func validate() throws {
+            guard ["on", "off", "true", "false"].contains(state) else { throw ValidationError("expected on or off, not '\(state)'") }
+        }
+        func run() { target.setMeta("maintenance", ["on", "true"].contains(state) ? "true" : "false") }
     }
 
     struct Failcount: ParsableCommand {

@@ -13,7 +13,7 @@ public enum ResourceEdits {
         return result
     }
 
-    static func requireResource(_ id: String, in cib: XMLElement) throws(CrmError) {
+    public static func requireResource(_ id: String, in cib: XMLElement) throws(CrmError) {
         let known = resources(of: cib)
         guard known[id] != nil else {
             let hint = Suggestion.closest(to: id, among: known.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
