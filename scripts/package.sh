@@ -68,6 +68,9 @@ maintainer="${DEBFULLNAME:-$(git log -1 --format=%an)} <${DEBEMAIL:-$(git log -1
 started=$(date +%s)
 
 mkdir -p "$scratch"
+# One package build at a time per build directory (several people share a checkout).
+exec 9>"$scratch/package.lock"
+flock 9
 if [ "$worktree" = yes ]; then
   src=$repo
 else
@@ -89,8 +92,8 @@ echo "package.sh: pacer $version ($arch) from $src, building in $scratch"
 # Static Swift runtime; bind now + relro as Debian's hardening asks.
 flags=(-c release --package-path "$src" --scratch-path "$scratch" --static-swift-stdlib -Xcc "-DPACER_VERSION=\"$version\""
   -Xlinker -z -Xlinker now -Xlinker -z -Xlinker relro)
-swift build "${flags[@]}" --product pacer >"$scratch.log" 2>&1 || { tail -40 "$scratch.log" >&2; exit 1; }
-swift build "${flags[@]}" --product pacerd >>"$scratch.log" 2>&1 || { tail -40 "$scratch.log" >&2; exit 1; }
+swift build "${flags[@]}" --product pacer >"$scratch/package.log" 2>&1 || { tail -40 "$scratch/package.log" >&2; exit 1; }
+swift build "${flags[@]}" --product pacerd >>"$scratch/package.log" 2>&1 || { tail -40 "$scratch/package.log" >&2; exit 1; }
 bin=$(swift build "${flags[@]}" --show-bin-path)
 built=$(date +%s)
 if ldd "$bin/pacer" "$bin/pacerd" | grep -q /opt/swift; then
@@ -105,7 +108,7 @@ got=$("$bin/pacer" --version)
 manual_tool="$scratch/tools/debug/generate-manual"
 if [ ! -x "$manual_tool" ]; then
   swift build --package-path "$scratch/checkouts/swift-argument-parser" --scratch-path "$scratch/tools" \
-    --product generate-manual >>"$scratch.log" 2>&1 || { tail -40 "$scratch.log" >&2; exit 1; }
+    --product generate-manual >>"$scratch/package.log" 2>&1 || { tail -40 "$scratch/package.log" >&2; exit 1; }
 fi
 
 work=$(mktemp -d)
@@ -130,7 +133,7 @@ install -m 0644 dist/pacerd.service "$root/lib/systemd/system/pacerd.service"
 install -m 0644 dist/pacer.conf.example "$root/etc/pacer/pacer.conf.example"
 
 # Man pages: pacer(8) generated from the command's own help, the others from dist/man.
-"$manual_tool" "$bin/pacer" --section 8 --date "$date_iso" -o "$work" >>"$scratch.log" 2>&1
+"$manual_tool" "$bin/pacer" --section 8 --date "$date_iso" -o "$work" >>"$scratch/package.log" 2>&1
 printf '\n.Sh SEE ALSO\n.Xr pacerd 8 ,\n.Xr pacer.conf 5 ,\n.Xr crm 8 ,\n.Xr crm_mon 8\n' >>"$work/pacer.8"
 for page in "$work/pacer.8" dist/man/pacerd.8 dist/man/pacer.conf.5; do
   name=$(basename "$page")
