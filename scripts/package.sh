@@ -31,7 +31,7 @@ cd "$repo"
 
 package_version() {
   local describe base hash date version
-  describe=$(git describe --tags --match 'v[0-9]*' 2>/dev/null || true)
+  describe=$(git describe --tags --match 'v[0-9]*' "$commit" 2>/dev/null || true)
   if [ -n "$describe" ]; then
     version=${describe#v}
     if [[ $version =~ ^(.*)-([0-9]+)-g([0-9a-f]+)$ ]]; then
@@ -41,14 +41,16 @@ package_version() {
   else
     base=$(sed -n 's/^#define PACER_VERSION "\(.*\)-dev"$/\1/p' Sources/CPacerSys/pacer_version.c)
     [ -n "$base" ] || { echo "package.sh: no development version in Sources/CPacerSys/pacer_version.c" >&2; exit 1; }
-    hash=$(git rev-parse --short=7 HEAD)
-    date=$(git log -1 --format=%cd --date=format:%Y%m%d)
+    hash=$(git rev-parse --short=7 "$commit")
+    date=$(git log -1 --format=%cd --date=format:%Y%m%d "$commit")
     version="${base}~git${date}.${hash}"
   fi
-  if [ "$worktree" = yes ] && ! git diff --quiet HEAD --; then version="$version.dirty"; fi
+  if [ "$worktree" = yes ] && ! git diff --quiet "$commit" --; then version="$version.dirty"; fi
   echo "$version"
 }
 
+# One commit throughout, even if HEAD moves meanwhile.
+commit=$(git rev-parse HEAD)
 if [ "$1" = --version ]; then package_version; exit 0; fi
 case "$1" in -*) usage ;; esac
 mkdir -p "$1"
@@ -59,12 +61,12 @@ version=$(package_version)
 arch=$(dpkg --print-architecture)
 scratch=${PACER_SCRATCH:-$repo/.build-release}
 # Reproducible: file dates, man page dates and the changelog take the commit's time.
-SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
+SOURCE_DATE_EPOCH=$(git log -1 --format=%ct "$commit")
 export SOURCE_DATE_EPOCH
 date_iso=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
-described=$(git describe --tags --always)
+described=$(git describe --tags --always "$commit")
 [ "$version" = "${version%.dirty}" ] || described="$described-dirty"
-maintainer="${DEBFULLNAME:-$(git log -1 --format=%an)} <${DEBEMAIL:-$(git log -1 --format=%ae)}>"
+maintainer="${DEBFULLNAME:-$(git log -1 --format=%an "$commit")} <${DEBEMAIL:-$(git log -1 --format=%ae "$commit")}>"
 started=$(date +%s)
 
 mkdir -p "$scratch"
@@ -78,11 +80,11 @@ else
   src="$scratch/source"
   export GIT_INDEX_FILE="$scratch/source.index"
   if [ -d "$src" ] && [ -f "$GIT_INDEX_FILE" ]; then
-    git --work-tree="$src" read-tree -m -u HEAD || { rm -rf "$src"; mkdir -p "$src"; git --work-tree="$src" read-tree --reset -u HEAD; }
+    git --work-tree="$src" read-tree -m -u "$commit" || { rm -rf "$src"; mkdir -p "$src"; git --work-tree="$src" read-tree --reset -u "$commit"; }
   else
     rm -rf "$src" "$GIT_INDEX_FILE"
     mkdir -p "$src"
-    git --work-tree="$src" read-tree --reset -u HEAD
+    git --work-tree="$src" read-tree --reset -u "$commit"
   fi
   unset GIT_INDEX_FILE
   [ -f Package.resolved ] && cp -p Package.resolved "$src/Package.resolved"
