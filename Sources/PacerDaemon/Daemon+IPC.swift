@@ -69,9 +69,8 @@ extension Daemon {
 
     func ipcRequestAsDC(_ arguments: [String], client: EditClient, request: IPCRequest) {
         applyEdit(arguments, client: client) { status, text in
-            if status == "ok" && text.hasPrefix("wait:") {
-                let parts = text.dropFirst(5).split(separator: ".").compactMap { Int($0) }
-                self.awaitingAck.append((CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), request))
+            if status == "ok" && text.hasPrefix("wait:"), let version = CIBVersion(parsing: text.dropFirst(5)) {
+                self.awaitingAck.append((version, request))
                 self.answerEditsUpTo(CIBVersion(of: self.controller.cib), requirePeer: true)
             } else {
                 request.reply(WireStrings.encode([status, text]))

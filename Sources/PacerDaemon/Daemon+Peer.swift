@@ -20,9 +20,8 @@ extension Daemon {
             apply(controller.handle(.peerCIB(cib), now: Self.epochSeconds()))
             peerLink.send(["cib-ack", "\(CIBVersion(of: cib))"])
         case "cib-ack":
-            let parts = (fields.first ?? "").split(separator: ".").compactMap { Int($0) }
-            guard parts.count == 3 else { return }
-            answerEditsUpTo(CIBVersion(adminEpoch: parts[0], epoch: parts[1], numUpdates: parts[2]), requirePeer: false)
+            guard let version = fields.first.flatMap(CIBVersion.init(parsing:)) else { return }
+            answerEditsUpTo(version, requirePeer: false)
         case "exec":
             guard let request = RequestCodec.decode(fields) else { return }
             runLocal(request) { [weak self] outcome in

@@ -37,3 +37,15 @@ struct XMLElementTests {
         #expect(a < b && b < c)
     }
 }
+
+@Suite("CIB versions")
+struct CIBVersionParsingTests {
+    @Test("a.b.c parses; anything else is nil, never a trap")
+    func parsing() {
+        #expect(CIBVersion(parsing: "0.12.3") == CIBVersion(adminEpoch: 0, epoch: 12, numUpdates: 3))
+        #expect(CIBVersion(parsing: "\(CIBVersion(adminEpoch: 4, epoch: 5, numUpdates: 6))") == CIBVersion(adminEpoch: 4, epoch: 5, numUpdates: 6))
+        for bad in ["", "1.2", "1.2.3.4", "1..3", "a.b.c", "-1.2.3", "1.2.3 ", "99999999999999999999.1.1", "1.2.+3"] {
+            #expect(CIBVersion(parsing: bad) == nil, "'\(bad)'")
+        }
+    }
+}

@@ -18,6 +18,19 @@ public struct CIBVersion: Sendable, Equatable, Comparable, CustomStringConvertib
         numUpdates = Int(cib["num_updates"] ?? "") ?? 0
     }
 
+    /// Parses `admin_epoch.epoch.num_updates` as ``description`` writes it; nil for anything
+    /// else (wrong count of parts, a part that is not a non-negative decimal number).
+    public init?(parsing text: some StringProtocol) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        var numbers: [Int] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 18, part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(part) else { return nil }
+            numbers.append(value)
+        }
+        self.init(adminEpoch: numbers[0], epoch: numbers[1], numUpdates: numbers[2])
+    }
+
     public static func < (lhs: CIBVersion, rhs: CIBVersion) -> Bool {
         (lhs.adminEpoch, lhs.epoch, lhs.numUpdates) < (rhs.adminEpoch, rhs.epoch, rhs.numUpdates)
     }
