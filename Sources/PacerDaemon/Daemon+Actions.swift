@@ -39,6 +39,7 @@ extension Daemon {
             } else if request.task == "stop" && outcome.rc == 0 && outcome.opStatus == 0 {
                 self.startedWith[request.resource] = nil
             }
+            self.alertOperation(request, outcome)
             completion(outcome)
         }
         let executor = self.executor
@@ -72,6 +73,7 @@ extension Daemon {
     }
 
     func cancelRecurring(_ resource: String) {
+        alertCancelled(resource)
         let ids = recurring.removeValue(forKey: resource) ?? []
         for key in lastRecurringRC.keys where key.hasPrefix("\(resource)_") { lastRecurringRC[key] = nil }
         guard !ids.isEmpty else { return }
@@ -81,6 +83,7 @@ extension Daemon {
 
     func recurringResult(_ request: ActionRequest, _ outcome: ActionOutcome) {
         guard let last = lastRecurringRC[request.operationKey] else { return }   // cancelled meanwhile
+        alertRecurring(request, outcome)
         guard outcome.rc != last || outcome.opStatus != 0 else { return }
         lastRecurringRC[request.operationKey] = outcome.rc
         guard !outcome.succeeded(for: request) else { return }

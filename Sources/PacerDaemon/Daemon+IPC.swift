@@ -155,6 +155,7 @@ extension Daemon {
         for link in instance.links {
             lines.append("link=\(link.id) \(link.state)")
         }
+        lines += alertStatusLines()
         return lines
     }
 }

@@ -54,6 +54,8 @@ public final class Daemon: @unchecked Sendable {
     var lastStopDone: Instant?
     var lastStartDone: Instant?
     var lastTransition: String = "none yet"
+    /// Alert agents run here, their history and counters (Daemon+Alerts).
+    var alerts = DaemonAlerts()
 
     /// Sets the daemon up (nothing runs until `run()`).
     /// - Throws: `DaemonError` naming what is wrong (node not in the configuration, key, CIB, sockets).
@@ -325,6 +327,7 @@ public final class Daemon: @unchecked Sendable {
         case .peerChanged(let from, let to):
             logger.notice("Peer state changed", metadata: ["peer": "\(peer)", "from": "\(from)", "to": "\(to)"])
             noteTrigger("peer \(peer) \(to)")
+            alertPeerChanged(from: from, to: to)
             reportMembership()
         case .quorumChanged(let quorum):
             logger.notice("Quorum changed", metadata: ["quorum": "\(quorum)"])
@@ -373,6 +376,7 @@ public final class Daemon: @unchecked Sendable {
             case .persist(let cib):
                 // Off the loop: an fsync on a busy disk must not delay heartbeats (see CIBWriter).
                 writer.submit(cib)
+                alertAttributes(cib)
             case .replicate(let cib):
                 peerLink.send(["cib", cib.serialized()])
             case .settled:

@@ -84,6 +84,17 @@ struct PacerSection {
         }
         out.item("Failure detection: heartbeat every \(extras["interval"] ?? "?"), peer declared lost after \(extras["deadtime"] ?? "?") of silence")
         out.item("Last transition: \(extras["last-transition"] ?? "none yet")")
+        if let alerts = extras.alerts {
+            var title = "Alerts: \(alerts.finished) run, \(alerts.failed) failed"
+            if alerts.running > 0 { title += ", \(alerts.running) running" }
+            if alerts.recent.isEmpty {
+                out.item(title)
+            } else {
+                out.beginList(title)
+                for run in alerts.recent { out.item(run) }
+                out.endList()
+            }
+        }
         let overrides = self.overrides
         if overrides.isEmpty {
             out.item("Overrides: none")
@@ -105,6 +116,11 @@ struct PacerSection {
         fields.append(("detection", .object([("interval", extras["interval"].map(JSONValue.string) ?? .null),
                                              ("deadtime", extras["deadtime"].map(JSONValue.string) ?? .null)])))
         fields.append(("last-transition", extras["last-transition"].map(JSONValue.string) ?? .null))
+        if let alerts = extras.alerts {
+            fields.append(("alerts", .object([("run", .number(alerts.finished)), ("failed", .number(alerts.failed)),
+                                              ("running", .number(alerts.running)),
+                                              ("recent", .array(alerts.recent.map(JSONValue.string)))])))
+        }
         fields.append(("overrides", .array(overrides.map { o in
             var f: [(String, JSONValue)] = [("kind", .string(o.kind))]
             if let id = o.id { f.append(("id", .string(id))) }
@@ -114,7 +130,7 @@ struct PacerSection {
             f.append(("clear", .string(o.clear)))
             return .object(f)
         })))
-        let known: Set<String> = ["node", "peer", "peer-state", "dc", "quorum", "link", "interval", "deadtime", "last-transition"]
+        let known: Set<String> = ["node", "peer", "peer-state", "dc", "quorum", "link", "interval", "deadtime", "last-transition", "alerts", "alert"]
         let other = extras.fields.filter { !known.contains($0.key) }
         if !other.isEmpty { fields.append(("other", .object(other.map { ($0.key, .string($0.value)) }))) }
         return .object(fields)

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+import Foundation
+import Testing
+
+/// Alerts (issue #14) on two real daemons: Pacemaker's own sample agents, configured with
+/// crmsh's `alert` syntax, run by the node that observes each event.
+@Suite("alerts on two pacerd processes", .serialized)
+struct AlertsIntegrationTests {
+    static let samples = "/usr/share/pacemaker/alerts"
+
+    /// The recipient file's lines without the `HH:MM:SS.uuuuuu: ` timestamp the sample prefixes.
+    func lines(_ path: String) -> [String] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { line in
+            let stamped = line.count > 17 && line.dropFirst(15).hasPrefix(": ")
+            return String(stamped ? line.dropFirst(17) : line[...])
+        }
+    }
+
+    func configure(_ cluster: TwoNodeCluster, through node: String, _ body: String) throws {
+        let file = "\(cluster.root)/alerts.crm"
+        try "configure\n\(body)\ncommit\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try cluster.pacer(node, ["configure", "-f", file])
+        try #require(result.status == 0, "configure failed: \(result.stderr)")
+    }
+
+    func script(_ cluster: TwoNodeCluster, _ name: String, _ body: String) throws -> String {
+        let path = "\(cluster.root)/bin/\(name)"
+        try FileManager.default.createDirectory(atPath: "\(cluster.root)/bin", withIntermediateDirectories: true)
+        try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    func bothMembers(_ cluster: TwoNodeCluster) -> Bool {
+        ["alpha", "bravo"].allSatisfy { node in
+            let cib = cluster.cib(node)
+            return cib.contains("uname=\"alpha\" in_ccm=\"true\"") && cib.contains("uname=\"bravo\" in_ccm=\"true\"")
+        }
+    }
+
+    @Test("alert_file.sh.sample writes Pacemaker 2.1.5's lines: start, first monitor, monitor failure, stop, start elsewhere, node lost")
+    func fileSample() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "\(Self.samples)/alert_file.sh.sample"), "Pacemaker's sample agents are not installed")
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")
+        let log = "\(cluster.root)/alerts.log"
+        try configure(cluster, through: "alpha", """
+        property stonith-enabled=false no-quorum-policy=ignore
+        rsc_defaults resource-stickiness=INFINITY migration-threshold=1
+        primitive d1 ocf:pacer:Dummy op monitor interval=1s
+        alert file \(Self.samples)/alert_file.sh.sample to \(log)
+        """)
+        #expect(cluster.wait { lines(log).count >= 2 }, "no start and monitor alerted\n\(cluster.dumpLogs())")
+        guard let first = ["alpha", "bravo"].first(where: { cluster.running(on: $0) == ["d1"] }) else {
+            Issue.record("d1 runs nowhere\n\(cluster.dumpLogs())")
+            return
+        }
+        let other = first == "alpha" ? "bravo" : "alpha"
+        #expect(lines(log) == ["Resource operation 'start' for 'd1' on '\(first)': ok",
+                               "Resource operation 'monitor (1000)' for 'd1' on '\(first)': ok"])
+        // Later successes of the monitor are not alerted.
+        usleep(2_500_000)
+        #expect(lines(log).count == 2, "\(lines(log))")
+
+        // The Dummy fails: its state file goes.
+        try FileManager.default.removeItem(atPath: "\(cluster.root)/\(first)/rsctmp/Dummy-d1.state")
+        #expect(cluster.wait { lines(log).count >= 6 }, "no failover alerted: \(lines(log))\n\(cluster.dumpLogs())")
+        // The peer dies: the survivor alerts the loss.
+        cluster.kill9(other)
+        #expect(cluster.wait { lines(log).count >= 7 }, "node loss not alerted: \(lines(log))\n\(cluster.dumpLogs())")
+        usleep(500_000)
+        let expected = [
+            "Resource operation 'start' for 'd1' on '\(first)': ok",
+            "Resource operation 'monitor (1000)' for 'd1' on '\(first)': ok",
+            "Resource operation 'monitor (1000)' for 'd1' on '\(first)': not running",
+            "Resource operation 'stop' for 'd1' on '\(first)': ok",
+            "Resource operation 'start' for 'd1' on '\(other)': ok",
+            "Resource operation 'monitor (1000)' for 'd1' on '\(other)': ok",
+            "Node '\(other)' is now 'lost'",
+        ]
+        #expect(lines(log) == expected, "\(lines(log))\n\(cluster.dumpLogs())")
+        // Each line carries Pacemaker's default timestamp-format, %H:%M:%S.%06N.
+        let raw = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(raw.allSatisfy { $0.range(of: #"^\d\d:\d\d:\d\d\.\d{6}: "#, options: .regularExpression) != nil }, "\(raw)")
+        let status = try cluster.pacer(first, ["status"])
+        #expect(status.stdout.contains(" run, 0 failed"), "\(status.stdout)")
+        #expect(status.stdout.contains(": node \(other) lost -> ok"), "\(status.stdout)")
+        #expect(status.stdout.contains("* file to \(log) ("), "\(status.stdout)")
+    }
+
+    @Test("a hanging agent is killed with its group at its timeout; a missing one is logged once a minute; status counts both")
+    func hangingAndMissing() throws {
+        let cluster = try TwoNodeCluster()
+        let pids = "\(cluster.root)/hang.pids"
+        let hang = try script(cluster, "hang.sh", "echo $$ >> \(pids)\nexec sleep 600")
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")
+        try configure(cluster, through: "bravo", """
+        property stonith-enabled=false no-quorum-policy=ignore
+        primitive d1 ocf:pacer:Dummy op monitor interval=1s
+        primitive d2 ocf:pacer:Dummy op monitor interval=1s
+        primitive d3 ocf:pacer:Dummy op monitor interval=1s
+        group g d1 d2 d3
+        alert hang \(hang) meta timeout=2s
+        alert broken \(cluster.root)/no-such-agent to nowhere
+        """)
+        // Three starts and three first monitors: six hanging agents, six failing ones.
+        func started() -> [Int32] {
+            ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+        }
+        #expect(cluster.wait { started().count >= 6 }, "the hanging agent ran \(started().count) times\n\(cluster.dumpLogs())")
+        let launched = Date()
+        #expect(started().contains { kill($0, 0) == 0 }, "the hanging agents died before their timeout")
+        #expect(cluster.wait(upTo: 8) { started().allSatisfy { kill($0, 0) != 0 } }, "a hanging agent outlived its timeout")
+        print("alerts: \(started().count) hanging agents killed within \(String(format: "%.1f", Date().timeIntervalSince(launched))) s of the sixth start")
+        guard let owner = ["alpha", "bravo"].first(where: { cluster.running(on: $0) == ["d1", "d2", "d3"] }) else {
+            Issue.record("the group runs nowhere\n\(cluster.dumpLogs())")
+            return
+        }
+        #expect(cluster.wait {
+            ((try? cluster.pacer(owner, ["status"]).stdout) ?? "").contains("Alerts: 12 run, 12 failed")
+        }, "\((try? cluster.pacer(owner, ["status"]).stdout) ?? "")")
+        let status = try cluster.pacer(owner, ["status"]).stdout
+        #expect(status.contains("* hang to - (6 run, 6 failed), last at "), "\(status)")
+        #expect(status.contains("-> timed out after 2000ms (process group killed)"), "\(status)")
+        #expect(status.contains("* broken to nowhere (6 run, 6 failed), last at "), "\(status)")
+        #expect(status.contains("-> cannot execute \(cluster.root)/no-such-agent: No such file or directory"), "\(status)")
+        // Twelve failures in a few seconds: one log line per failing agent.
+        let log = (try? String(contentsOfFile: cluster.logPath(owner), encoding: .utf8)) ?? ""
+        let failures = log.split(separator: "\n").filter { $0.contains("Alert agent failed") }
+        #expect(failures.filter { $0.contains("alert=broken") }.count == 1, "\(failures)")
+        #expect(failures.filter { $0.contains("alert=hang") }.count == 1, "\(failures)")
+        #expect(failures.count == 2, "\(failures)")
+    }
+
+    @Test("alert_smtp.sh.sample and alert_snmp.sh.sample run to completion with their documented variables")
+    func smtpAndSnmp() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "\(Self.samples)/alert_snmp.sh.sample"), "Pacemaker's sample agents are not installed")
+        let cluster = try TwoNodeCluster()
+        let mail = "\(cluster.root)/mail.log", traps = "\(cluster.root)/traps.log"
+        _ = try script(cluster, "sendmail", "echo \"sendmail $*\" >> \(mail)\ncat >> \(mail)")
+        _ = try script(cluster, "crm_attribute", "echo it")
+        let snmptrap = try script(cluster, "snmptrap", "echo \"$*\" >> \(traps)")
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")
+        try configure(cluster, through: "alpha", """
+        property stonith-enabled=false no-quorum-policy=ignore
+        primitive d1 ocf:pacer:Dummy op monitor interval=1s
+        alert smtp \(Self.samples)/alert_smtp.sh.sample attributes email_sender=pacer@example.org PATH=\(cluster.root)/bin:/usr/bin:/bin to ops@example.org
+        alert snmp \(Self.samples)/alert_snmp.sh.sample attributes trap_binary=\(snmptrap) trap_snmp_persistent_dir=\(cluster.root)/snmp to 192.0.2.7
+        """)
+        #expect(cluster.wait { ((try? String(contentsOfFile: traps, encoding: .utf8)) ?? "").contains("Operation s start") },
+                "no trap\n\(cluster.dumpLogs())")
+        #expect(cluster.wait { ((try? String(contentsOfFile: mail, encoding: .utf8)) ?? "").contains("Subject:") }, "no mail\n\(cluster.dumpLogs())")
+        let trap = (try? String(contentsOfFile: traps, encoding: .utf8)) ?? ""
+        guard let node = ["alpha", "bravo"].first(where: { cluster.running(on: $0) == ["d1"] }) else {
+            Issue.record("d1 runs nowhere")
+            return
+        }
+        #expect(trap.contains("-v 2c -c public 192.0.2.7  PACEMAKER-MIB::pacemakerNotificationTrap PACEMAKER-MIB::pacemakerNotificationNode s \(node) PACEMAKER-MIB::pacemakerNotificationResource s d1 PACEMAKER-MIB::pacemakerNotificationOperation s start PACEMAKER-MIB::pacemakerNotificationDescription s ok PACEMAKER-MIB::pacemakerNotificationStatus i 0 PACEMAKER-MIB::pacemakerNotificationReturnCode i 0 PACEMAKER-MIB::pacemakerNotificationTargetReturnCode i 0"), "\(trap)")
+        // A successful monitor is not trapped by default (trap_monitor_success=false).
+        #expect(!trap.contains("Operation s monitor"), "\(trap)")
+        let sent = (try? String(contentsOfFile: mail, encoding: .utf8)) ?? ""
+        #expect(sent.contains("sendmail -t -r pacer@example.org"), "\(sent)")
+        #expect(sent.contains("To: ops@example.org\n"), "\(sent)")
+        #expect(sent.contains(": Resource operation 'start' for 'd1' on '\(node)': ok"), "\(sent)")
+        #expect(sent.contains("CRM_alert_kind=resource"), "\(sent)")
+        #expect(cluster.wait {
+            let text = (try? cluster.pacer(node, ["status"]).stdout) ?? ""
+            return text.contains(" 0 failed") && text.contains("* smtp to ops@example.org (") && text.contains("* snmp to 192.0.2.7 (")
+        }, "\((try? cluster.pacer(node, ["status"]).stdout) ?? "")")
+    }
+}
