@@ -61,7 +61,8 @@ struct Simulate: ParsableCommand {
         if let d = execDate { out += "Using the original execution date of: \(formatUTC(d))\n" }
         let modifying = !nodeUp.isEmpty || !nodeDown.isEmpty || !nodeFail.isEmpty || !opInject.isEmpty
         // crm_simulate shows the state before the requested modifications.
-        let before = snapshot(modifying ? Scheduler.status(SchedulerInput(cib: cib, now: now)) : nil)
+        let beforeStatus = modifying ? Scheduler.status(SchedulerInput(cib: cib, now: now)) : nil
+        let before = snapshot(beforeStatus)
         var modifications: [String] = []
         if modifying {
             var injector = SimulationInjector(cib: cib, now: now)
@@ -88,7 +89,7 @@ struct Simulate: ParsableCommand {
             out += StatusView.compactLines(current).joined(separator: "\n") + "\n"
         } else {
             out += "Current cluster status:\n"
-            out += StatusView.lines(current).joined(separator: "\n") + "\n"
+            out += statusLines(beforeStatus ?? transition.status, current, showPending: true).joined(separator: "\n") + "\n"
         }
         if !modifications.isEmpty {
             out += compact ? "\n" : "\nPerforming Requested Modifications:\n"
@@ -117,12 +118,13 @@ struct Simulate: ParsableCommand {
             writeStdout(out)
             out = ""
             // The last working set: not freed, the process ends right after the output.
-            let after = snapshot(Scheduler.status(SchedulerInput(cib: final, now: now, skipTeardown: true)))
+            let afterStatus = Scheduler.status(SchedulerInput(cib: final, now: now, skipTeardown: true))
+            let after = snapshot(afterStatus)
             if compact {
                 out += "\n" + StatusView.compactLines(after, showPending: false).joined(separator: "\n") + "\n"
             } else {
                 out += "\nRevised Cluster Status:\n"
-                out += StatusView.lines(after, showPending: false).joined(separator: "\n") + "\n"
+                out += statusLines(afterStatus, after, showPending: false).joined(separator: "\n") + "\n"
             }
         }
         writeStdout(out)
@@ -135,6 +137,16 @@ struct Simulate: ParsableCommand {
         Glibc.exit(0)
     }
 
+    /// The status lines; clone sets are drawn by ``CloneStatusView``.
+    private func statusLines(_ status: ClusterStatus, _ snap: StatusView.Snapshot, showPending: Bool) -> [String] {
+        guard status.resources.contains(where: { $0.clone != nil }) else { return StatusView.lines(snap, showPending: showPending) }
+        return CloneStatusView.lines(status, showPending: showPending) { list in
+            var part = status
+            part.resources = list
+            return StatusView.lines(snapshot(part), showPending: showPending)
+        }
+    }
+
     private func snapshot(_ s: ClusterStatus?) -> StatusView.Snapshot? {
         s.map(snapshot)
     }
@@ -142,7 +154,7 @@ struct Simulate: ParsableCommand {
     private func snapshot(_ s: ClusterStatus) -> StatusView.Snapshot {
         let unclean = Set(s.nodes.filter { !$0.online && $0.unclean }.map(\.name))
         func map(_ r: ClusterStatus.ResourceState) -> StatusView.Resource {
-            StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : nil, role: r.role,
+            StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup || r.clone != nil ? r.members.map(map) : nil, role: r.role,
                                 nodes: r.nodes, failed: r.failed, managed: r.managed, blocked: r.blocked,
                                 orphan: r.orphan, disabled: r.targetRoleStopped, failureIgnored: r.failureIgnored,
                                 pendingTask: r.pendingTask, onUncleanNode: r.nodes.count == 1 && unclean.contains(r.nodes[0]),

@@ -80,14 +80,28 @@ extension WorkingSet {
             ClusterStatus.NodeState(name: n.uname, online: n.online, unclean: n.unclean, standby: n.standby,
                                     maintenance: n.maintenance, shutdown: n.shutdown, pending: n.pending)
         }
+        func cloneState(_ r: Resource) -> ClusterStatus.CloneState? {
+            guard let info = r.clone else { return nil }
+            var probes: [String: String] = [:]
+            func collect(_ x: Resource) {
+                for (i, rc) in x.failedProbeOn where probes[nodes[i].uname] == nil { probes[nodes[i].uname] = ocfExitText(rc) }
+                x.children.forEach(collect)
+            }
+            collect(r)
+            let allowed = nodes.filter { r.allowed[$0.index] != nil }.map(\.uname)
+            return ClusterStatus.CloneState(childID: info.template["id"] ?? "", unique: r.unique, max: info.max,
+                                            allowedNodes: allowed, failedProbes: probes)
+        }
         func state(_ r: Resource) -> ClusterStatus.ResourceState {
-            ClusterStatus.ResourceState(id: r.id, agent: r.agentDescription, isGroup: r.variant == .group,
+            // Anonymous instances are shown under their configured id.
+            let shownID = r.inClone && !r.unique && r.variant != .clone ? cloneStrip(r.id) : r.id
+            return ClusterStatus.ResourceState(id: shownID, agent: r.agentDescription, isGroup: r.variant == .group,
                                         members: r.children.map(state), role: r.role.text,
                                         nodes: r.runningOn.map(\.uname), failed: r.failed, managed: r.managed,
                                         blocked: r.block, orphan: r.orphan,
                                         targetRoleStopped: r.meta["target-role"]?.lowercased() == "stopped",
                                         failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,
-                                        failedProbe: r.failedProbeRC.map(ocfExitText))
+                                        failedProbe: r.failedProbeRC.map(ocfExitText), clone: cloneState(r))
         }
         return ClusterStatus(nodes: ns, resources: resources.map(state), maintenanceMode: maintenanceMode,
                              stopAllResources: stopEverything)

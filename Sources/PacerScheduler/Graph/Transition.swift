@@ -61,6 +61,18 @@ public struct ClusterStatus: Sendable {
         public var pendingTask: String?
         /// Why a probe failed, as `services_ocf_exitcode_str()` words it ("not installed").
         public var failedProbe: String?
+        /// For a clone: its settings and where it may run (instances are `members`).
+        public var clone: CloneState? = nil
+    }
+    /// What a clone's status display needs (`pe__clone_default()`).
+    public struct CloneState: Sendable {
+        public var childID: String
+        public var unique: Bool
+        public var max: Int
+        /// Nodes the clone has a score for, by name.
+        public var allowedNodes: [String]
+        /// Nodes where a probe of an instance failed, with the reason ("not installed").
+        public var failedProbes: [String: String]
     }
     public var nodes: [NodeState]
     public var resources: [ResourceState]

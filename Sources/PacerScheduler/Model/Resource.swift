@@ -137,6 +137,8 @@ final class Resource {
     var pendingTask: String?
     /// The first masked probe failure recorded with a node (`pe__failed_probe_for_rsc()`).
     var failedProbeRC: Int?
+    /// Masked probe failures by node index (first one per node).
+    var failedProbeOn: [Int: Int] = [:]
 
     init(id: String, variant: Variant, xml: XMLElement, nodeCount: Int) {
         self.id = id

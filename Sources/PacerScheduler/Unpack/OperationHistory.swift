@@ -112,6 +112,7 @@ extension WorkingSet {
         }
         if maskable {
             if node.online && op.xml["on_node"] != nil && rsc.failedProbeRC == nil { rsc.failedProbeRC = oldRC }
+            if node.online && op.xml["on_node"] != nil && rsc.failedProbeOn[node.index] == nil { rsc.failedProbeOn[node.index] = oldRC }
             updateResourceState(rsc, node, op, rc: target, lastFailure: lastFailure, &onFail)
             addLocationRecursive(banTarget(rsc), node, -Score.infinityValue)
             return
