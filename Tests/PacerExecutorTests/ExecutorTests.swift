@@ -133,9 +133,9 @@ struct ExecutorTests {
     func daemonHoldingPipes() async throws {
         let sandbox = try AgentSandbox()
         let pidFile = sandbox.file("daemon.pid")
-        let agent = try sandbox.agent("daemonize", "setsid sleep 60 & echo $! > \"\(pidFile)\"; exit 0")
+        let agent = try sandbox.agent("daemonize", "setsid sleep 600 & echo $! > \"\(pidFile)\"; exit 0")
         let result = await sandbox.executor.execute(AgentAction(resourceID: "r", agent: agent, name: "start", timeout: .seconds(50)))
-        #expect(result.status == .done && result.rc == 0, "the agent's own exit must end the action, not the daemon's 60 s")
+        #expect(result.status == .done && result.rc == 0, "the agent's own exit must end the action, not the daemon's 600 s")
         #expect(result.elapsed < .seconds(50))
         if let pid = pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) {
             #expect(isAlive(pid), "a daemon the agent started must survive a successful action")
