@@ -137,6 +137,64 @@ extension CIBEditor {
         putSection(constraints)
     }
 
+    /// `<rsc_ticket id ticket [loss-policy] [rsc [rsc-role]]>` with sets, as crmsh writes it.
+    mutating func addTicket(_ definition: TicketDefinition) throws(CrmError) {
+        let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
+        try checkResources(referenced, constraint: definition.id, kind: "rsc_ticket")
+        try claimID(definition.id, for: "rsc_ticket")
+        var attributes = [("id", definition.id), ("ticket", definition.ticket)]
+        if let policy = definition.lossPolicy { attributes.append(("loss-policy", policy)) }
+        if let ref = definition.refs.first {
+            attributes.append(("rsc", ref.id))
+            if let role = ref.role { attributes.append(("rsc-role", role)) }
+        }
+        var element = XMLElement("rsc_ticket", attributes)
+        appendSets(definition.sets, constraint: definition.id, to: &element)
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    /// `<fencing-topology>` with one `<fencing-level>` per target and device list, indexes from 1 per
+    /// target (per attribute name for attr: targets, as crmsh), ids `fencing`, `fencing-0`, …; levels
+    /// without a target are repeated for every node (sorted by name).
+    mutating func addFencingTopology(_ definition: FencingTopologyDefinition) throws(CrmError) {
+        guard cib.firstElement(named: "configuration")?.firstElement(named: "fencing-topology") == nil else {
+            throw CrmError(.exists, "cannot create fencing_topology: it is already defined (delete fencing_topology first)")
+        }
+        var levels = definition.levels
+        if levels.first?.target == nil {
+            let nodes = (cib.firstElement(named: "configuration")?.firstElement(named: "nodes")?.elements(named: "node")
+                .compactMap { $0["uname"] } ?? []).sorted()
+            guard !nodes.isEmpty else { throw CrmError(.noSuchObject, "fencing_topology without targets applies to every node, but the CIB defines no nodes") }
+            levels = nodes.flatMap { node in definition.levels.map { FencingTopologyDefinition.Level(target: .node(node), devices: $0.devices) } }
+        }
+        var topology = XMLElement("fencing-topology")
+        var indexes: [String: Int] = [:]
+        for level in levels {
+            var attributes: [(String, String)]
+            let key: String
+            switch level.target {
+            case .node(let node)?:
+                key = node   // one counter per name, shared by all kinds of target, as crmsh's
+                attributes = [("target", node), ("index", String(indexes[key, default: 1])), ("devices", level.devices)]
+            case .pattern(let pattern)?:
+                key = pattern
+                attributes = [("index", String(indexes[key, default: 1])), ("devices", level.devices), ("target-pattern", pattern)]
+            case .attribute(let name, let value)?:
+                key = name
+                attributes = [("index", String(indexes[key, default: 1])), ("devices", level.devices),
+                              ("target-attribute", name), ("target-value", value)]
+            case nil:
+                preconditionFailure("levels without a target were expanded above")
+            }
+            indexes[key, default: 1] += 1
+            attributes.append(("id", allocateID("fencing")))
+            topology.append(XMLElement("fencing-level", attributes))
+        }
+        cib.withChild(named: "configuration") { $0.append(topology) }
+    }
+
     mutating func appendSets(_ sets: [ResourceSet], constraint: String, to element: inout XMLElement) {
         for (index, set) in sets.enumerated() {
             var attributes: [(String, String)] = []

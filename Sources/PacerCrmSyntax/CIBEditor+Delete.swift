@@ -7,6 +7,12 @@ extension CIBEditor {
     static let referenceAttributes = ["rsc", "with-rsc", "first", "then"]
 
     mutating func delete(_ id: String) throws(CrmError) {
+        if id == "fencing_topology", cib.firstElement(named: "configuration")?.firstElement(named: "fencing-topology") != nil {
+            cib.withChild(named: "configuration") { $0.removeElements { $0.name == "fencing-topology" } }
+            ids = []
+            cib.forEachElement { if let id = $0["id"] { ids.insert(id) } }
+            return
+        }
         guard let configuration = cib.firstElement(named: "configuration"),
               let path = configuration.path(toID: id), let element = configuration.element(at: path) else {
             throw CrmError(.noSuchObject, "object \(id) does not exist")

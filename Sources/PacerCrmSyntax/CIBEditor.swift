@@ -46,6 +46,8 @@ public struct CIBEditor: Sendable {
         case .template(let template): try addPrimitive(template, template: true)
         case .tag(let tag): try addTag(tag)
         case .alert(let alert): try addAlert(alert)
+        case .ticket(let ticket): try addTicket(ticket)
+        case .fencingTopology(let topology): try addFencingTopology(topology)
         case .location(let location): try addLocation(location)
         case .colocation(let colocation): try addColocation(colocation)
         case .order(let order): try addOrder(order)

@@ -14,6 +14,10 @@ public enum CrmCommand: Sendable, Equatable {
     case tag(TagDefinition)
     /// `alert ID PATH …`.
     case alert(AlertDefinition)
+    /// `rsc_ticket ID TICKET: RSC… [loss-policy=…]`.
+    case ticket(TicketDefinition)
+    /// `fencing_topology …`.
+    case fencingTopology(FencingTopologyDefinition)
     case location(LocationDefinition)
     case colocation(ColocationDefinition)
     case order(OrderDefinition)
@@ -206,4 +210,30 @@ public struct OrderDefinition: Sendable, Equatable {
         public var id: String
         public var action: String?
     }
+}
+
+public struct TicketDefinition: Sendable, Equatable {
+    public var id: String
+    public var ticket: String
+    public var lossPolicy: String?
+    /// One resource (rsc, rsc-role); empty when `sets` is used.
+    public var refs: [ColocationDefinition.ResourceRef]
+    public var sets: [ResourceSet]
+}
+
+public struct FencingTopologyDefinition: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        case node(String)
+        case pattern(String)
+        case attribute(name: String, value: String)
+    }
+
+    public struct Level: Sendable, Equatable {
+        /// nil: the level is for every node of the CIB.
+        public var target: Target?
+        /// Comma-separated devices, as typed.
+        public var devices: String
+    }
+
+    public var levels: [Level]
 }

@@ -153,8 +153,8 @@ extension CrmParser {
         for item in items.sets { for ref in item.resources where ref.suffix != nil {
             guard roles.contains(ref.suffix!) else { throw cursor.error("unknown role '\(ref.suffix!)' for '\(ref.id)'", kind: .badValue) }
         } }
-        if items.sets.count == 1, items.sets[0].plain, items.sets[0].resources.count == 2 {
-            definition.refs = items.sets[0].resources.map { .init(id: $0.id, role: $0.suffix) }
+        if items.count == 2, items.sets.allSatisfy(\.plain) {
+            definition.refs = items.sets.flatMap(\.resources).map { .init(id: $0.id, role: $0.suffix) }
         } else {
             definition.sets = try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffixIsRole: true) }
         }
@@ -187,8 +187,8 @@ extension CrmParser {
         for item in items.sets { for ref in item.resources where ref.suffix != nil {
             guard orderActions.contains(ref.suffix!) else { throw cursor.error("unknown action '\(ref.suffix!)' for '\(ref.id)'; expected start, stop, promote or demote", kind: .badValue) }
         } }
-        if items.sets.count == 1, items.sets[0].plain, items.sets[0].resources.count == 2 {
-            definition.refs = items.sets[0].resources.map { .init(id: $0.id, action: $0.suffix) }
+        if items.count == 2, items.sets.allSatisfy(\.plain) {
+            definition.refs = items.sets.flatMap(\.resources).map { .init(id: $0.id, action: $0.suffix) }
         } else {
             definition.sets = try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffixIsRole: false) }
         }
@@ -212,7 +212,7 @@ extension CrmParser {
         }
     }
 
-    static func setItems(_ cursor: inout CrmWords, kind: String,
+    static func setItems(_ cursor: inout CrmWords, kind: String, minimum: Int = 2,
                          option: (String, String, inout CrmWords) throws(CrmError) -> Void) throws(CrmError) -> (sets: [SetItem], count: Int) {
         var sets: [SetItem] = []
         var open: SetItem?
@@ -241,9 +241,15 @@ extension CrmParser {
                 }
                 try checkID(id, &cursor)
                 count += 1
-                if open != nil {
-                    open!.resources.append((id, suffix))
-                } else if let last = sets.last, last.plain {
+                // A change of role (or action) starts a new set, as crmsh's ResourceSet parser.
+                if var current = open {
+                    if let previous = current.resources.last, previous.suffix != suffix {
+                        sets.append(current)
+                        current.resources = []
+                    }
+                    current.resources.append((id, suffix))
+                    open = current
+                } else if let last = sets.last, last.plain, last.resources.last?.suffix == suffix {
                     sets[sets.count - 1].resources.append((id, suffix))
                 } else {
                     sets.append(SetItem(resources: [(id, suffix)], plain: true, requireAll: true))
@@ -251,7 +257,66 @@ extension CrmParser {
             }
         }
         guard open == nil else { throw cursor.missing("a closing bracket") }
-        guard count >= 2 else { throw cursor.missing("two resources (a \(kind) relates at least two)") }
+        guard count >= minimum else {
+            throw cursor.missing(minimum == 1 ? "a resource" : "two resources (a \(kind) relates at least two)")
+        }
         return (sets, count)
+    }
+
+    static let lossPolicies = ["stop", "demote", "fence", "freeze"]
+
+    /// `rsc_ticket ID TICKET: RSC[:ROLE]… [loss-policy=stop|demote|fence|freeze]`: one resource is
+    /// written as rsc/rsc-role, more as resource sets (a change of role starts a new set).
+    static func ticket(_ cursor: inout CrmWords) throws(CrmError) -> TicketDefinition {
+        let id = try cursor.expect("rsc_ticket id")
+        try checkID(id, &cursor)
+        let ticketWord = try cursor.expect("'<ticket>:'")
+        guard let ticket = scoreToken(ticketWord) else { throw cursor.error("expected '<ticket>:' (the ticket's name and a colon)") }
+        try checkID(ticket, &cursor)
+        var definition = TicketDefinition(id: id, ticket: ticket, lossPolicy: nil, refs: [], sets: [])
+        let items = try setItems(&cursor, kind: "rsc_ticket", minimum: 1) { name, value, cursor throws(CrmError) in
+            guard name == "loss-policy" else { throw cursor.error("unknown rsc_ticket option '\(name)'; expected loss-policy=") }
+            guard lossPolicies.contains(value) else {
+                throw cursor.error("loss-policy must be one of \(lossPolicies.joined(separator: ", ")), not '\(value)'", kind: .badValue)
+            }
+            definition.lossPolicy = value
+        }
+        for item in items.sets { for ref in item.resources where ref.suffix != nil {
+            guard roles.contains(ref.suffix!) else { throw cursor.error("unknown role '\(ref.suffix!)' for '\(ref.id)'", kind: .badValue) }
+        } }
+        if items.count == 1, items.sets.allSatisfy(\.plain) {
+            definition.refs = items.sets.flatMap(\.resources).map { .init(id: $0.id, role: $0.suffix) }
+        } else {
+            definition.sets = try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffixIsRole: true) }
+        }
+        return definition
+    }
+
+    /// `fencing_topology [TARGET:] DEVICES… …`: without targets the levels apply to every node.
+    static func fencingTopology(_ cursor: inout CrmWords) throws(CrmError) -> FencingTopologyDefinition {
+        var levels: [FencingTopologyDefinition.Level] = []
+        var target: FencingTopologyDefinition.Target?
+        var sawTarget = false
+        while let word = cursor.next() {
+            if word.lowercased().hasPrefix("attr:"), let eq = word.firstIndex(of: "=") {
+                let name = String(word[word.index(word.startIndex, offsetBy: 5)..<eq]), value = String(word[word.index(after: eq)...])
+                guard !name.isEmpty, !value.isEmpty else { throw cursor.error("expected attr:NAME=VALUE", kind: .badValue) }
+                target = .attribute(name: name, value: value)
+            } else if word.lowercased().hasPrefix("pattern:"), word.count > 8 {
+                target = .pattern(String(word.dropFirst(8)))
+            } else if word.hasSuffix(":"), word.count > 1 {
+                target = .node(String(word.dropLast()))
+            } else {
+                if target == nil && sawTarget { throw cursor.error("devices before the first target") }
+                levels.append(.init(target: target, devices: word))
+                continue
+            }
+            if !levels.isEmpty && levels.contains(where: { $0.target == nil }) {
+                throw cursor.error("a target after levels for every node; give a target for each level")
+            }
+            sawTarget = true
+        }
+        guard !levels.isEmpty else { throw cursor.missing("the fencing devices") }
+        return FencingTopologyDefinition(levels: levels)
     }
 }

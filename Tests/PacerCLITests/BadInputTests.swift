@@ -43,6 +43,12 @@ struct BadInputTests {
         Case(words: ["alert", "a", "/bin/true", "select", "attributes", "{", "x"], status: 64, mentions: "'}'"),
         Case(words: ["alert", "a", "/bin/true", "to", "{", "/x", "meta", "timeout=1s"], status: 64, mentions: "'}'"),
         Case(words: ["alert", "a", "/bin/true", "meta"], status: 64, mentions: "after 'meta'"),
+        Case(words: ["rsc_ticket", "t1", "tk", "p"], status: 64, mentions: "'tk'"),
+        Case(words: ["rsc_ticket", "t1", "tk:", "p", "loss-policy=never"], status: 65, mentions: "'never'"),
+        Case(words: ["rsc_ticket", "t1", "tk:", "nosuch"], status: 105, mentions: "'nosuch'"),
+        Case(words: ["rsc_ticket", "t1", "tk:", "p:Sleeping"], status: 65, mentions: "'Sleeping'"),
+        Case(words: ["fencing_topology"], status: 64, mentions: "missing the fencing devices"),
+        Case(words: ["fencing_topology", "f1"], status: 105, mentions: "defines no nodes"),
     ]
 
     func seededCIB(_ dir: TemporaryDirectory) throws -> String {
