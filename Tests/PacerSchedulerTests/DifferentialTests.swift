@@ -15,6 +15,7 @@ struct DifferentialTests {
         "no-quorum-stop", "no-quorum-ignore", "no-quorum-freeze", "seed-pair",
         "on-fail", "multiple-active", "unmanaged", "failure-timeout", "asymmetric", "priority",
         "failed-start-stop", "orphan", "migration", "ticket",
+        "clone", "clone-unique", "clone-group-interleave",
     ]
 
     @Test("summary equals crm_simulate's", arguments: fixtures)
@@ -44,6 +45,19 @@ struct DifferentialTests {
         let starts = t.actions.filter { $0.task == "start" && ["a", "b", "c"].contains($0.resource ?? "") }
         #expect(starts.map(\.resource) == ["a", "b", "c"])
         #expect(Set(starts.compactMap(\.node)).count == 1)
+    }
+
+    @Test("an anonymous clone keeps its instance, starts one more, and probes instance names")
+    func anonymousClone() throws {
+        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tools.fixtures)/clone.xml", encoding: .utf8))
+        let t = Scheduler.schedule(SchedulerInput(cib: cib, now: 0))
+        let starts = t.actions.filter { $0.kind == .resource && $0.task == "start" }.map { "\($0.key) \($0.node ?? "")" }
+        #expect(starts.sorted() == ["vip_start_0 node1", "web:1_start_0 node2"])
+        #expect(t.actions.contains { $0.kind == .pseudo && $0.key == "web-clone_running_0" })
+        // Probes go to instances; crm_simulate shows them under the configured id.
+        let probes = t.actions.filter { $0.task == "monitor" && $0.intervalMs == 0 }
+        #expect(probes.allSatisfy { $0.key.hasPrefix("web:") || $0.key.hasPrefix("vip_") })
+        #expect(probes.allSatisfy { $0.resource == "web" || $0.resource == "vip" })
     }
 
     private func ourSummary(_ name: String) throws -> [String] {

@@ -94,7 +94,7 @@ extension WorkingSet {
         }
         func state(_ r: Resource) -> ClusterStatus.ResourceState {
             // Anonymous instances are shown under their configured id.
-            let shownID = r.inClone && !r.unique && r.variant != .clone ? cloneStrip(r.id) : r.id
+            let shownID = r.inClone && !r.unique && r.variant == .primitive ? cloneStrip(r.id) : r.id
             return ClusterStatus.ResourceState(id: shownID, agent: r.agentDescription, isGroup: r.variant == .group,
                                         members: r.children.map(state), role: r.role.text,
                                         nodes: r.runningOn.map(\.uname), failed: r.failed, managed: r.managed,
