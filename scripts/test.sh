@@ -14,8 +14,8 @@ swift test --skip-build || status=$?
 if [ -x tests/agents/run.sh ]; then
   bash tests/agents/run.sh || status=$?
 fi
-# The Debian package (README, "Installing the package"): a static release build, about
-# 10 minutes on two cores, then its install checks; PACER_SKIP_PACKAGE_TEST=1 leaves it out.
+# The Debian package (README, "Installing the package"): a static release build, 8 to 13
+# minutes on two cores, then its install checks; PACER_SKIP_PACKAGE_TEST=1 leaves it out.
 if [ "${PACER_SKIP_PACKAGE_TEST:-0}" != 1 ]; then
   bash tests/package/run.sh || status=$?
 fi
