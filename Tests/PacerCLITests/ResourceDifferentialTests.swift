@@ -16,6 +16,21 @@ struct ResourceDifferentialTests {
         return running
     }
 
+    /// Runs each step with the reference tool on `theirs` and with `pacer SUBCOMMAND` on `ours`,
+    /// expecting both to succeed and the two CIBs to be equal after every step.
+    func sameSteps(_ steps: [(crm: [String], pacer: [String])], tool: String, pacerCommand: String,
+                   theirs: String, ours: String) throws {
+        for step in steps {
+            let crm = try Shell.run([tool] + step.crm, environment: ["CIB_file": theirs])
+            #expect(crm.status == 0, "\(tool) \(step.crm): \(crm.stderr)")
+            let pacer = try Shell.run([Shell.pacer, pacerCommand] + step.pacer, environment: ["CIB_file": ours])
+            #expect(pacer.status == 0, "pacer \(pacerCommand) \(step.pacer): \(pacer.stderr)")
+            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
+            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+            #expect(a == b, "after \(step.pacer): \(difference) \(tool) said: \(crm.stdout) \(crm.stderr)")
+        }
+    }
+
     @Test("stop, start, unmanage, move, ban and clear write what crm_resource writes")
     func sameEdits() throws {
         let dir = try TemporaryDirectory()
@@ -31,15 +46,7 @@ struct ResourceDifferentialTests {
             (["--clear", "-r", "proxyGroup"], ["clear", "proxyGroup"]),
             (["--meta", "-r", "vIP_10", "-p", "is-managed", "-v", "false"], ["unmanage", "vIP_10"]),
         ]
-        for step in steps {
-            let crm = try Shell.run(["crm_resource"] + step.crm, environment: ["CIB_file": theirs])
-            #expect(crm.status == 0, "crm_resource \(step.crm): \(crm.stderr)")
-            let pacer = try Shell.run([Shell.pacer, "resource"] + step.pacer, environment: ["CIB_file": ours])
-            #expect(pacer.status == 0, "pacer resource \(step.pacer): \(pacer.stderr)")
-            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
-            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
-            #expect(a == b, "after \(step.pacer): \(difference) crm said: \(crm.stdout) \(crm.stderr)")
-        }
+        try sameSteps(steps, tool: "crm_resource", pacerCommand: "resource", theirs: theirs, ours: ours)
     }
 
     @Test("param and meta set/delete write what crm_resource writes (ids included); show prints the value")
@@ -59,15 +66,7 @@ struct ResourceDifferentialTests {
             (["-r", "vIP_10", "-d", "arp_count"], ["param", "vIP_10", "delete", "arp_count"]),
             (["--meta", "-r", "vIP_10", "-d", "priority"], ["meta", "vIP_10", "delete", "priority"]),
         ]
-        for step in steps {
-            let crm = try Shell.run(["crm_resource"] + step.crm, environment: ["CIB_file": theirs])
-            #expect(crm.status == 0, "crm_resource \(step.crm): \(crm.stderr)")
-            let pacer = try Shell.run([Shell.pacer, "resource"] + step.pacer, environment: ["CIB_file": ours])
-            #expect(pacer.status == 0, "pacer resource \(step.pacer): \(pacer.stderr)")
-            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
-            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
-            #expect(a == b, "after \(step.pacer): \(difference)")
-        }
+        try sameSteps(steps, tool: "crm_resource", pacerCommand: "resource", theirs: theirs, ours: ours)
         for (crm, pacer) in [(["-r", "vIP_10", "-g", "cidr_netmask"], ["param", "vIP_10", "show", "cidr_netmask"]),
                              (["--meta", "-r", "ckVIP", "-g", "resource-stickiness"], ["meta", "ckVIP", "show", "resource-stickiness"])] {
             let theirValue = try Shell.run(["crm_resource"] + crm, environment: ["CIB_file": theirs]).stdout
@@ -102,15 +101,7 @@ struct ResourceDifferentialTests {
             (["-N", "pm01", "-n", "memory", "-D", "-z"], ["utilization", "pm01", "delete", "memory"]),
             (["-N", "pm02", "-n", "booted", "-D", "-l", "reboot"], ["attribute", "pm02", "delete", "booted", "--lifetime", "reboot"]),
         ]
-        for step in steps {
-            let crm = try Shell.run(["crm_attribute"] + step.crm, environment: ["CIB_file": theirs])
-            #expect(crm.status == 0, "crm_attribute \(step.crm): \(crm.stderr)")
-            let pacer = try Shell.run([Shell.pacer, "node"] + step.pacer, environment: ["CIB_file": ours])
-            #expect(pacer.status == 0, "pacer node \(step.pacer): \(pacer.stderr)")
-            let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
-            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
-            #expect(a == b, "after \(step.pacer): \(difference)")
-        }
+        try sameSteps(steps, tool: "crm_attribute", pacerCommand: "node", theirs: theirs, ours: ours)
         for (crm, pacer) in [(["-N", "pm01", "-n", "site", "-G"], ["attribute", "pm01", "show", "site"]),
                              (["-N", "pm01", "-n", "site", "-G", "-q"], ["attribute", "pm01", "show", "site", "-q"])] {
             let theirValue = try Shell.run(["crm_attribute"] + crm, environment: ["CIB_file": theirs]).stdout
