@@ -102,6 +102,13 @@ extension CIBEditor {
         let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
         try checkResources(referenced, constraint: definition.id, kind: "colocation")
         try claimID(definition.id, for: "colocation")
+        let element = makeColocation(definition)
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    mutating func makeColocation(_ definition: ColocationDefinition) -> XMLElement {
         var attributes = [("id", definition.id), ("score", definition.score)]
         if let attribute = definition.nodeAttribute { attributes.append(("node-attribute", attribute)) }
         if definition.refs.count == 2 {
@@ -112,15 +119,20 @@ extension CIBEditor {
         }
         var element = XMLElement("rsc_colocation", attributes)
         appendSets(definition.sets, constraint: definition.id, to: &element)
-        var constraints = takeSection("constraints")
-        constraints.append(element)
-        putSection(constraints)
+        return element
     }
 
     mutating func addOrder(_ definition: OrderDefinition) throws(CrmError) {
         let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
         try checkResources(referenced, constraint: definition.id, kind: "order")
         try claimID(definition.id, for: "order")
+        let element = makeOrder(definition)
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    mutating func makeOrder(_ definition: OrderDefinition) -> XMLElement {
         var attributes = [("id", definition.id)]
         if let kind = definition.kind { attributes.append(("kind", kind)) }
         if let symmetrical = definition.symmetrical { attributes.append(("symmetrical", symmetrical)) }
@@ -132,9 +144,7 @@ extension CIBEditor {
         }
         var element = XMLElement("rsc_order", attributes)
         appendSets(definition.sets, constraint: definition.id, to: &element)
-        var constraints = takeSection("constraints")
-        constraints.append(element)
-        putSection(constraints)
+        return element
     }
 
     /// `<rsc_ticket id ticket [loss-policy] [rsc [rsc-role]]>` with sets, as crmsh writes it.
@@ -142,6 +152,13 @@ extension CIBEditor {
         let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
         try checkResources(referenced, constraint: definition.id, kind: "rsc_ticket")
         try claimID(definition.id, for: "rsc_ticket")
+        let element = makeTicket(definition)
+        var constraints = takeSection("constraints")
+        constraints.append(element)
+        putSection(constraints)
+    }
+
+    mutating func makeTicket(_ definition: TicketDefinition) -> XMLElement {
         var attributes = [("id", definition.id), ("ticket", definition.ticket)]
         if let policy = definition.lossPolicy { attributes.append(("loss-policy", policy)) }
         if let ref = definition.refs.first {
@@ -150,9 +167,59 @@ extension CIBEditor {
         }
         var element = XMLElement("rsc_ticket", attributes)
         appendSets(definition.sets, constraint: definition.id, to: &element)
-        var constraints = takeSection("constraints")
-        constraints.append(element)
-        putSection(constraints)
+        return element
+    }
+
+    /// crmsh's rset_convert: a constraint whose sets are down to two resources (none in a
+    /// non-sequential set of several) is shown as text without `sequential`, parsed again and
+    /// rebuilt, so it becomes a simple constraint where the grammar says so; a colocation that
+    /// had one set gets rsc and with-rsc exchanged, as crmsh does.
+    mutating func convertSets(_ constraint: XMLElement) -> XMLElement {
+        guard ["rsc_colocation", "rsc_order", "rsc_ticket"].contains(constraint.name) else { return constraint }
+        let sets = constraint.elements(named: "resource_set")
+        let count = sets.reduce(0) { $0 + $1.elements(named: "resource_ref").count }
+        let nonSequential = sets.contains { !Self.boolean($0["sequential"], default: true) && $0.elements(named: "resource_ref").count > 1 }
+        guard !sets.isEmpty, count == 2, !nonSequential else { return constraint }
+        var plain = constraint
+        plain.children = plain.children.map { child in
+            guard case .element(var set) = child, set.name == "resource_set" else { return child }
+            set.attributes.removeAll { $0.name == "sequential" }
+            return .element(set)
+        }
+        let text: String
+        switch constraint.name {
+        case "rsc_colocation": text = CrmShow.colocation(plain)
+        case "rsc_order": text = CrmShow.order(plain)
+        default: text = CrmShow.ticket(plain)
+        }
+        guard let words = try? CrmTokenizer.split(text.replacingAll("_rsc_set_ ", with: "")),
+              let command = try? CrmParser.parse(words) else { return constraint }
+        var old = Set<String>()
+        constraint.forEachElement { if let id = $0["id"] { old.insert(id) } }
+        ids.subtract(old)
+        ids.insert(constraint.id)
+        var rebuilt: XMLElement
+        switch command {
+        case .colocation(let definition): rebuilt = makeColocation(definition)
+        case .order(let definition): rebuilt = makeOrder(definition)
+        case .ticket(let definition): rebuilt = makeTicket(definition)
+        default: return constraint
+        }
+        if sets.count == 1, rebuilt.name == "rsc_colocation", let rsc = rebuilt["rsc"], let with = rebuilt["with-rsc"] {
+            rebuilt["rsc"] = with
+            rebuilt["with-rsc"] = rsc
+        }
+        return rebuilt
+    }
+
+    /// crmsh's get_boolean.
+    static func boolean(_ value: String?, default fallback: Bool) -> Bool {
+        guard let value else { return fallback }
+        switch value.lowercased() {
+        case "true", "yes", "on", "1", "y", "t": return true
+        case "false", "no", "off", "0", "n", "f": return false
+        default: return fallback
+        }
     }
 
     /// `<fencing-topology>` with one `<fencing-level>` per target and device list, indexes from 1 per

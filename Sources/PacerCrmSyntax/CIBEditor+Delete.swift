@@ -3,7 +3,8 @@ public import PacerModel
 
 /// `delete ID`: removes an object and fixes the references to it, as crmsh does.
 extension CIBEditor {
-    static let constraintKinds = ["rsc_location": "location", "rsc_colocation": "colocation", "rsc_order": "order"]
+    static let constraintKinds = ["rsc_location": "location", "rsc_colocation": "colocation", "rsc_order": "order",
+                                  "rsc_ticket": "rsc_ticket"]
     static let referenceAttributes = ["rsc", "with-rsc", "first", "then"]
 
     mutating func delete(_ id: String) throws(CrmError) {
@@ -148,18 +149,12 @@ extension CIBEditor {
                 return set.elements(named: "resource_ref").isEmpty ? nil : .element(set)
             }
             let remaining = constraint.elements(named: "resource_set").flatMap { $0.elements(named: "resource_ref") }
-            let minimum = kind == "location" ? 1 : 2
+            let minimum = kind == "location" || kind == "rsc_ticket" ? 1 : 2
             if remaining.count < minimum {
                 messages.append("INFO: hanging \(kind):\(constraint.id) deleted")
                 continue
             }
-            if kind != "location", remaining.count == 2,
-               constraint.elements(named: "resource_set").allSatisfy({ $0["sequential"] != "false" && $0["role"] == nil && $0["action"] == nil }) {
-                constraint.removeElements { $0.name == "resource_set" }
-                let (a, b) = kind == "order" ? ("first", "then") : ("rsc", "with-rsc")
-                constraint[a] = remaining[0].id
-                constraint[b] = remaining[1].id
-            }
+            constraint = convertSets(constraint)
             messages.append("INFO: constraint \(kind):\(constraint.id) updated")
             kept.append(.element(constraint))
         }
@@ -209,6 +204,9 @@ extension CIBEditor {
                 }
                 constraint.children[setIndex] = .element(set)
             }
+            if changed, !constraint.elements(named: "resource_set").isEmpty {
+                constraint = convertSets(constraint)
+            }
             if changed {
                 messages.append("INFO: modified \(kind):\(constraint.id) from \(old) to \(new)")
                 constraints.children[index] = .element(constraint)
@@ -216,7 +214,7 @@ extension CIBEditor {
         }
         // A two-resource constraint that now relates the new resource to itself means nothing: drop it.
         constraints.removeElements { constraint in
-            guard let kind = Self.constraintKinds[constraint.name], kind != "location" else { return false }
+            guard let kind = Self.constraintKinds[constraint.name], kind != "location", kind != "rsc_ticket" else { return false }
             let (a, b) = kind == "order" ? ("first", "then") : ("rsc", "with-rsc")
             guard let left = constraint[a], left == constraint[b] else { return false }
             messages.append("INFO: hanging \(kind):\(constraint.id) deleted")

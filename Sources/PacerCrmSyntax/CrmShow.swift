@@ -322,17 +322,31 @@ public enum CrmShow {
         return words.joined(separator: " ")
     }
 
+    /// crmsh's rsc_set_constraint: `( … )` for a non-sequential set, `[ … ]` for one that need not
+    /// all run, and `_rsc_set_` before sets that would otherwise read as a simple constraint.
     static func sets(_ constraint: XMLElement, suffix: String) -> [String] {
         var words: [String] = []
+        var count = 0
+        var sequential: Bool?, requireAll: Bool?
+        func boolean(_ value: String?) -> Bool? { value.map { CIBEditor.boolean($0, default: true) } }
         for set in constraint.elements(named: "resource_set") {
-            let refs = set.elements(named: "resource_ref").map { $0.id + (set[suffix].map { ":\($0)" } ?? "") }
-            if set["sequential"] == "false" {
-                let (open, close) = set["require-all"] == "false" ? ("[", "]") : ("(", ")")
-                words += [open] + refs + [close]
-            } else {
-                words += refs
+            sequential = boolean(set["sequential"])
+            requireAll = boolean(set["require-all"])
+            if requireAll == false { words.append("[") } else if sequential == false { words.append("(") }
+            for ref in set.elements(named: "resource_ref") {
+                words.append(ref.id + (set[suffix].map { ":\($0)" } ?? ""))
+                count += 1
+            }
+            if requireAll == false {
+                if sequential != false { words.append("sequential=true") }
+                words.append("]")
+            } else if sequential == false {
+                words.append(")")
             }
         }
+        let ticket = constraint.name == "rsc_ticket"
+        let sequentialAll = sequential != false && requireAll != false
+        if (sequentialAll && !ticket && count <= 2) || (ticket && count <= 1) { words.insert("_rsc_set_", at: 0) }
         return words
     }
 
