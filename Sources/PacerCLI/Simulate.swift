@@ -151,10 +151,15 @@ struct Simulate: ParsableCommand {
         s.map(snapshot)
     }
 
+    /// A clone's primitives (instances, or the members of cloned groups), for counts.
+    private func leaves(_ r: ClusterStatus.ResourceState) -> [ClusterStatus.ResourceState] {
+        r.members.flatMap { $0.isGroup ? $0.members : [$0] }
+    }
+
     private func snapshot(_ s: ClusterStatus) -> StatusView.Snapshot {
         let unclean = Set(s.nodes.filter { !$0.online && $0.unclean }.map(\.name))
         func map(_ r: ClusterStatus.ResourceState) -> StatusView.Resource {
-            StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup || r.clone != nil ? r.members.map(map) : nil, role: r.role,
+            StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : r.clone != nil ? leaves(r).map(map) : nil, role: r.role,
                                 nodes: r.nodes, failed: r.failed, managed: r.managed, blocked: r.blocked,
                                 orphan: r.orphan, disabled: r.targetRoleStopped, failureIgnored: r.failureIgnored,
                                 pendingTask: r.pendingTask, onUncleanNode: r.nodes.count == 1 && unclean.contains(r.nodes[0]),

@@ -10,7 +10,7 @@ enum CloneStatusView {
     /// given (non-clone) resources.
     static func lines(_ s: ClusterStatus, showPending: Bool,
                       render: ([ClusterStatus.ResourceState]) -> [String]) -> [String] {
-        let header = render([])
+        let header = render(s.resources)
         guard let listStart = header.firstIndex(of: "  * Full List of Resources:") else { return render(s.resources) }
         var out = Array(header[...listStart])
         for r in s.resources {

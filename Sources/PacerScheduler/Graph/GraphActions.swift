@@ -88,7 +88,14 @@ extension WorkingSet {
                 x.children.forEach(collect)
             }
             collect(r)
-            let allowed = nodes.filter { r.allowed[$0.index] != nil }.map(\.uname)
+            // Without allowed nodes yet (asymmetric clusters), where instances are known.
+            var allowed = nodes.filter { r.allowed[$0.index] != nil }.map(\.uname)
+            if allowed.isEmpty {
+                var known = Set<Int>()
+                func walk(_ x: Resource) { known.formUnion(x.knownOn); x.children.forEach(walk) }
+                walk(r)
+                allowed = nodes.filter { known.contains($0.index) }.map(\.uname)
+            }
             return ClusterStatus.CloneState(childID: info.template["id"] ?? "", unique: r.unique, max: info.max,
                                             allowedNodes: allowed, failedProbes: probes)
         }

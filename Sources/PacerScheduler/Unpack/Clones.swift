@@ -100,9 +100,11 @@ extension WorkingSet {
         return Int(rsc.id[rsc.id.index(after: colon)...]) ?? 0
     }
 
-    /// `clone_strip()`: the id without an instance number.
+    /// `clone_strip()`: the id without an instance number (`:` and digits at the end).
     func cloneStrip(_ id: String) -> String {
         guard let colon = id.lastIndex(of: ":") else { return id }
+        let digits = id[id.index(after: colon)...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= "0" && $0 <= "9" }) else { return id }
         return String(id[..<colon])
     }
 
