@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
 
-/// `tag` and `alert`, written as crmsh 4.4 writes them (ids included).
+/// `tag`, `alert` and the ACL objects, written as crmsh 4.4 writes them (ids included).
 extension CIBEditor {
     /// `<tags><tag id=ID><obj_ref id=REF/>…</tag></tags>`; like crmsh, a reference need not exist yet
     /// (`configure verify` warns about one that does not).
@@ -55,5 +55,42 @@ extension CIBEditor {
         var alerts = takeSection("alerts")
         alerts.append(alert)
         putSection(alerts)
+    }
+
+    /// `<acls><acl_role id [description]><acl_permission kind [description] xpath|reference|object-type
+    /// [attribute] id=ROLE-0…>`.
+    mutating func addAclRole(_ definition: AclRoleDefinition) throws(CrmError) {
+        try claimID(definition.id, for: "role")
+        var attributes = [("id", definition.id)]
+        if let description = definition.description { attributes.append(("description", description)) }
+        var role = XMLElement("acl_role", attributes)
+        for permission in definition.permissions {
+            var attributes = [("kind", permission.kind)]
+            if let description = permission.description { attributes.append(("description", description)) }
+            if let xpath = permission.xpath { attributes.append(("xpath", xpath)) }
+            if let reference = permission.reference { attributes.append(("reference", reference)) }
+            if let type = permission.objectType { attributes.append(("object-type", type)) }
+            if let attribute = permission.attribute { attributes.append(("attribute", attribute)) }
+            attributes.append(("id", allocateID(definition.id)))
+            role.append(XMLElement("acl_permission", attributes))
+        }
+        var acls = takeSection("acls")
+        acls.append(role)
+        putSection(acls)
+    }
+
+    /// `<acl_target id><role id=ROLE/>…</acl_target>` (or `<acl_group>`); the roles must exist.
+    mutating func addAclTarget(_ definition: AclTargetDefinition) throws(CrmError) {
+        let what = definition.group ? "acl_group" : "acl_target"
+        let roles = Set(cib.firstElement(named: "configuration")?.firstElement(named: "acls")?.elements(named: "acl_role").map(\.id) ?? [])
+        for role in definition.roles where !roles.contains(role) {
+            throw CrmError(.noSuchObject, "\(what) '\(definition.id)' refers to unknown role '\(role)'")
+        }
+        try claimID(definition.id, for: what)
+        var target = XMLElement(what, [("id", definition.id)])
+        for role in definition.roles { target.append(XMLElement("role", [("id", role)])) }
+        var acls = takeSection("acls")
+        acls.append(target)
+        putSection(acls)
     }
 }

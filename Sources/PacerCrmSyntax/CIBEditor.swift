@@ -48,6 +48,8 @@ public struct CIBEditor: Sendable {
         case .alert(let alert): try addAlert(alert)
         case .ticket(let ticket): try addTicket(ticket)
         case .fencingTopology(let topology): try addFencingTopology(topology)
+        case .aclRole(let role): try addAclRole(role)
+        case .aclTarget(let target): try addAclTarget(target)
         case .location(let location): try addLocation(location)
         case .colocation(let colocation): try addColocation(colocation)
         case .order(let order): try addOrder(order)

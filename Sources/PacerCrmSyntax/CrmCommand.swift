@@ -18,6 +18,10 @@ public enum CrmCommand: Sendable, Equatable {
     case ticket(TicketDefinition)
     /// `fencing_topology …`.
     case fencingTopology(FencingTopologyDefinition)
+    /// `role ID PERMISSION…` (Pacemaker 2 ACLs).
+    case aclRole(AclRoleDefinition)
+    /// `acl_target ID ROLE…` or `acl_group ID ROLE…`.
+    case aclTarget(AclTargetDefinition)
     case location(LocationDefinition)
     case colocation(ColocationDefinition)
     case order(OrderDefinition)
@@ -236,4 +240,28 @@ public struct FencingTopologyDefinition: Sendable, Equatable {
     }
 
     public var levels: [Level]
+}
+
+/// `role ID [description=…] (read|write|deny) SPEC… …`, each right expanded to the `<acl_permission>`s crmsh writes.
+public struct AclRoleDefinition: Sendable, Equatable {
+    public struct Permission: Sendable, Equatable {
+        public var kind: String
+        public var description: String?
+        /// Exactly one of xpath, reference, objectType (with an optional attribute).
+        public var xpath: String?
+        public var reference: String?
+        public var objectType: String?
+        public var attribute: String?
+    }
+
+    public var id: String
+    public var description: String?
+    public var permissions: [Permission]
+}
+
+public struct AclTargetDefinition: Sendable, Equatable {
+    /// `acl_group` rather than `acl_target`.
+    public var group: Bool
+    public var id: String
+    public var roles: [String]
 }

@@ -6,7 +6,7 @@
 public enum CrmParser {
     /// The configure-level commands Pacer understands.
     public static let commands = ["property", "rsc_defaults", "op_defaults", "node", "primitive", "group",
-                                  "clone", "ms", "rsc_template", "tag", "alert", "rsc_ticket", "fencing_topology", "location", "colocation", "collocation", "order", "delete",
+                                  "clone", "ms", "rsc_template", "tag", "alert", "rsc_ticket", "fencing_topology", "role", "acl_target", "acl_group", "location", "colocation", "collocation", "order", "delete",
                                   "show", "verify"]
 
     /// Parses one configure command, e.g. `["primitive", "vip", "IPaddr2", "params", "ip=…"]`.
@@ -28,6 +28,8 @@ public enum CrmParser {
         case "alert": return .alert(try alert(&cursor))
         case "rsc_ticket": return .ticket(try ticket(&cursor))
         case "fencing_topology", "fencing-topology": return .fencingTopology(try fencingTopology(&cursor))
+        case "role": return .aclRole(try aclRole(&cursor))
+        case "acl_target", "acl_group": return .aclTarget(try aclTarget(&cursor, group: command == "acl_group"))
         case "location": return .location(try location(&cursor))
         case "colocation", "collocation": return .colocation(try colocation(&cursor))
         case "order": return .order(try order(&cursor))

@@ -211,6 +211,7 @@ public enum CrmShow {
     /// `role ID` with one line per permission, or `acl_target ID` with one line per role, as crmsh's CibAcl.
     static func acl(_ keyword: String, _ acl: XMLElement) -> String {
         var lines = ["\(keyword) \(acl.id)"]
+        if let description = acl["description"] { lines.append("description=\(quote(description))") }
         for child in acl.elements {
             switch child.name {
             case "role", "role_ref": lines.append(child.id)
@@ -220,7 +221,7 @@ public enum CrmShow {
                 for (attribute, name) in [("xpath", "xpath"), ("reference", "ref"), ("attribute", "attr"), ("object-type", "type")] {
                     guard let value = child[attribute] else { continue }
                     if attribute == "xpath", let (shortcut, values) = aclShortcut(value) {
-                        words.append("\(shortcut):" + values.joined(separator: ":"))
+                        words.append(values.isEmpty ? shortcut : "\(shortcut):" + values.joined(separator: ":"))
                     } else {
                         words.append("\(name):" + (attribute == "xpath" ? quote(value) : value))
                     }

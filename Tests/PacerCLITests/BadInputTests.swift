@@ -49,6 +49,11 @@ struct BadInputTests {
         Case(words: ["rsc_ticket", "t1", "tk:", "p:Sleeping"], status: 65, mentions: "'Sleeping'"),
         Case(words: ["fencing_topology"], status: 64, mentions: "missing the fencing devices"),
         Case(words: ["fencing_topology", "f1"], status: 105, mentions: "defines no nodes"),
+        Case(words: ["role", "r1", "read"], status: 64, mentions: "missing what 'read' applies to"),
+        Case(words: ["role", "r1", "grant", "xpath:/cib"], status: 64, mentions: "'grant'"),
+        Case(words: ["role", "r1", "read", "attr:uname"], status: 65, mentions: "type:"),
+        Case(words: ["role", "r1", "read", "meta"], status: 64, mentions: "'meta'"),
+        Case(words: ["acl_target", "alice", "nosuchrole"], status: 105, mentions: "'nosuchrole'"),
     ]
 
     func seededCIB(_ dir: TemporaryDirectory) throws -> String {

@@ -12,6 +12,14 @@ struct ConfigureDifferentialTests {
             + names.filter { $0.hasSuffix(".crm") }.sorted().map { fixtures.appendingPathComponent($0).path }
     }
 
+    /// Scripts whose CIB holds an apostrophe in an attribute (ACL xpaths): Pacemaker writes it as
+    /// `&apos;`, Pacer's serializer does not yet, so RoundTripTests (which takes `scripts`) leaves them out.
+    static var apostropheScripts: [String] {
+        let fixtures = Shell.fixture("scripts-apos")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
+        return names.filter { $0.hasSuffix(".crm") }.sorted().map { fixtures.appendingPathComponent($0).path }
+    }
+
     /// The configure-level lines of a script, as a user would type them after `pacer configure`.
     static func configureLines(_ script: String) throws -> [String] {
         try String(contentsOfFile: script, encoding: .utf8).split(separator: "\n").map(String.init).filter { line in
@@ -20,7 +28,7 @@ struct ConfigureDifferentialTests {
         }
     }
 
-    @Test("crm -f, pacer configure -f and pacer configure line by line give the same CIB", arguments: scripts)
+    @Test("crm -f, pacer configure -f and pacer configure line by line give the same CIB", arguments: scripts + apostropheScripts)
     func sameCIB(script: String) throws {
         let dir = try TemporaryDirectory()
         let crmCIB = dir.file("crm.xml"), batchCIB = dir.file("batch.xml"), linesCIB = dir.file("lines.xml")
