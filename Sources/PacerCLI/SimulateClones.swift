@@ -67,6 +67,7 @@ enum CloneStatusView {
                                    nodeStates: [ClusterStatus.NodeState],
                                    render: ([ClusterStatus.ResourceState]) -> [String]) -> [String] {
         var attrs: [String] = []
+        if c.promotable { attrs.append("promotable") }
         if c.unique { attrs.append("unique") }
         if !r.managed { attrs.append("unmanaged") }
         if r.targetRoleStopped { attrs.append("disabled") }
@@ -110,7 +111,8 @@ enum CloneStatusView {
             activeInstances += promoted.count
         }
         if !started.isEmpty {
-            out.append("      * Started: [ \(started.sorted(by: nodeNameLess).joined(separator: " ")) ]")
+            let label = c.promotable ? "Unpromoted" : "Started"
+            out.append("      * \(label): [ \(started.sorted(by: nodeNameLess).joined(separator: " ")) ]")
             activeInstances += started.count
         }
         if !c.unique && c.max > activeInstances {

@@ -56,6 +56,7 @@ extension WorkingSet {
         rsc.clone!.startNotify = startNotify
         rsc.clone!.stopNotify = stopNotify
         if rsc.clone!.ordered { orderInstanceActions(rsc) }
+        if rsc.clone!.promotable { createPromotablePseudoActions(rsc) }
     }
 
     /// The single required action of `task` of an instance (`find_rsc_action()`).
@@ -85,6 +86,10 @@ extension WorkingSet {
         orderResourceActions(rsc, "stopped", rsc, "start", [.optional])
         orderResourceActions(rsc, "start", rsc, "running", [.runnableLeft])
         orderResourceActions(rsc, "stop", rsc, "stopped", [.runnableLeft])
+        if rsc.clone!.promotable {
+            orderResourceActions(rsc, "demoted", rsc, "stop", [.optional])
+            orderResourceActions(rsc, "running", rsc, "promote", [.runnableLeft])
+        }
         let ordered = rsc.clone!.ordered
         if ordered { sortInstancesByNumber(rsc) }
         var last: Resource?
@@ -98,6 +103,55 @@ extension WorkingSet {
             if ordered, let last { orderResourceActions(child, "stop", last, "stop", [.optional]) }
             last = child
         }
+        if rsc.clone!.promotable { orderPromotableInstances(rsc) }
+    }
+
+    /// Mirrors `pcmk__order_promotable_instances()` (without the restart orderings
+    /// of `pcmk__promotable_restart_ordering()`).
+    private func orderPromotableInstances(_ rsc: Resource) {
+        var previous: Resource?
+        let ordered = rsc.clone!.ordered
+        for child in rsc.children {
+            orderResourceActions(child, "demote", child, "promote", [.optional])
+            orderResourceActions(rsc, "promote", child, "promote", [.optional])
+            orderResourceActions(child, "promote", rsc, "promoted", [.optional])
+            if ordered, let previous { orderResourceActions(previous, "promote", child, "promote", [.optional]) }
+            orderResourceActions(rsc, "demote", child, "demote", [.impliesFirstPrinted])
+            orderResourceActions(child, "demote", rsc, "demoted", [.impliesThenPrinted])
+            if ordered, let previous { orderResourceActions(child, "demote", previous, "demote", [.optional]) }
+            previous = child
+        }
+    }
+
+    /// Whether any instance has a required promote or demote (`check_for_role_change()`).
+    private func roleChanges(_ rsc: Resource, _ promoting: inout Bool, _ demoting: inout Bool) {
+        if !rsc.children.isEmpty { for c in rsc.children { roleChanges(c, &promoting, &demoting) }; return }
+        for a in rsc.actions where !a.optional {
+            if a.task == "demote" { demoting = true } else if a.task == "promote" { promoting = true }
+        }
+    }
+
+    /// Mirrors `pe__create_promotable_pseudo_ops()`.
+    private func createPromotablePseudoActions(_ rsc: Resource) {
+        var promoting = false, demoting = false
+        roleChanges(rsc, &promoting, &demoting)
+        let promote = resourcePseudoAction(rsc, "promote", optional: !promoting, runnable: true)
+        let promoted = resourcePseudoAction(rsc, "promoted", optional: !promoting, runnable: true)
+        let promoteNotify = notifyPseudoActions(rsc, "promote", promote, promoted)
+        let demote = resourcePseudoAction(rsc, "demote", optional: !demoting, runnable: true)
+        let demoted = resourcePseudoAction(rsc, "demoted", optional: !demoting, runnable: true)
+        let demoteNotify = notifyPseudoActions(rsc, "demote", demote, demoted)
+        if let pn = promoteNotify, let dn = demoteNotify {
+            let stopN = rsc.clone!.stopNotify, startN = rsc.clone!.startNotify
+            if let a = stopN?.postDone, let b = pn.pre { orderActions(a, b, [.optional]) }
+            if let a = startN?.postDone, let b = pn.pre { orderActions(a, b, [.optional]) }
+            if let a = dn.postDone, let b = pn.pre { orderActions(a, b, [.optional]) }
+            if let a = dn.postDone, let b = startN?.pre { orderActions(a, b, [.optional]) }
+            if let a = dn.postDone, let b = stopN?.pre { orderActions(a, b, [.optional]) }
+        }
+        rsc.clone!.promoteNotify = promoteNotify
+        rsc.clone!.demoteNotify = demoteNotify
+        for child in rsc.children { child.priority = rsc.priority }
     }
 
     /// Whether any primitive of `rsc` has a known state on `node` (`rsc_known_on()`).
@@ -152,18 +206,18 @@ extension WorkingSet {
         for rsc in resources where rsc.variant == .clone {
             guard let info = rsc.clone, info.notify else { continue }
             for a in rsc.actions { _ = orderingFlags(a) }   // clone_action_flags() on each
-            for n in [info.startNotify, info.stopNotify].compactMap({ $0 }) {
-                var starting = false, stopping = false
-                collectNotifyActivity(rsc, &starting, &stopping)
-                createNotifyActions(rsc, n, anyStart: starting)
+            for n in [info.startNotify, info.stopNotify, info.promoteNotify, info.demoteNotify].compactMap({ $0 }) {
+                var activity: Set<String> = []
+                collectNotifyActivity(rsc, &activity)
+                createNotifyActions(rsc, n, activity: activity)
             }
         }
     }
 
     /// Whether any instance has a required, runnable start or stop (`collect_resource_data()`).
-    private func collectNotifyActivity(_ rsc: Resource, _ starting: inout Bool, _ stopping: inout Bool) {
+    private func collectNotifyActivity(_ rsc: Resource, _ activity: inout Set<String>) {
         if !rsc.children.isEmpty {
-            for c in rsc.children { collectNotifyActivity(c, &starting, &stopping) }
+            for c in rsc.children { collectNotifyActivity(c, &activity) }
             return
         }
         for op in rsc.actions where !op.optional && op.node != nil {
@@ -171,29 +225,29 @@ extension WorkingSet {
             } else if !op.runnable {
                 continue
             }
-            if op.task == "start" { starting = true } else if op.task == "stop" { stopping = true }
+            if ["start", "stop", "promote", "demote"].contains(op.task) { activity.insert(op.task) }
         }
     }
 
     /// Mirrors `create_notify_actions()`.
-    private func createNotifyActions(_ rsc: Resource, _ n: NotifyData, anyStart: Bool) {
+    private func createNotifyActions(_ rsc: Resource, _ n: NotifyData, activity: Set<String>) {
         if !rsc.children.isEmpty {
-            for c in rsc.children { createNotifyActions(c, n, anyStart: anyStart) }
+            for c in rsc.children { createNotifyActions(c, n, activity: activity) }
             return
         }
-        if n.task == "start" && !anyStart { return }
-        if rsc.role != .stopped && n.task == "stop" {
+        if n.task != "stop" && !activity.contains(n.task) { return }
+        if rsc.role != .stopped && (n.task == "stop" || n.task == "demote") {
             let stop = rsc.actions.last { $0.task == "stop" }
             for node in rsc.runningOn {
                 if let stop, stop.pseudo, node.unclean { continue }
                 newNotifyAction(rsc, node, n.pre, n.preDone, type: "pre", n.task)
-                if stop == nil || stop!.optional { newPostNotifyAction(rsc, node, n) }
+                if n.task == "demote" || stop == nil || stop!.optional { newPostNotifyAction(rsc, node, n) }
             }
         }
-        if rsc.nextRole != .stopped && n.task == "start" {
+        if rsc.nextRole != .stopped && (n.task == "start" || n.task == "promote") {
             let start = rsc.actions.last { $0.task == "start" }
             guard let node = rsc.allocatedTo else { return }
-            if start == nil || start!.optional {
+            if n.task != "start" || start == nil || start!.optional {
                 newNotifyAction(rsc, node, n.pre, n.preDone, type: "pre", n.task)
             }
             newPostNotifyAction(rsc, node, n)
@@ -205,7 +259,8 @@ extension WorkingSet {
     private func newNotifyAction(_ rsc: Resource, _ node: Node, _ op: Action?, _ done: Action?, type: String,
                                  _ task: String) -> Action? {
         guard let op, let done, node.online, op.runnable else { return nil }
-        let notifiedTask = type == "pre" ? task : (task == "start" ? "running" : "stopped")
+        let completed = ["start": "running", "stop": "stopped", "promote": "promoted", "demote": "demoted"]
+        let notifiedTask = type == "pre" ? task : (completed[task] ?? task)
         let a = customAction(rsc, key: "\(rsc.id)_\(type)_notify_\(notifiedTask)_0", task: op.task, node: node,
                              optional: op.optional)
         orderActions(op, a, [.optional])

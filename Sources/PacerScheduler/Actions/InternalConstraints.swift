@@ -15,6 +15,10 @@ extension WorkingSet {
         case .primitive:
             guard rsc.managed else { return }
             orderResourceActions(rsc, "stop", rsc, "start", [.optional, .impliesThen, .restart])
+            if rsc.inPromotable || rsc.role > .unpromoted {
+                orderResourceActions(rsc, "demote", rsc, "stop", [.promotedImpliesFirst])
+                orderResourceActions(rsc, "start", rsc, "promote", [.runnableLeft])
+            }
         case .group:
             orderResourceActions(rsc, "stop", rsc, "stopped", [.runnableLeft])
             orderResourceActions(rsc, "stopped", rsc, "start", [.optional])

@@ -67,28 +67,76 @@ extension WorkingSet {
             let s = startAction(rsc, to, optional: true)
             s.flags.insert(.printAlways)
         }
+        var needPromote = false
         if isMoving {
         } else if rsc.failed {
-            if rsc.stopFlag { needStop = true }
+            if rsc.stopFlag { needStop = true } else if rsc.nextRole == .promoted { needPromote = true }
         } else if rsc.block {
             needStop = true
+        } else if rsc.role > .started, current != nil, let to = rsc.allocatedTo {
+            // Recovery of a promoted resource
+            if !startAction(rsc, to, optional: true).optional { needStop = true }
         }
-        scheduleRestartActions(rsc, current: current, needStop: needStop)
+        scheduleRestartActions(rsc, current: current, needStop: needStop, needPromote: needPromote)
         scheduleRoleTransition(rsc)
         createRecurringActions(rsc)
         if allowMigrate, let current { createMigrationActions(rsc, current) }
     }
 
-    /// Mirrors `schedule_restart_actions()` for the Started/Stopped roles.
-    private func scheduleRestartActions(_ rsc: Resource, current: Node?, needStop: Bool) {
+    /// `rsc_state_matrix`: the next role on the way from one role to another.
+    private func nextRole(from: Role, to: Role) -> Role {
+        switch (from, to) {
+        case (_, .unknown): return from == .unknown ? .unknown : (from == .promoted ? .stopped : .stopped)
+        case (.unknown, _): return .stopped
+        case (.stopped, .stopped): return .stopped
+        case (.stopped, .started): return .started
+        case (.stopped, _): return .unpromoted
+        case (.started, .stopped): return .stopped
+        case (.started, .started): return .started
+        case (.started, .unpromoted): return .unpromoted
+        case (.started, .promoted): return .promoted
+        case (.unpromoted, .stopped), (.unpromoted, .started): return .stopped
+        case (.unpromoted, .unpromoted): return .unpromoted
+        case (.unpromoted, .promoted): return .promoted
+        case (.promoted, .promoted): return .promoted
+        case (.promoted, _): return .unpromoted
+        }
+    }
+
+    /// `rsc_action_matrix`: the action taking a resource from one role to the next.
+    private func transition(_ rsc: Resource, from: Role, to: Role, node: Node?, optional: Bool) -> Bool {
+        switch (from, to) {
+        case (.unknown, .stopped), (.started, .stopped), (.unpromoted, .stopped), (.unpromoted, .started):
+            stopResource(rsc, optional: optional)
+        case (.stopped, .started), (.stopped, .unpromoted):
+            if let node { startResource(rsc, node, optional: optional) }
+        case (.started, .promoted), (.unpromoted, .promoted):
+            if let node { promoteResource(rsc, node, optional: optional) }
+        case (.promoted, .stopped), (.promoted, .started), (.promoted, .unpromoted):
+            demoteResource(rsc, optional: optional)
+        case (.stopped, .stopped), (.started, .started), (.started, .unpromoted), (.unpromoted, .unpromoted),
+             (.promoted, .promoted):
+            return false
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Mirrors `schedule_restart_actions()`.
+    private func scheduleRestartActions(_ rsc: Resource, current: Node?, needStop: Bool, needPromote: Bool) {
         rsc.restarting = true
         var role = rsc.role
-        if role != .stopped {
-            stopResource(rsc, optional: !needStop)
-            role = .stopped
+        while role != .stopped {
+            let next = nextRole(from: role, to: .stopped)
+            if !transition(rsc, from: role, to: next, node: current, optional: !needStop) { break }
+            role = next
         }
-        if rsc.role <= rsc.nextRole && role != rsc.role && !rsc.block {
-            if rsc.role >= .started, let to = rsc.allocatedTo { startResource(rsc, to, optional: !needStop) }
+        while rsc.role <= rsc.nextRole && role != rsc.role && !rsc.block {
+            let next = nextRole(from: role, to: rsc.role)
+            let required = needStop || (next == .promoted && needPromote)
+            if !transition(rsc, from: role, to: next, node: rsc.allocatedTo, optional: !required) { break }
+            role = next
         }
         rsc.restarting = false
     }
@@ -97,20 +145,27 @@ extension WorkingSet {
     private func scheduleRoleTransition(_ rsc: Resource) {
         var role = rsc.role
         while role != rsc.nextRole {
-            if role == .stopped && rsc.nextRole >= .started {
-                if let to = rsc.allocatedTo { startResource(rsc, to, optional: false) }
-                role = .started
-                if rsc.nextRole == .started { break }
-                break
-            } else if role >= .started && rsc.nextRole == .stopped {
-                stopResource(rsc, optional: false)
-                role = .stopped
-            } else if role == .unknown {
-                stopResource(rsc, optional: false)
-                role = .stopped
-            } else {
-                break
-            }
+            let next = nextRole(from: role, to: rsc.nextRole)
+            if !transition(rsc, from: role, to: next, node: rsc.allocatedTo, optional: false) { break }
+            role = next
+        }
+    }
+
+    /// Mirrors `promote_resource()`.
+    private func promoteResource(_ rsc: Resource, _ node: Node, optional: Bool) {
+        let starts = resourceActions(rsc, node: node, task: "start")
+        if starts.allSatisfy({ $0.runnable }) {
+            let promote = customAction(rsc, key: opKey(rsc.id, "promote"), task: "promote", node: node, optional: optional)
+            if isExpectedNode(rsc, node) { promote.flags.insert(.pseudo) }
+        } else {
+            for p in resourceActions(rsc, node: node, task: "promote") { p.flags.remove(.runnable) }
+        }
+    }
+
+    /// Mirrors `demote_resource()`.
+    private func demoteResource(_ rsc: Resource, optional: Bool) {
+        for current in rsc.runningOn where !isExpectedNode(rsc, current) {
+            customAction(rsc, key: opKey(rsc.id, "demote"), task: "demote", node: current, optional: optional)
         }
     }
 

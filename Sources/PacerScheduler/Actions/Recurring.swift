@@ -47,11 +47,19 @@ extension WorkingSet {
         }
         let mon = customAction(rsc, key: key, task: op.name, node: node, optional: isOptional)
         if !start.runnable || node == nil || !node!.online || node!.unclean { mon.flags.remove(.runnable) }
+        if rsc.nextRole == .promoted { mon.expectedRC = 8 }
         if node == nil || rsc.managed {
             newOrdering(firstRsc: rsc, firstKey: opKey(rsc.id, "start"), firstAction: nil, thenRsc: nil, thenKey: nil,
                         thenAction: mon, flags: [.impliesThen, .runnableLeft])
             newOrdering(firstRsc: rsc, firstKey: opKey(rsc.id, "reload-agent"), firstAction: nil, thenRsc: nil, thenKey: nil,
                         thenAction: mon, flags: [.impliesThen, .runnableLeft])
+            if rsc.nextRole == .promoted {
+                newOrdering(firstRsc: rsc, firstKey: opKey(rsc.id, "promote"), firstAction: nil, thenRsc: rsc, thenKey: nil,
+                            thenAction: mon, flags: [.optional, .runnableLeft])
+            } else if rsc.role == .promoted {
+                newOrdering(firstRsc: rsc, firstKey: opKey(rsc.id, "demote"), firstAction: nil, thenRsc: rsc, thenKey: nil,
+                            thenAction: mon, flags: [.optional, .runnableLeft])
+            }
         }
     }
 

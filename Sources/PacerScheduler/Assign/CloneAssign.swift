@@ -8,6 +8,7 @@ import PacerModel
 extension WorkingSet {
     func assignClone(_ rsc: Resource, prefer: Node?) -> Node? {
         if !rsc.provisional || rsc.allocating { return nil }
+        if rsc.clone!.promotable { addPromotionScores(rsc) }
         rsc.allocating = true
         // The primaries of the clone's colocations first (pcmk__cmp_instance() uses them).
         for c in rsc.thisWith { assign(c.primary, prefer: prefer) }
@@ -19,6 +20,7 @@ extension WorkingSet {
         logScores(rsc, function: "pcmk__clone_allocate")
         rsc.children = stableSorted(rsc.children) { compareInstances($0, $1) < 0 }
         distributeInstances(rsc)
+        if rsc.clone!.promotable { setInstanceRoles(rsc) }
         rsc.provisional = false
         rsc.allocating = false
         return nil

@@ -69,17 +69,35 @@ extension WorkingSet {
     }
 
     private func unpackLocation(_ el: XMLElement, for rsc: Resource) {
-        if let role = el["role"], Role(text: role) > .started { return }
+        var promotedOnly = false
+        if let role = el["role"], Role(text: role) > .started {
+            guard Role(text: role) == .promoted, rsc.variant == .clone, rsc.clone!.promotable else { return }
+            promotedOnly = true
+        }
         if let nodeName = el["node"] {
             guard let node = nodeByUname[nodeName] else { return }
             guard let s = el["score"] else { warn("Ignoring location '\(el.id)' without score"); return }
+            if promotedOnly { rsc.clone!.promotedLocations.append((node.index, Score(parsing: s).value)); return }
             applyLocation(rsc, [(node, Score(parsing: s).value)])
             return
         }
         for rule in el.elements(named: "rule") {
             var r = rule
             if let ref = rule["id-ref"], let target = element(withID: ref) { r = target }
-            if let role = r["role"], Role(text: role) > .started { continue }
+            var rulePromoted = promotedOnly
+            if let role = r["role"], Role(text: role) > .started {
+                guard Role(text: role) == .promoted, rsc.variant == .clone, rsc.clone!.promotable else { continue }
+                rulePromoted = true
+            }
+            if rulePromoted {
+                for node in nodes where evaluateRule(r, node: node) {
+                    var score = 0
+                    if let s = r["score"] { score = Score(parsing: s).value }
+                    else if let attr = r["score-attribute"] { score = Score(parsing: node.attributes[attr]).value }
+                    rsc.clone!.promotedLocations.append((node.index, score))
+                }
+                continue
+            }
             var list: [(Node, Int)] = []
             for node in nodes where evaluateRule(r, node: node) {
                 var score = 0

@@ -38,6 +38,8 @@ extension WorkingSet {
         let startNode = (start == nil || !start!.runnable) ? nil : current
         var stop = actions(rsc, startNode, "stop").first
         if stop == nil && rsc.stopUnexpected { stop = actions(rsc, nil, "stop").first }
+        let promote = actions(rsc, next, "promote").first
+        let demote = actions(rsc, next, "demote").first
         if rsc.role == rsc.nextRole {
             guard next != nil else { return }
             let migrateOp = actions(rsc, next, "migrate_from").first
@@ -46,6 +48,9 @@ extension WorkingSet {
             } else if rsc.reload {
                 p.item("Reload", rsc, current, next, start, nil)
             } else if start == nil || start!.optional {
+                if let demote, let promote, !demote.optional, !promote.optional {
+                    p.item("Re-promote", rsc, current, next, promote, demote)
+                }
                 return
             } else if !start!.runnable {
                 p.item("Stop", rsc, current, nil, stop ?? start, (stop?.reason != nil) ? stop : start)
@@ -71,6 +76,10 @@ extension WorkingSet {
             p.item("Reload", rsc, current, next, start, nil)
         } else if let stop, !stop.optional {
             p.item("Restart", rsc, current, next, start ?? stop, nil)
+        } else if rsc.role == .promoted {
+            p.item("Demote", rsc, current, next, demote, nil)
+        } else if rsc.nextRole == .promoted {
+            p.item("Promote", rsc, current, next, promote, nil)
         } else if rsc.role == .stopped && rsc.nextRole > .stopped, let start {
             p.item("Start", rsc, current, next, start, nil)
         }
@@ -90,13 +99,22 @@ struct SummaryPrinter {
         if rsc.id.count > rscWidth { rscWidth = rsc.id.count + 2 }
         let sameHost = origin != nil && destination != nil && origin === destination
         let sameRole = rsc.role == rsc.nextRole
+        let needRole = rsc.role > .started || rsc.nextRole > .unpromoted
         let details: String
-        if origin == nil {
+        if needRole && origin == nil {
+            details = "\(rsc.role.text) -> \(rsc.nextRole.text) \(destination?.uname ?? "")"
+        } else if origin == nil {
             details = destination?.uname ?? ""
+        } else if needRole && destination == nil {
+            details = "\(rsc.role.text) \(origin!.uname)"
         } else if destination == nil {
             details = origin!.uname
+        } else if needRole && sameRole && sameHost {
+            details = "\(rsc.role.text) \(origin!.uname)"
         } else if sameRole && sameHost {
             details = origin!.uname
+        } else if needRole && sameRole {
+            details = "\(origin!.uname) -> \(destination!.uname) \(rsc.role.text)"
         } else if sameRole {
             details = "\(origin!.uname) -> \(destination!.uname)"
         } else if sameHost {

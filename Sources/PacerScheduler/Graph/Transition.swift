@@ -68,6 +68,7 @@ public struct ClusterStatus: Sendable {
     public struct CloneState: Sendable {
         public var childID: String
         public var unique: Bool
+        public var promotable: Bool
         public var max: Int
         /// Nodes the clone has a score for, by name.
         public var allowedNodes: [String]

@@ -91,7 +91,9 @@ extension WorkingSet {
         switch action.task {
         case "start": mapped = "running"
         case "stop": mapped = "stopped"
-        case "running", "stopped": mapped = action.task
+        case "promote": mapped = "promoted"
+        case "demote": mapped = "demoted"
+        case "running", "stopped", "promoted", "demoted": mapped = action.task
         default: return action
         }
         // A clone with notifications: after the notifications of the remapped task.
@@ -186,6 +188,9 @@ extension WorkingSet {
             } else if !firstFlags.contains(.optional) && first.runnable {
                 first.flags.remove(.runnable); cf = true
             }
+        }
+        if type.contains(.promotedImpliesFirst), then.rsc != nil {
+            merge(updateOrdered(first, then, firstFlags.intersection(.optional), filter: .optional, type: .promotedImpliesFirst))
         }
         if type.contains(.impliesFirstMigratable), then.rsc != nil {
             merge(updateOrdered(first, then, firstFlags, filter: .optional, type: .impliesFirstMigratable))
@@ -330,6 +335,13 @@ extension WorkingSet {
                 clearFlag(first, .optional, because: then)
             }
             if flags.contains(.migrateRunnable) && !then.flags.contains(.migrateRunnable) {
+                clearFlag(first, .migrateRunnable, because: then)
+            }
+        }
+        if type.contains(.promotedImpliesFirst) && filter.contains(.optional) && !then.optional,
+           let tr = then.rsc, tr.role == .promoted {
+            clearFlag(first, .optional, because: then)
+            if first.flags.contains(.migrateRunnable) && !then.flags.contains(.migrateRunnable) {
                 clearFlag(first, .migrateRunnable, because: then)
             }
         }

@@ -59,6 +59,14 @@ struct CloneInfo {
     /// Notification pseudo actions around starts and stops (`notify=true`).
     var startNotify: NotifyData?
     var stopNotify: NotifyData?
+    var promoteNotify: NotifyData?
+    var demoteNotify: NotifyData?
+    /// Promotable clone settings (`promoted-max`, `promoted-node-max`).
+    var promotable = false
+    var promotedMax = 1
+    var promotedNodeMax = 1
+    /// Location scores for the promoted role, by node index (`role=Promoted`).
+    var promotedLocations: [(Int, Int)] = []
 }
 
 /// The pseudo actions of one notification round (`notify_data_t`).
@@ -119,6 +127,8 @@ final class Resource {
     var clone: CloneInfo?
     /// Instances per node assigned so far (the parent's `count` of its allowed nodes).
     var instanceCount: [Int] = []
+    /// Promotion order of a promotable clone instance (`sort_index`).
+    var sortIndex = 0
     /// The name history knows this instance by, when different (`clone_name`).
     var cloneName: String?
 
@@ -151,6 +161,9 @@ final class Resource {
 
     /// An instance of a clone (directly: a primitive or group in a clone).
     var isCloneInstance: Bool { parent?.variant == .clone }
+
+    /// Whether this resource is (inside) a promotable clone.
+    var inPromotable: Bool { top.clone?.promotable ?? false }
 
     /// Whether this resource is a clone or inside one.
     var inClone: Bool { variant == .clone || (parent?.inClone ?? false) }

@@ -6,19 +6,6 @@ import PacerModel
 /// anonymous-instance lookup of `unpack_find_resource()` and
 /// `find_anonymous_clone()` (lib/pengine/unpack.c).
 extension WorkingSet {
-    /// Promotable clones (`promotable=true`) are not scheduled yet.
-    func isPromotable(_ el: XMLElement) -> Bool {
-        var meta: [String: String] = [:]
-        for a in el.attributes { meta[a.name] = a.value }
-        nvpairs(of: el, setName: "meta_attributes", into: &meta)
-        for (k, v) in rscDefaults where meta[k] == nil { meta[k] = v }
-        if isTrue(meta["promotable"]) {
-            warn("Ignoring <clone> resource '\(el.id)': promotable clones are not supported by this scheduler")
-            return true
-        }
-        return false
-    }
-
     func makeClone(_ el: XMLElement) -> Resource? {
         guard let id = el["id"], !id.isEmpty else { warn("Ignoring <clone> configuration without id"); return nil }
         if resourceByID[id] != nil || cloneBaseIDs.contains(id) { warn("Ignoring duplicate resource '\(id)'"); return nil }
@@ -42,6 +29,16 @@ extension WorkingSet {
         info.ordered = isTrue(rsc.meta["ordered"])
         info.interleave = isTrue(rsc.meta["interleave"])
         info.notify = isTrue(rsc.meta["notify"])
+        // detect_promotable(): promotable=true, or the legacy <master> element.
+        info.promotable = isTrue(rsc.meta["promotable"]) || el.name == "master"
+        if info.promotable {
+            func count(_ names: [String]) -> Int {
+                for n in names { if let v = rsc.meta[n] { return max(Int(v) ?? 0, 0) } }
+                return 1
+            }
+            info.promotedMax = count(["promoted-max", "master-max"])
+            info.promotedNodeMax = count(["promoted-node-max", "master-node-max"])
+        }
         if !rsc.unique && info.nodeMax > 1 {
             warn("Ignoring clone-node-max for \(id) because anonymous clones support only one instance per node")
             info.nodeMax = 1

@@ -50,7 +50,7 @@ extension WorkingSet {
         if savedRole > resource.role { resource.role = savedRole }
     }
 
-    private func setActive(_ rsc: Resource) { rsc.role = .started }
+    private func setActive(_ rsc: Resource) { rsc.role = rsc.inPromotable ? .unpromoted : .started }
 
     /// What a failure bans: the resource, or for an anonymous clone instance the clone.
     private func banTarget(_ rsc: Resource) -> Resource { rsc.unique ? rsc : rsc.top }

@@ -11,7 +11,7 @@ extension WorkingSet {
             switch el.name {
             case "primitive", "group":
                 if let r = makeResource(el, parent: nil) { list.append(r) }
-            case "clone" where !isPromotable(el):
+            case "clone", "master":
                 if let r = makeClone(el) { list.append(r) }
             case "template": continue
             default:
