@@ -175,4 +175,76 @@ struct AlertsIntegrationTests {
             return text.contains(" 0 failed") && text.contains("* smtp to ops@example.org (") && text.contains("* snmp to 192.0.2.7 (")
         }, "\((try? cluster.pacer(node, ["status"]).stdout) ?? "")")
     }
+
+    @Test("cib-examples: the haproxy-backends alert reloads HAProxy where it runs when its backend list changed, and only then")
+    func haproxyBackendsExample() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy"), "haproxy is not installed")
+        let cluster = try TwoNodeCluster()
+        let fm = FileManager.default
+        let agent = "\(cluster.root)/ocf/resource.d/heartbeat/haproxy"
+        try fm.createDirectory(atPath: "\(cluster.root)/ocf/resource.d/heartbeat", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: TwoNodeCluster.repositoryRoot.appendingPathComponent("agents/heartbeat/haproxy").path, toPath: agent)
+        let port = 41_000 + Int(cluster.port % 10_000)   // away from the daemons' ports (20000-40000)
+        let cfg = "\(cluster.root)/haproxy.cfg", backends = "\(cluster.root)/backends.cfg"
+        try """
+        global
+          maxconn 64
+        defaults
+          mode http
+          timeout connect 1s
+          timeout client 5s
+          timeout server 5s
+        frontend fe
+          bind 127.0.0.1:\(port)
+          default_backend be
+
+        """.write(toFile: cfg, atomically: true, encoding: .utf8)
+        try "backend be\n  mode http\n  server s1 127.0.0.1:9\n".write(toFile: backends, atomically: true, encoding: .utf8)
+        let example = TwoNodeCluster.repositoryRoot.appendingPathComponent("cib-examples/alerts/haproxy-backends.sh").path
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")
+        // As cib-examples/proxy-pair-alerts.crm, with this test's paths; HAProxy on alpha, the DC. The
+        // monitor is slow on purpose: a reload run by an alert is not serialised with the resource's
+        // monitor, and a monitor caught mid-reload may read the replaced pid (see the README).
+        try configure(cluster, through: "alpha", """
+        property stonith-enabled=false no-quorum-policy=ignore
+        rsc_defaults resource-stickiness=INFINITY migration-threshold=1
+        primitive haproxyd ocf:heartbeat:haproxy params conffile=\(cfg) extraconf="-f \(backends)" op monitor interval=30s
+        location haproxyd-on-alpha haproxyd 100: alpha
+        alert haproxy-backends \(example) attributes backends=\(backends) rsc=haproxyd conffile=\(cfg) extraconf="-f \(backends)" agent=\(agent) statedir=\(cluster.root)/alert-state select nodes resources attributes { backends }
+        """)
+        let pidfile = "\(cluster.root)/alpha/rsctmp/haproxy-haproxyd.pid"
+        func pid() -> String { ((try? String(contentsOfFile: pidfile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let mark = "\(cluster.root)/alert-state/haproxy-backends-haproxyd.sum"
+        #expect(cluster.wait { !pid().isEmpty && fm.fileExists(atPath: mark) }, "HAProxy did not start, or its start was not alerted\n\(cluster.dumpLogs())")
+        let started = pid()
+        // A reloaded HAProxy was started by the alert, outside the resource's cgroup: end it whatever happens.
+        var seen: Set<Int32> = []
+        defer { for p in seen.union([Int32(pid()) ?? 0]) where p > 0 { kill(p, SIGKILL) } }
+        seen.insert(Int32(started) ?? 0)
+
+        // The list is unchanged: telling the cluster reloads nothing.
+        #expect(try cluster.pacer("alpha", ["node", "attribute", "alpha", "set", "backends", "1", "--lifetime", "reboot"]).status == 0)
+        usleep(1_500_000)
+        #expect(pid() == started, "HAProxy was reloaded for an unchanged list")
+
+        // A new server in the list, then the attribute: HAProxy is reloaded (a new process).
+        try "backend be\n  mode http\n  server s1 127.0.0.1:9\n  server s2 127.0.0.1:10\n".write(toFile: backends, atomically: true, encoding: .utf8)
+        #expect(try cluster.pacer("bravo", ["node", "attribute", "bravo", "set", "backends", "2", "--lifetime", "reboot"]).status == 0)
+        #expect(cluster.wait(upTo: 15) { !pid().isEmpty && pid() != started }, "no reload after the list changed\n\(cluster.dumpLogs())")
+        let reloaded = pid()
+        seen.insert(Int32(reloaded) ?? 0)
+
+        // serf's member-leave: the list changes, the peer is lost; the survivor running HAProxy reloads it.
+        try "backend be\n  mode http\n  server s1 127.0.0.1:9\n".write(toFile: backends, atomically: true, encoding: .utf8)
+        cluster.kill9("bravo")
+        #expect(cluster.wait(upTo: 15) { !pid().isEmpty && pid() != reloaded }, "no reload after the node loss\n\(cluster.dumpLogs())")
+        let status = try cluster.pacer("alpha", ["status"]).stdout
+        #expect(status.contains("haproxy-backends to - (") && status.contains(" 0 failed"), "\(status)")
+        let last = Int32(pid()) ?? 0
+        let stop = try cluster.pacer("alpha", ["resource", "stop", "haproxyd"])
+        #expect(stop.status == 0, "\(stop.stderr)")
+        #expect(cluster.wait(upTo: 15) { kill(last, 0) != 0 }, "the reloaded HAProxy outlived its stop\n\(cluster.dumpLogs())")
+    }
 }
