@@ -5,9 +5,9 @@ import Glibc
 #endif
 
 /// Runs alert agents, as Pacemaker's executor does: each run once (never retried), in a
-/// process group of its own, killed with its group when its timeout passes, on threads of
-/// their own so an agent never delays the caller. A timeout kills the group at once
-/// (SIGTERM, then SIGKILL after `killGrace`, none by default: Pacemaker sends SIGKILL).
+/// process group of its own, on threads of their own so an agent never delays the caller.
+/// When its timeout passes the group is killed at once (SIGTERM, then SIGKILL after
+/// `killGrace`, none by default: Pacemaker sends SIGKILL).
 ///
 /// Guarantees: `submit` never blocks; at most `maxParallel` agents run at once and at most
 /// `maxQueued` wait (more are refused, so an event storm cannot grow memory without bound);
