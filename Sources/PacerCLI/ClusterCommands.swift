@@ -26,7 +26,7 @@ struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Set up a two-node cluster.",
-        subcommands: [Init.self, Show.self])
+        subcommands: [Init.self, Export.self, Import.self, Show.self])
 
     /// `pacer cluster show`: membership, quorum and links as the local daemon sees them
     /// (what `corosync-quorumtool -s` and `corosync-cfgtool -s` show for Corosync).
@@ -43,6 +43,70 @@ struct ClusterCommand: ParsableCommand {
             } catch {
                 fail("\(error)", code: 1)
             }
+        }
+    }
+
+    /// `pacer cluster export`: this node's pacer.conf and key as one line for the other node.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print pacer.conf and the cluster key as one line, for pacer cluster import on the other node.",
+            discussion: """
+            The line holds the cluster key: pass it only over a channel you trust, e.g.
+              pacer cluster export | ssh root@bravo pacer cluster import -
+            It is not printed to a terminal (scrollback, screen sharing) unless --to-terminal is given.
+            """)
+        @Option(help: "Directory of pacer.conf.") var directory = "/etc/pacer"
+        @Flag(help: "Print the bundle even when standard output is a terminal.") var toTerminal = false
+
+        func run() {
+            let path = "\(directory)/pacer.conf"
+            let config: ClusterConfig
+            do { config = try ClusterConfig.load(path: path) } catch { fail(error.description, code: error.exitCode) }
+            let key: AuthKey
+            do { key = try AuthKey.load(path: config.authkeyPath) } catch { fail(error.description, code: 1) }
+            if isatty(1) != 0 && !toTerminal {
+                fail("refusing to print the cluster key to a terminal; pipe it (pacer cluster export | ssh root@PEER pacer cluster import -) or give --to-terminal", code: 1)
+            }
+            print(ClusterBundle(configuration: config.rendered(), key: key).encoded)
+        }
+    }
+
+    /// `pacer cluster import FILE|-`: writes what `export` printed on the other node.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write pacer.conf and the key from a bundle made by pacer cluster export.")
+        @Argument(help: "The bundle's file, or - for standard input.") var source: String
+        @Option(help: "Directory for pacer.conf (the key goes where the bundle's configuration says).") var directory = "/etc/pacer"
+        @Flag(help: "Replace existing files.") var force = false
+
+        func run() {
+            var bytes: [UInt8] = []
+            let fd = source == "-" ? 0 : open(source, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { fail("cannot read \(source): \(String(cString: strerror(errno)))", code: 66) }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while bytes.count < 1 << 20 {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                bytes += chunk[0..<n]
+            }
+            if fd != 0 { close(fd) }
+            let bundle: ClusterBundle
+            do { bundle = try ClusterBundle(decoding: String(decoding: bytes, as: UTF8.self)) } catch { fail(error.description, code: 65) }
+            let config: ClusterConfig
+            do { config = try ClusterConfig.parse(bundle.configuration) } catch {
+                fail("the bundle's configuration is invalid: \(error.errors.map(\.message).joined(separator: "; "))", code: 78)
+            }
+            mkdir(directory, 0o755)
+            let confPath = "\(directory)/pacer.conf"
+            if !force, access(confPath, F_OK) == 0 { fail("\(confPath) already exists; use --force to replace it", code: 1) }
+            do { try bundle.key.write(to: config.authkeyPath, force: force) } catch { fail(error.description, code: 1) }
+            guard writeFile(confPath, bundle.configuration) else { fail("cannot write \(confPath): \(String(cString: strerror(errno)))", code: 1) }
+            var hostname = [CChar](repeating: 0, count: 256)
+            gethostname(&hostname, 255)
+            let me = String(cString: hostname)
+            let names = config.nodes.map(\.name)
+            print("wrote \(confPath) and \(config.authkeyPath) (cluster \(config.clusterName): \(names.joined(separator: ", ")))")
+            if !names.contains(me) { printError("pacer: warning: this host is '\(me)', not one of \(names.joined(separator: ", ")): start pacerd with --node NAME") }
         }
     }
 
@@ -91,7 +155,8 @@ struct ClusterCommand: ParsableCommand {
             do { try AuthKey.generate(path: config.authkeyPath, force: force) } catch { fail(error.description, code: 1) }
             guard writeFile(confPath, config.rendered()) else { fail("cannot write \(confPath): \(String(cString: strerror(errno)))", code: 1) }
             print("wrote \(confPath) and \(config.authkeyPath)")
-            print("copy both to the other node, then start pacerd on each (systemctl start pacerd)")
+            print("give the other node the same files: pacer cluster export | ssh root@PEER pacer cluster import -")
+            print("then start pacerd on each (systemctl enable --now pacerd)")
         }
     }
 }

@@ -50,7 +50,15 @@ public struct AuthKey: Sendable {
     /// Writes a new random key with mode 0600 (owned by root when root runs this); refuses to replace
     /// an existing file unless `force`, and never writes through a symlink or into a FIFO.
     public static func generate(path: String, force: Bool = false) throws(AuthKeyError) {
-        let bytes = HMACSHA256.randomBytes(size)
+        try write(HMACSHA256.randomBytes(size), to: path, force: force)
+    }
+
+    /// Writes this key to `path` with mode 0600, as `generate` writes a new one.
+    public func write(to path: String, force: Bool = false) throws(AuthKeyError) {
+        try Self.write(key, to: path, force: force)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String, force: Bool) throws(AuthKeyError) {
         let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (force ? O_TRUNC : O_EXCL)
         let fd = open(path, flags, 0o600)
         guard fd >= 0 else {
@@ -67,7 +75,7 @@ public struct AuthKey: Sendable {
             throw .unwritable(path: path, reason: "owned by uid \(info.st_uid): \(String(cString: strerror(errno)))")
         }
         fchmod(fd, 0o600)
-        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == size, fsync(fd) == 0 else {
+        guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count, fsync(fd) == 0 else {
             throw .unwritable(path: path, reason: String(cString: strerror(errno)))
         }
     }

@@ -114,3 +114,25 @@ func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: 
 
 /// Where a timed-out thread's result lands (written once, read after the semaphore).
 final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
+@Suite("cluster bundle")
+struct ClusterBundleTests {
+    @Test("a bundle round-trips; a cut, altered or foreign line is refused")
+    func roundTrip() throws {
+        let key = try AuthKey(bytes: (0..<256).map { UInt8($0) })
+        let conf = "[cluster]\nname = ü pair\n"
+        let line = ClusterBundle(configuration: conf, key: key).encoded
+        let back = try ClusterBundle(decoding: line + "\n")
+        #expect(back.configuration == conf)
+        #expect(back.encoded == line)
+        #expect(throws: ClusterBundle.Invalid.self) { try ClusterBundle(decoding: String(line.dropLast(4))) }
+        var fields = line.split(separator: " ").map(String.init)
+        fields[1] = String(fields[1].reversed())
+        #expect(throws: ClusterBundle.Invalid.self) { try ClusterBundle(decoding: fields.joined(separator: " ")) }
+        #expect(throws: ClusterBundle.Invalid.self) { try ClusterBundle(decoding: "hello world") }
+        let other = ClusterBundle(configuration: conf, key: try AuthKey(bytes: Array(repeating: 9, count: 32))).encoded.split(separator: " ")
+        var mixed = line.split(separator: " ")
+        mixed[3] = other[3]
+        #expect(throws: ClusterBundle.Invalid.self) { try ClusterBundle(decoding: mixed.joined(separator: " ")) }
+    }
+}

@@ -111,3 +111,40 @@ struct DaemonBadInputTests {
         #expect(try cluster.pacer("alpha", ["configure", "property", "small=1"]).status == 0, "the daemon stopped answering")
     }
 }
+
+/// Giving the second node the configuration and key (issue #12, point 4).
+@Suite("cluster export and import")
+struct ClusterBundleCLITests {
+    @Test("export | import reproduces pacer.conf and the key (0600); a damaged bundle is refused with nothing written")
+    func exportImport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-bundle-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let initd = try run([TwoNodeCluster.pacer, "cluster", "init", "--name", "lb", "--directory", dir, "--state-dir", "\(dir)/state",
+                             "--node", "alpha=127.0.0.1", "--node", "bravo=127.0.0.2"])
+        try #require(initd.status == 0, "\(initd.stderr)")
+        let conf = try String(contentsOfFile: "\(dir)/pacer.conf", encoding: .utf8)
+        let key = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/authkey"))
+        let exported = try run([TwoNodeCluster.pacer, "cluster", "export", "--directory", dir])
+        try #require(exported.status == 0, "\(exported.stderr)")
+        #expect(!exported.stdout.contains("name = lb"), "the bundle is not plain text")
+        // As on the other host: nothing there yet.
+        try FileManager.default.removeItem(atPath: "\(dir)/pacer.conf")
+        try FileManager.default.removeItem(atPath: "\(dir)/authkey")
+        let bundle = "\(dir)/bundle"
+        try exported.stdout.write(toFile: bundle, atomically: true, encoding: .utf8)
+        let damaged = "\(dir)/damaged"
+        try String(exported.stdout.dropLast(10)).write(toFile: damaged, atomically: true, encoding: .utf8)
+        let refused = try run([TwoNodeCluster.pacer, "cluster", "import", damaged, "--directory", dir])
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/pacer.conf") && !FileManager.default.fileExists(atPath: "\(dir)/authkey"))
+        let imported = try run([TwoNodeCluster.pacer, "cluster", "import", bundle, "--directory", dir])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try String(contentsOfFile: "\(dir)/pacer.conf", encoding: .utf8) == conf)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/authkey")) == key)
+        let mode = try FileManager.default.attributesOfItem(atPath: "\(dir)/authkey")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let again = try run([TwoNodeCluster.pacer, "cluster", "import", bundle, "--directory", dir])
+        #expect(again.status == 1 && again.stderr.contains("already exists"), "\(again.stderr)")
+    }
+}
