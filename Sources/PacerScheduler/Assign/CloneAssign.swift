@@ -217,25 +217,33 @@ extension WorkingSet {
     }
 
     /// Mirrors `is_child_compatible()`.
-    private func isCompatible(_ child: Resource, _ node: Node, current: Bool) -> Bool {
+    private func isCompatible(_ child: Resource, _ node: Node, current: Bool, role: Role = .unknown) -> Bool {
+        if role != .unknown && roleState(child, current: current) != role { return false }
         if blockedRecursive(child) { return false }
         let n = current ? instanceLocations(child).first : assignedNode(child)
         return n === node
     }
 
     /// Mirrors `find_compatible_child()`: the instance of `clone` on the same node as `local`.
-    func compatibleInstance(_ local: Resource, _ clone: Resource, current: Bool) -> Resource? {
+    func compatibleInstance(_ local: Resource, _ clone: Resource, current: Bool, role: Role = .unknown) -> Resource? {
         if let node = current ? instanceLocations(local).first : assignedNode(local) {
-            return clone.children.first { isCompatible($0, node, current: current) }
+            return clone.children.first { isCompatible($0, node, current: current, role: role) }
         }
         for item in sortedAllowedNodes(local, active: nil) {
-            if let pair = clone.children.first(where: { isCompatible($0, item.node, current: current) }) { return pair }
+            if let pair = clone.children.first(where: { isCompatible($0, item.node, current: current, role: role) }) { return pair }
         }
         return nil
     }
 
     /// The clone-as-primary part of `pcmk__clone_apply_coloc_score()`.
     func applyColocWithClone(dependent: Resource, primary: Resource, _ c: Colocation) {
+        if primary.clone!.promotable {
+            if primary.provisional { return }
+            if c.primaryRole != .unknown {
+                if dependent.provisional { updateDependentWithPromotable(primary, dependent, c); return }
+                if c.dependentRole == .promoted { updatePromotableDependentPriority(primary, dependent, c); return }
+            }
+        }
         var interleave = false
         if c.dependent.variant == .clone && isTrue(c.dependent.meta["interleave"]) {
             if c.dependent.clone!.nodeMax != primary.clone!.nodeMax {

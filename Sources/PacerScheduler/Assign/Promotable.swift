@@ -89,6 +89,76 @@ extension WorkingSet {
         rsc.children.forEach(setNextPromoted)
     }
 
+    /// Mirrors `pcmk__update_dependent_with_promotable()`: a dependent placed with
+    /// the instances in a given role.
+    func updateDependentWithPromotable(_ primary: Resource, _ dependent: Resource, _ c: Colocation) {
+        var affected: [(Node, Int)] = []
+        for instance in primary.children {
+            guard let node = assignedNode(instance) else { continue }
+            if roleState(instance, current: false) == c.primaryRole {
+                if c.score < Score.infinityValue {
+                    let attr = c.nodeAttribute ?? "#uname"
+                    let value = node.attributes[attr]
+                    for n in nodes where dependent.allowed[n.index] != nil && n.attributes[attr]?.lowercased() == value?.lowercased() {
+                        dependent.allowed[n.index] = Score.add(dependent.allowed[n.index]!, c.score)
+                    }
+                }
+                affected.append((node, instance.allowed[node.index] ?? 0))
+            }
+        }
+        if c.score >= Score.infinityValue && (c.dependentRole != .promoted || c.primaryRole != .promoted) {
+            // node_list_exclude(..., TRUE)
+            for n in nodes {
+                let listed = affected.first { $0.0 === n }
+                if let w = dependent.allowed[n.index] {
+                    dependent.allowed[n.index] = listed.map { Score.add(w, $0.1) } ?? -Score.infinityValue
+                } else if listed != nil {
+                    dependent.allowed[n.index] = -Score.infinityValue
+                }
+            }
+        }
+    }
+
+    /// Mirrors `pcmk__update_promotable_dependent_priority()`.
+    func updatePromotableDependentPriority(_ primary: Resource, _ dependent: Resource, _ c: Colocation) {
+        if compatibleInstance(dependent, primary, current: false, role: c.primaryRole) != nil {
+            dependent.priority = Score.add(dependent.priority, c.score)
+        } else if c.score >= Score.infinityValue {
+            dependent.priority = -Score.infinityValue
+        }
+    }
+
+    /// Mirrors `pcmk__apply_coloc_to_priority()`.
+    private func applyColocToPriority(_ dependent: Resource, _ primary: Resource, _ c: Colocation) {
+        guard let pn = primary.allocatedTo, let dn = dependent.allocatedTo else { return }
+        let attr = c.nodeAttribute ?? "#id"
+        if dn.attributes[attr]?.lowercased() != pn.attributes[attr]?.lowercased() {
+            if c.score == Score.infinityValue && c.dependentRole == .promoted { dependent.priority = -Score.infinityValue }
+            return
+        }
+        if c.primaryRole != .unknown && c.primaryRole != primary.nextRole { return }
+        let multiplier = c.dependentRole == .unpromoted ? -1 : 1
+        dependent.priority = Score.add(multiplier * c.score, dependent.priority)
+    }
+
+    /// A role colocation of an assigned instance, applied to its promotion priority.
+    private func applyRoleColocation(_ instance: Resource, _ primary: Resource, _ c: Colocation) {
+        switch primary.variant {
+        case .primitive:
+            if primary.provisional { return }
+            if c.dependentRole >= .unpromoted && !instance.provisional { applyColocToPriority(instance, primary, c) }
+        case .group:
+            if primary.provisional { return }
+            if let member = c.score >= Score.infinityValue ? primary.children.last : primary.children.first {
+                applyRoleColocation(instance, member, c)
+            }
+        case .clone:
+            if primary.clone!.promotable && !primary.provisional && c.primaryRole != .unknown && c.dependentRole == .promoted {
+                updatePromotableDependentPriority(primary, instance, c)
+            }
+        }
+    }
+
     /// Mirrors `set_instance_priority()`.
     private func setInstancePriority(_ instance: Resource, _ clone: Resource) {
         if roleState(instance, current: true) == .started { setCurrentUnpromoted(instance) }
@@ -104,6 +174,9 @@ extension WorkingSet {
         }
         for (index, score) in clone.clone!.promotedLocations where index == chosen.index {
             instance.priority = Score.add(instance.priority, score)
+        }
+        for c in instance.thisWith where c.dependentRole >= .unpromoted {
+            applyRoleColocation(instance.variant == .group ? (instance.children.first ?? instance) : instance, c.primary, c)
         }
         instance.sortIndex = next == .promoted ? Score.infinityValue : instance.priority
     }
@@ -134,6 +207,18 @@ extension WorkingSet {
         for child in clone.children where child.sortIndex >= 0 {
             if let n = assignedNode(child), let w = weights[n.index] { weights[n.index] = Score.add(child.sortIndex, w) }
         }
+        clone.merging = true
+        for c in clone.thisWith where c.dependentRole == .promoted {
+            weights = addColocatedNodeScores(c.primary, weights, attr: c.nodeAttribute,
+                                             factor: Double(c.score) / Double(Score.infinityValue),
+                                             onlyPositive: false, active: c.score < Score.infinityValue)
+        }
+        for c in clone.withThis where c.primaryRole == .promoted && c.hasInfluence {
+            weights = addColocatedNodeScores(c.dependent, weights, attr: c.nodeAttribute,
+                                             factor: Double(c.score) / Double(Score.infinityValue),
+                                             onlyPositive: true, active: true)
+        }
+        clone.merging = false
         for child in clone.children {
             if !child.managed && roleState(child, current: false) == .promoted {
                 child.sortIndex = Score.infinityValue

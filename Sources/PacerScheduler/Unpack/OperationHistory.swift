@@ -84,6 +84,7 @@ extension WorkingSet {
                     rsc.nextRole = .unknown
                 }
             case 8:
+                if op.isProbe && rc != target { status = 0 }   // probe found it promoted
                 rsc.role = .promoted
             case 9, 190:
                 rsc.role = .promoted
