@@ -219,6 +219,14 @@ extension WorkingSet {
                                              onlyPositive: true, active: true)
         }
         clone.merging = false
+        // pcmk__require_promotion_tickets(): no promotion without the ticket.
+        for id in clone.clone!.promotionTickets {
+            let t = tickets[id] ?? Ticket()
+            if !t.granted || t.standby {
+                for n in nodes { weights[n.index] = Score.add(weights[n.index] ?? n.baseWeight, -Score.infinityValue) }
+                for child in clone.children { for n in nodes { addLocationRecursive(child, n, -Score.infinityValue) } }
+            }
+        }
         for child in clone.children {
             if !child.managed && roleState(child, current: false) == .promoted {
                 child.sortIndex = Score.infinityValue

@@ -41,6 +41,7 @@ extension WorkingSet {
             policy = "stop"
         }
         if !["fence", "freeze", "demote", "stop"].contains(policy) { policy = role == .promoted ? "demote" : "stop" }
+        if role == .promoted, rsc.variant == .clone, rsc.clone!.promotable { rsc.clone!.promotionTickets.append(ticketID) }
         if !ticket.granted || ticket.standby { constraintsForTicket(rsc, ticket, role: role, policy: policy) }
     }
 

@@ -67,6 +67,8 @@ struct CloneInfo {
     var promotedNodeMax = 1
     /// Location scores for the promoted role, by node index (`role=Promoted`).
     var promotedLocations: [(Int, Int)] = []
+    /// Tickets the promoted role depends on (`rsc_ticket` with `rsc-role=Promoted`).
+    var promotionTickets: [String] = []
 }
 
 /// The pseudo actions of one notification round (`notify_data_t`).

@@ -157,18 +157,23 @@ final class WorkingSet {
         var value = rawValue?.lowercased()
         // valid_stop_on_fail(): a stop cannot fail over to standby, demote or stop.
         if task == "stop", let v = value, v == "standby" || v == "demote" || v == "stop" { value = nil }
+        // 'demote' only for promotes and (promoted-role) monitors.
+        if value == "demote" && task != "promote" && task != "monitor" { value = nil }
+        // The role after a failure: unpromoted for a failed promote, else started.
+        let failRole: Role = task == "promote" ? .unpromoted : .started
         switch value {
-        case "block": return (.block, .started)
-        case "fence": return stonithEnabled ? (.fence, .started) : (.stop, .stopped)
-        case "standby": return (.standby, .started)
-        case "ignore", "nothing": return (.ignore, .started)
-        case "migrate": return (.migrate, .started)
+        case "block": return (.block, failRole)
+        case "fence": return stonithEnabled ? (.fence, failRole) : (.stop, .stopped)
+        case "standby": return (.standby, failRole)
+        case "ignore", "nothing": return (.ignore, failRole)
+        case "migrate": return (.migrate, failRole)
         case "stop": return (.stop, .stopped)
-        case "restart": return (.recover, .started)
+        case "restart": return (.recover, failRole)
+        case "demote": return (.demote, failRole)
         default: break
         }
-        if task == "stop" { return stonithEnabled ? (.fence, .started) : (.block, .started) }
-        return (.recover, .started)
+        if task == "stop" { return stonithEnabled ? (.fence, failRole) : (.block, failRole) }
+        return (.recover, failRole)
     }
 
     /// Mirrors `update_resource_action_runnable()`.

@@ -260,7 +260,9 @@ extension WorkingSet {
         if node.unclean { onFail = .ignore }
         switch onFail {
         case .ignore: break
-        case .demote: rsc.failed = true
+        case .demote:
+            rsc.failed = true
+            customAction(rsc, key: opKey(rsc.id, "demote"), task: "demote", node: node, optional: false)
         case .fence: node.unclean = true
         case .standby: node.standby = true
         case .block: rsc.managed = false; rsc.block = true
