@@ -82,6 +82,13 @@ struct AlertsIntegrationTests {
             "Node '\(other)' is now 'lost'",
         ]
         #expect(lines(log) == expected, "\(lines(log))\n\(cluster.dumpLogs())")
+        // What Pacemaker 2.1.5 wrote for the same steps (tests/alerts/pacemaker-lines.sh; d1 started on alpha there).
+        let recorded = TwoNodeCluster.repositoryRoot.appendingPathComponent("tests/alerts/pacemaker-2.1.5.log").path
+        let pacemaker = lines(recorded).map { line in
+            line.replacingOccurrences(of: "'alpha'", with: "'@first'").replacingOccurrences(of: "'bravo'", with: "'@other'")
+                .replacingOccurrences(of: "'@first'", with: "'\(first)'").replacingOccurrences(of: "'@other'", with: "'\(other)'")
+        }
+        #expect(pacemaker == expected, "Pacemaker's recorded lines: \(pacemaker)")
         // Each line carries Pacemaker's default timestamp-format, %H:%M:%S.%06N.
         let raw = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
         #expect(raw.allSatisfy { $0.range(of: #"^\d\d:\d\d:\d\d\.\d{6}: "#, options: .regularExpression) != nil }, "\(raw)")
