@@ -38,17 +38,32 @@ extension WorkingSet {
                                   score: Score.infinityValue, dependentRole: .unknown, primaryRole: .unknown,
                                   nodeAttribute: nil, influence: member.critical)
                 }
+                let promotable = rsc.inPromotable
+                if promotable {
+                    orderResourceActions(rsc, "demote", member, "demote", downFlags)
+                    orderResourceActions(member, "demote", rsc, "demoted", postDownFlags)
+                    orderResourceActions(member, "promote", rsc, "promoted", [.runnableLeft, .impliesThen, .impliesThenPrinted])
+                    orderResourceActions(rsc, "promote", member, "promote", [.impliesFirstPrinted])
+                }
                 orderResourceActions(rsc, "stop", member, "stop", downFlags)
                 orderResourceActions(member, "stop", rsc, "stopped", postDownFlags)
                 orderResourceActions(rsc, "start", member, "start", [.impliesFirstPrinted])
                 orderResourceActions(member, "start", rsc, "running", [.runnableLeft, .impliesThen, .impliesThenPrinted])
                 if !ordered {
                     orderResourceActions(rsc, "start", member, "start", [.impliesThen, .runnableLeft, .impliesFirstPrinted])
+                    if promotable {
+                        orderResourceActions(rsc, "promote", member, "promote", [.impliesThen, .runnableLeft, .impliesFirstPrinted])
+                    }
                 } else if let prev = previous {
                     orderResourceActions(prev, "start", member, "start", [.impliesThen, .runnableLeft])
                     orderResourceActions(member, "stop", prev, "stop", [.optional, .restart])
+                    if promotable {
+                        orderResourceActions(prev, "promote", member, "promote", [.impliesThen, .runnableLeft])
+                        orderResourceActions(member, "demote", prev, "demote", [.optional])
+                    }
                 } else {
                     orderResourceActions(rsc, "start", member, "start", [])
+                    if promotable { orderResourceActions(rsc, "promote", member, "promote", []) }
                 }
                 if !member.runningOn.isEmpty {
                     if ordered, let prev = previous, prev.runningOn.isEmpty, let la = lastActive, !la.runningOn.isEmpty {

@@ -9,7 +9,8 @@ extension WorkingSet {
         switch rsc.variant {
         case .group:
             for c in rsc.children { createActions(c) }
-            for task in ["start", "running", "stop", "stopped"] {
+            let roles = isTrue(rsc.meta["promotable"]) ? ["demote", "demoted", "promote", "promoted"] : []
+            for task in ["start", "running", "stop", "stopped"] + roles {
                 let a = customAction(rsc, key: opKey(rsc.id, task), task: task, node: nil, optional: true)
                 a.flags.formUnion([.pseudo, .runnable])
             }

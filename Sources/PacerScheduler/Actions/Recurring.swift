@@ -18,8 +18,10 @@ extension WorkingSet {
         for op in rsc.ops where op.intervalMs > 0 && op.enabled {
             if Self.neverRecurring.contains(op.name) { continue }
             let key = opKey(rsc.id, op.name, op.intervalMs)
-            if seen.contains(key) { continue }   // duplicate name+interval: the first wins
+            if seen.contains(key) { continue }
             seen.insert(key)
+            // is_op_dup(): a name+interval configured twice (different roles, say) recurs for neither.
+            if rsc.ops.filter({ $0.name == op.name && $0.intervalMs == op.intervalMs }).count > 1 { continue }
             if let start { recurringForActive(rsc, start, rsc.allocatedTo, op, key) }
             recurringForInactive(rsc, rsc.allocatedTo, op, key)
         }
