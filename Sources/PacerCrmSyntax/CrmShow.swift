@@ -79,14 +79,16 @@ public enum CrmShow {
 
     static func node(_ node: XMLElement) -> String {
         let uname = node["uname"] ?? node.id
-        var head = node.id != uname ? "node \(node.id): \(uname)" : "node \(uname)"
-        if let type = node["type"], type != "member", type != "normal" { head += ":\(type)" }
+        var head = "node"
+        if node.id != uname { head += quote(node.id) == node.id ? " \(node.id):" : " $id=\"\(node.id)\"" }
+        head += " \(uname)"
+        if let type = node["type"], type != "normal" { head += ":\(type)" }   // crmsh's node_default_type
         var lines = [head]
         if let description = node["description"] { lines.append("description=\(quote(description))") }
         for set in node.elements {
             switch set.name {
-            case "instance_attributes": lines.append("attributes " + pairs(set))
-            case "utilization": lines.append("utilization " + pairs(set))
+            case "instance_attributes": lines.append(labelled("attributes", set))
+            case "utilization": lines.append(labelled("utilization", set))
             default: break
             }
         }
@@ -111,12 +113,13 @@ public enum CrmShow {
         for child in primitive.elements {
             if let set = attributeBlock(child) { lines.append(set); continue }
             guard child.name == "operations" else { continue }
+            if let id = child["id"] { lines.append("operations $id=\(id)") }
             for op in child.elements(named: "op") {
                 let attributes = op.attributes.filter { $0.name != "id" && $0.name != "name" }
                 lines.append((["op", op["name"] ?? ""] + attributes.map { "\($0.name)=\(quote($0.value))" }).joined(separator: " "))
                 for set in op.elements {
-                    if set.name == "instance_attributes" { lines.append("op_params " + pairs(set)) }
-                    if set.name == "meta_attributes" { lines.append("op_meta " + pairs(set)) }
+                    if set.name == "instance_attributes" { lines.append(labelled("op_params", set)) }
+                    if set.name == "meta_attributes" { lines.append(labelled("op_meta", set)) }
                 }
             }
         }
@@ -132,8 +135,8 @@ public enum CrmShow {
         let complex = order.firstIndex(of: "recipient").map { order[($0 + 1)...].contains { $0 != "recipient" } } ?? false
         for child in alert.elements {
             switch child.name {
-            case "instance_attributes": lines.append("attributes " + pairs(child))
-            case "meta_attributes": lines.append("meta " + pairs(child))
+            case "instance_attributes": lines.append(labelled("attributes", child))
+            case "meta_attributes": lines.append(labelled("meta", child))
             case "select":
                 var words = ["select"]
                 for selector in child.elements where selector.name.hasPrefix("select_") {
@@ -148,8 +151,8 @@ public enum CrmShow {
                 if complex { words.append("{") }
                 words.append(path(child["value"] ?? ""))
                 for set in child.elements {
-                    if set.name == "instance_attributes" { words.append("attributes " + pairs(set)) }
-                    if set.name == "meta_attributes" { words.append("meta " + pairs(set)) }
+                    if set.name == "instance_attributes" { words.append(labelled("attributes", set)) }
+                    if set.name == "meta_attributes" { words.append(labelled("meta", set)) }
                 }
                 if complex { words.append("}") }
                 lines.append(words.joined(separator: " "))
@@ -173,15 +176,15 @@ public enum CrmShow {
 
     static func attributeBlock(_ set: XMLElement) -> String? {
         switch set.name {
-        case "instance_attributes": return "params " + pairs(set)
-        case "meta_attributes": return "meta " + pairs(set)
-        case "utilization": return "utilization " + pairs(set)
+        case "instance_attributes": return labelled("params", set)
+        case "meta_attributes": return labelled("meta", set)
+        case "utilization": return labelled("utilization", set)
         default: return nil
         }
     }
 
     static func attributeSet(_ keyword: String, _ set: XMLElement) -> String {
-        joinLines(["\(keyword) \(set.id):"] + set.elements(named: "nvpair").map { "\($0["name"] ?? "")=\(quote($0["value"] ?? ""))" })
+        joinLines(["\(keyword) \(set.id):"] + set.elements(named: "nvpair").map(nvpair))
     }
 
     /// crmsh's CibBundle: the container, network and storage lines, the sets, then `primitive ID`.
@@ -413,8 +416,22 @@ public enum CrmShow {
     /// crmsh's `cli_path`: a path is quoted unless it is a bare word.
     static func path(_ value: String) -> String { quote(value) }
 
+    /// The set's nvpairs; crmsh's `_attr_set_str` strips the trailing blank, so an empty set leaves
+    /// the keyword alone (`meta`, not `meta `).
     static func pairs(_ set: XMLElement) -> String {
-        set.elements(named: "nvpair").map { "\($0["name"] ?? "")=\(quote($0["value"] ?? ""))" }.joined(separator: " ")
+        set.elements(named: "nvpair").map(nvpair).joined(separator: " ")
+    }
+
+    /// `name=value`, the value hidden as crmsh hides what matches its default obscure_pattern (`passw*`).
+    static func nvpair(_ pair: XMLElement) -> String {
+        if let reference = pair["id-ref"] { return pair["name"].map { "@\(reference):\($0)" } ?? "@\(reference)" }
+        let name = pair["name"] ?? ""
+        return "\(name)=\(quote(name.hasPrefix("passw") && pair["value"] != nil ? "******" : pair["value"] ?? ""))"
+    }
+
+    static func labelled(_ keyword: String, _ set: XMLElement) -> String {
+        let text = pairs(set)
+        return text.isEmpty ? keyword : "\(keyword) \(text)"
     }
 
     /// Leaves `[\w.-]+` bare and double-quotes anything else, as crmsh's `noquotes`.
