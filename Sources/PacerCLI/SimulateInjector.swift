@@ -243,7 +243,7 @@ struct SimulationInjector {
             // crm_simulate only confirms cluster actions (shutdown, clear_failcount).
             return
         case .resource:
-            guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent", "migrate_to", "migrate_from"].contains(a.task) else { return }
+            guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent", "migrate_to", "migrate_from", "promote", "demote"].contains(a.task) else { return }
             recordResult(rsc: rsc, cls: a.agentClass ?? "ocf", provider: a.agentProvider, type: a.agentType ?? "",
                          task: a.task, intervalMs: a.intervalMs, node: node, rc: a.expectedRC, target: a.expectedRC)
         }

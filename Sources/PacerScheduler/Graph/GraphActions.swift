@@ -103,7 +103,9 @@ extension WorkingSet {
             // Anonymous instances are shown under their configured id.
             let shownID = r.inClone && !r.unique && r.variant == .primitive ? cloneStrip(r.id) : r.id
             return ClusterStatus.ResourceState(id: shownID, agent: r.agentDescription, isGroup: r.variant == .group,
-                                        members: r.children.map(state), role: r.role.text,
+                                        members: r.children.map(state),
+                                                   // native_displayable_role(): promotable instances run as Unpromoted
+                                                   role: r.role == .started && r.inPromotable ? "Unpromoted" : r.role.text,
                                         nodes: r.runningOn.map(\.uname), failed: r.failed, managed: r.managed,
                                         blocked: r.block, orphan: r.orphan,
                                         targetRoleStopped: r.meta["target-role"]?.lowercased() == "stopped",
