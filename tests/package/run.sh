@@ -15,7 +15,10 @@
 #     in that root: pacer --version prints the package's version, man pacer/pacerd/pacer.conf
 #     render, the bash completion loads, pacer cluster init writes a configuration and pacerd
 #     started with the unit's ExecStart line answers pacer cluster show and stops on SIGTERM;
-#     then dpkg -r and dpkg -P remove what the package and its scripts made.
+#     then dpkg -r and dpkg -P remove what the package and its scripts made;
+#   - tests/package/two-hosts.sh with the same package: two namespace hosts, each with its
+#     own root and the package installed, made a pair as README "Two real hosts" says, the
+#     canonical group served through its VIP, then a failover.
 # Nothing outside the namespace is changed but a temp dir (removed on exit); the real root's
 # dpkg database is never touched. Prints "ok - name" / "not ok - name" per check and
 # "N passed, M failed" last; exits non-zero if anything failed.
@@ -210,6 +213,14 @@ echo "# pacer --version: $(($(ms_since "$start") * 10)) us per run (100 runs)"
 unshare --mount --net --uts --propagation private bash "$0" --inside "$deb" "$version" "$work" | tee "$work/inside.txt"
 inner_passed=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$work/inside.txt")
 inner_failed=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$work/inside.txt")
+passed=$((passed + ${inner_passed:-0}))
+failed=$((failed + ${inner_failed:-1}))
+
+# README "Two real hosts": the same package on two namespace hosts, init, export | import,
+# pacerd, the canonical group, a failover.
+bash "$HERE/two-hosts.sh" "$deb" | tee "$work/two-hosts.txt"
+inner_passed=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$work/two-hosts.txt")
+inner_failed=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$work/two-hosts.txt")
 passed=$((passed + ${inner_passed:-0}))
 failed=$((failed + ${inner_failed:-1}))
 finish
