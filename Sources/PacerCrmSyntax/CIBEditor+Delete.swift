@@ -78,6 +78,33 @@ extension CIBEditor {
         cib.forEachElement { if let id = $0["id"] { ids.insert(id) } }
     }
 
+    /// crmsh's `erase`: removes every configuration object but the nodes (properties, defaults,
+    /// resources, constraints, tags, alerts …). On a live cluster it is refused, with nothing
+    /// deleted, while a managed primitive runs, unless forced (the cluster then stops them all).
+    mutating func erase(force: Bool) throws(CrmError) {
+        if refuseRunningDeletes && !force {
+            var primitives: [String] = []
+            cib.firstElement(named: "configuration")?.firstElement(named: "resources")?.forEachElement {
+                if $0.name == "primitive" { primitives.append($0.id) }
+            }
+            for id in primitives {
+                do { try refuseIfRunning(id) } catch {
+                    throw CrmError(.inUse, error.message + "; erase aborted, nothing was deleted (erase --force stops everything)")
+                }
+            }
+        }
+        cib.withChild(named: "configuration") { configuration in
+            for index in configuration.children.indices {
+                guard case .element(var section) = configuration.children[index], section.name != "nodes" else { continue }
+                section.children.removeAll { if case .element = $0 { return true } else { return false } }
+                configuration.children[index] = .element(section)
+            }
+        }
+        var kept = Set<String>()
+        cib.forEachElement { if let id = $0["id"] { kept.insert(id) } }
+        ids = kept
+    }
+
     /// Refuses to delete `id` when it is a managed primitive (or contains one) that runs
     /// somewhere according to the status section, saying how to go on.
     func refuseIfRunning(_ id: String) throws(CrmError) {

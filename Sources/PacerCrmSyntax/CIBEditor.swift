@@ -58,6 +58,8 @@ public struct CIBEditor: Sendable {
                 for id in ids { try refuseIfRunning(id) }
             }
             for id in ids { try delete(id) }
+        case .erase(let force):
+            try erase(force: force)
         case .nodeStandby(let node, let on): try setStandby(node: node, on: on)
         case .show, .verify: break
         }

@@ -27,6 +27,8 @@ public enum CrmCommand: Sendable, Equatable {
     case order(OrderDefinition)
     /// `force`: delete a running resource too (the cluster then stops it as an orphan).
     case delete(ids: [String], force: Bool = false)
+    /// crmsh's `erase`: every object but the nodes (`force`: running resources too, stopped as orphans).
+    case erase(force: Bool = false)
     case show(xml: Bool, ids: [String])
     case verify
     /// `node standby|online NAME` (node level): the permanent `standby` node attribute.

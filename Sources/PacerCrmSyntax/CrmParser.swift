@@ -7,7 +7,7 @@ public enum CrmParser {
     /// The configure-level commands Pacer understands.
     public static let commands = ["property", "rsc_defaults", "op_defaults", "node", "primitive", "group",
                                   "clone", "ms", "rsc_template", "tag", "alert", "rsc_ticket", "fencing_topology", "role", "acl_target", "acl_group", "location", "colocation", "collocation", "order", "delete",
-                                  "show", "verify"]
+                                  "erase", "show", "verify"]
 
     /// Parses one configure command, e.g. `["primitive", "vip", "IPaddr2", "params", "ip=…"]`.
     /// - Parameter line: script line for messages (0 when typed as arguments).
@@ -33,6 +33,14 @@ public enum CrmParser {
         case "location": return .location(try location(&cursor))
         case "colocation", "collocation": return .colocation(try colocation(&cursor))
         case "order": return .order(try order(&cursor))
+        case "erase":
+            // crmsh: `erase` (everything but the nodes); `erase nodes` is not offered.
+            var force = false
+            while let word = cursor.next() {
+                guard word == "--force" || word == "-f" else { throw CrmError(.usage, "erase takes no arguments but --force, not '\(word)'") }
+                force = true
+            }
+            return .erase(force: force)
         case "delete":
             var ids: [String] = []
             var force = false

@@ -145,6 +145,24 @@ struct ResourceDifferentialTests {
         #expect(after.stdout.contains("monitor") || after.stdout.contains("Transition Summary"), "the refreshed CIB still simulates")
     }
 
+    @Test("configure erase leaves what crm configure erase leaves (the nodes)")
+    func erase() throws {
+        let dir = try TemporaryDirectory()
+        let running = try runningPair(dir)
+        let theirs = dir.file("crm.xml"), ours = dir.file("pacer.xml")
+        try FileManager.default.copyItem(atPath: running, toPath: theirs)
+        try FileManager.default.copyItem(atPath: running, toPath: ours)
+        let crm = try Shell.run(["crm", "configure", "erase"], environment: ["CIB_file": theirs])
+        #expect(crm.status == 0, "\(crm.stderr)")
+        let pacer = try Shell.run([Shell.pacer, "configure", "erase"], environment: ["CIB_file": ours])
+        #expect(pacer.status == 0, "\(pacer.stderr)")
+        let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
+        let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+        #expect(a == b, "after erase: \(difference)")
+        let extra = try Shell.run([Shell.pacer, "configure", "erase", "nodes"], environment: ["CIB_file": ours])
+        #expect(extra.status == 64, "\(extra.stderr)")
+    }
+
     @Test("move to the node it runs on, unknown resources and nodes are refused")
     func refusals() throws {
         let dir = try TemporaryDirectory()

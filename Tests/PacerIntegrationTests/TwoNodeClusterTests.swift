@@ -181,6 +181,26 @@ extension OrphanTests {
     }
 }
 
+extension OrphanTests {
+    @Test("configure erase is refused while resources run, with nothing deleted; erase --force empties the configuration")
+    func eraseRunning() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try #require(cluster.pacer("alpha", ["configure", "property", "stonith-enabled=false"]).status == 0)
+        _ = try configureRunning(cluster, "e1")
+        _ = try configureRunning(cluster, "e2")
+        let refused = try cluster.pacer("alpha", ["configure", "erase"])
+        #expect(refused.status == 1 && refused.stderr.contains("is running") && refused.stderr.contains("nothing was deleted"), "\(refused.stderr)")
+        #expect(cluster.cib("alpha").contains("id=\"e1\""))
+        #expect(cluster.cib("alpha").contains("id=\"e2\""), "the refused erase deleted something")
+        #expect(try cluster.pacer("alpha", ["configure", "erase", "--force"]).status == 0)
+        let shown = try cluster.pacer("bravo", ["configure", "show"]).stdout
+        #expect(!shown.contains("primitive") && !shown.contains("stonith-enabled"), "\(shown)")   // the DC records its own dc-version again
+        #expect(shown.contains("node "), "erase keeps the nodes: \(shown)")
+    }
+}
+
 /// Live status tells the truth (issue #13, point 7).
 @Suite("live status on the loopback pair", .serialized)
 struct LiveStatusTests {
