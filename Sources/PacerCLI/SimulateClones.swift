@@ -92,7 +92,7 @@ enum CloneStatusView {
                     let state = nodeStates.first { $0.name == node }
                     if let state, !state.online && state.unclean {
                         full = true
-                    } else if child.role == "Promoted" {
+                    } else if child.role == "Promoted" || (child.isGroup && child.members.contains { $0.role == "Promoted" }) {
                         promoted.append(node)
                     } else {
                         started.append(node)

@@ -150,9 +150,7 @@ extension WorkingSet {
         }
         if let found = rsc {
             historyResource["\(node.index)\u{1}\(rscID)"] = found
-            // The last history name it was found by (crm_simulate 2.1.5 shows an instance
-            // under the name of its latest entry, even when that is its own id).
-            if found.inClone { found.cloneName = rscID }
+            if found.id != rscID && found.cloneName != rscID { found.cloneName = rscID }
         }
         return rsc
     }

@@ -281,6 +281,9 @@ extension WorkingSet {
             case .demote, .block: rsc.failed = true
             default: rsc.failed = true; rsc.stopFlag = true
             }
+        } else if let name = rsc.cloneName, name.contains(":") {
+            // A stopped instance found under a numbered history name forgets it.
+            rsc.cloneName = nil
         } else {
             for stop in resourceActions(rsc, node: node, task: "stop") { stop.flags.insert(.optional) }
         }
