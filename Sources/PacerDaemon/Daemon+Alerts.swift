@@ -174,6 +174,13 @@ extension Daemon {
         }
     }
 
+    /// At exit, as Pacemaker's executor drains its alerts: the agents still running get up to
+    /// `limit` to finish (the last events, a stop's among them, are often the ones that matter).
+    func drainAlerts(limit: Duration = .seconds(5)) {
+        let deadline = ContinuousClock.now + limit
+        while alerts.runner.pending > 0 && ContinuousClock.now < deadline { usleep(20_000) }
+    }
+
     /// Lines for `pacer status`: counters, then the last run of each alert and recipient.
     func alertStatusLines() -> [String] {
         guard alerts.started + alerts.dropped > 0 || !Alerts.entries(in: controller.cib).isEmpty else { return [] }

@@ -211,6 +211,7 @@ public final class Daemon: @unchecked Sendable {
         }
         loop.run()
         writer.drain()
+        drainAlerts()
         close(signals)
         ipc.shutdown()
         peerLink.stop()

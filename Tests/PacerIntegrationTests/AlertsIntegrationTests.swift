@@ -59,8 +59,9 @@ struct AlertsIntegrationTests {
             return
         }
         let other = first == "alpha" ? "bravo" : "alpha"
-        #expect(lines(log) == ["Resource operation 'start' for 'd1' on '\(first)': ok",
-                               "Resource operation 'monitor (1000)' for 'd1' on '\(first)': ok"])
+        // (Agents run in parallel, as Pacemaker's do: two events a few ms apart may append in either order.)
+        #expect(lines(log).sorted() == ["Resource operation 'monitor (1000)' for 'd1' on '\(first)': ok",
+                                        "Resource operation 'start' for 'd1' on '\(first)': ok"])
         // Later successes of the monitor are not alerted.
         usleep(2_500_000)
         #expect(lines(log).count == 2, "\(lines(log))")
@@ -81,7 +82,11 @@ struct AlertsIntegrationTests {
             "Resource operation 'monitor (1000)' for 'd1' on '\(other)': ok",
             "Node '\(other)' is now 'lost'",
         ]
-        #expect(lines(log) == expected, "\(lines(log))\n\(cluster.dumpLogs())")
+        let written = lines(log)
+        #expect(written.sorted() == expected.sorted(), "\(written)\n\(cluster.dumpLogs())")
+        // What follows from what comes after it: start, failure, stop, start elsewhere, loss.
+        let order = [0, 2, 3, 4, 6].map { written.firstIndex(of: expected[$0]) ?? -1 }
+        #expect(order == order.sorted() && !order.contains(-1), "\(written)")
         // What Pacemaker 2.1.5 wrote for the same steps (tests/alerts/pacemaker-lines.sh; d1 started on alpha there).
         let recorded = TwoNodeCluster.repositoryRoot.appendingPathComponent("tests/alerts/pacemaker-2.1.5.log").path
         let pacemaker = lines(recorded).map { line in
