@@ -120,7 +120,7 @@ enum CloneStatusView {
             var table: [String: String] = [:]
             for node in c.allowedNodes where !running.contains(node) {
                 if let probe = c.failedProbes[node] { table[node] = "Stopped (\(probe))" }
-                else { table[node] = r.targetRoleStopped ? "Stopped (disabled)" : "Stopped" }
+                else { table[node] = c.configuredStopped ? "Stopped (disabled)" : "Stopped" }
             }
             stopped = table.isEmpty ? nil : table
         }

@@ -96,7 +96,10 @@ extension WorkingSet {
                 walk(r)
                 allowed = nodes.filter { known.contains($0.index) }.map(\.uname)
             }
-            return ClusterStatus.CloneState(childID: info.template["id"] ?? "", unique: r.unique, promotable: info.promotable, max: info.max,
+            return ClusterStatus.CloneState(childID: info.template["id"] ?? "", unique: r.unique, promotable: info.promotable,
+                                            configuredStopped: (r.meta["target-role"] ?? r.children.first?.meta["target-role"])?
+                                                .lowercased() == "stopped",
+                                            max: info.max,
                                             allowedNodes: allowed, failedProbes: probes)
         }
         func state(_ r: Resource) -> ClusterStatus.ResourceState {

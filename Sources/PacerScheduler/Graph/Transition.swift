@@ -69,6 +69,8 @@ public struct ClusterStatus: Sendable {
         public var childID: String
         public var unique: Bool
         public var promotable: Bool
+        /// `configured_role()` is Stopped (the clone's target-role, else its first instance's).
+        public var configuredStopped: Bool
         public var max: Int
         /// Nodes the clone has a score for, by name.
         public var allowedNodes: [String]
