@@ -71,7 +71,7 @@ extension Daemon {
         applyEdit(arguments, client: client) { status, text in
             if status == "ok" && text.hasPrefix("wait:"), let version = CIBVersion(parsing: text.dropFirst(5)) {
                 self.awaitingAck.append((version, request))
-                self.answerEditsUpTo(CIBVersion(of: self.controller.cib), requirePeer: true)
+                self.answerEdits()
             } else {
                 request.reply(WireStrings.encode([status, text]))
             }

@@ -21,7 +21,8 @@ extension Daemon {
             peerLink.send(["cib-ack", "\(CIBVersion(of: cib))"])
         case "cib-ack":
             guard let version = fields.first.flatMap(CIBVersion.init(parsing:)) else { return }
-            answerEditsUpTo(version, requirePeer: false)
+            peerAckedVersion = max(peerAckedVersion ?? version, version)
+            answerEdits()
         case "exec":
             guard let request = RequestCodec.decode(fields) else { return }
             runLocal(request) { [weak self] outcome in

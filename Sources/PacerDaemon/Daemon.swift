@@ -41,6 +41,9 @@ public final class Daemon: @unchecked Sendable {
     var lastRecurringRC: [String: Int32] = [:]
     /// Operator edits waiting for the peer to acknowledge the CIB version they produced.
     var awaitingAck: [(version: CIBVersion, request: IPCRequest)] = []
+    /// The newest CIB version on this node's disk, and the newest the peer acknowledged.
+    var savedVersion: CIBVersion?
+    var peerAckedVersion: CIBVersion?
     /// Edits forwarded to the DC, by tag.
     var forwarded: [String: IPCRequest] = [:]
     var nextTag = 0
@@ -161,7 +164,8 @@ public final class Daemon: @unchecked Sendable {
         let signals = try watchSignals()
         writer = CIBWriter(store: store, loop: loop) { [unowned self] version, failure in
             if let failure { self.logger.error("Cannot save the CIB", metadata: ["detail": "\(failure)"]) }
-            self.answerEditsUpTo(version, requirePeer: true)
+            self.savedVersion = max(self.savedVersion ?? version, version)
+            self.answerEdits()
         }
         peerLink.onMessage = { [unowned self] in self.peerMessage($0) }
         peerLink.onConnected = { [unowned self] in
@@ -310,6 +314,7 @@ public final class Daemon: @unchecked Sendable {
         }
         reportMembership()
         resumeShutdownIfDC()
+        answerEdits()   // no peer to wait for now
     }
 
     /// A node that is leaving and becomes DC (its peer left first) must record its own
@@ -402,12 +407,17 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Replies to operator edits whose CIB version is now stored here and, when the peer
-    /// is connected, acknowledged by it (so a change survives either node dying).
-    func answerEditsUpTo(_ version: CIBVersion, requirePeer: Bool) {
-        if requirePeer && peerLink.isConnected && heartbeat.instance.peerState == .member { return }
-        let ready = awaitingAck.filter { $0.version <= version }
-        awaitingAck.removeAll { $0.version <= version }
-        for entry in ready { entry.request.reply(WireStrings.encode(["ok", "\(entry.version)"])) }
+    /// Replies to operator edits whose CIB version is now on this node's disk and, when the
+    /// peer is connected, acknowledged by it (so a change survives either node dying).
+    func answerEdits() {
+        let peerNeeded = peerLink.isConnected && heartbeat.instance.peerState == .member
+        func ready(_ version: CIBVersion) -> Bool {
+            guard let saved = savedVersion, version <= saved else { return false }
+            guard peerNeeded else { return true }
+            return peerAckedVersion.map { version <= $0 } ?? false
+        }
+        let answered = awaitingAck.filter { ready($0.version) }
+        awaitingAck.removeAll { ready($0.version) }
+        for entry in answered { entry.request.reply(WireStrings.encode(["ok", "\(entry.version)"])) }
     }
 }

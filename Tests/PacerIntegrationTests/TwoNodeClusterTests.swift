@@ -161,7 +161,8 @@ extension OrphanTests {
         try #require(cluster.pacer("alpha", ["configure", "property", "stonith-enabled=false"]).status == 0)
         let node = try configureRunning(cluster, "d4")
         let state = "\(cluster.root)/\(node)/rsctmp/Dummy-d4.state"
-        #expect((try? String(contentsOfFile: state, encoding: .utf8)) == "v1\n")
+        // The state file appears before the agent has written the value into it.
+        #expect(cluster.wait(upTo: 5) { (try? String(contentsOfFile: state, encoding: .utf8)) == "v1\n" })
         let set = try cluster.pacer("bravo", ["resource", "param", "d4", "set", "fake", "v2"])
         #expect(set.status == 0, "\(set.stderr)")
         #expect(cluster.wait(upTo: 10) { (try? String(contentsOfFile: state, encoding: .utf8)) == "v2\n" },
