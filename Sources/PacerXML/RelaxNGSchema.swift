@@ -36,7 +36,7 @@ public final class RelaxNGSchema: @unchecked Sendable {
         let doc = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 xmlReadMemory($0, Int32(buffer.count), "cib.xml", nil,
-                              Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue))
+                              Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
             }
         }
         guard let doc else { return [XMLError(line: 0, column: 0, message: "document could not be re-read for validation")] }

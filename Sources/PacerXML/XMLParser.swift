@@ -26,21 +26,29 @@ public enum XMLParser {
     /// Parses `text` and returns its root element.
     ///
     /// Whitespace-only text between elements is dropped (the writer re-indents);
-    /// comments and non-blank text are kept. No network access, no entity expansion
-    /// from outside the document.
+    /// comments and non-blank text are kept.
+    ///
+    /// Hostile input is refused, not parsed: a `<!DOCTYPE` or any other markup declaration
+    /// (so no DTD, no entity but the five predefined ones and character references, nothing
+    /// loaded from outside; the one exception is agent meta-data's bare external DOCTYPE,
+    /// skipped unread, see `XMLLimits.externalDoctypes`), encodings other than ASCII-compatible
+    /// ones, and documents over `limits`. Those checks run over the raw bytes before libxml2 sees them, in one linear
+    /// pass, so a bomb costs milliseconds; libxml2 runs with its own default limits too
+    /// (never `XML_PARSE_HUGE`).
     /// - Throws: `XMLError` with the line and column of the first error.
-    public static func parse(_ text: String) throws(XMLError) -> XMLElement {
-        try parse(bytes: Array(text.utf8))
+    public static func parse(_ text: String, limits: XMLLimits = .standard) throws(XMLError) -> XMLElement {
+        try parse(bytes: Array(text.utf8), limits: limits)
     }
 
-    /// Parses raw bytes; see `parse(_:)`.
+    /// Parses raw bytes; see `parse(_:limits:)`.
     ///
     /// Streams through libxml2's text reader straight into the value tree, so the whole
     /// libxml2 document never exists next to it (a 9,000-resource CIB is 12 MB of XML).
-    public static func parse(bytes: [UInt8]) throws(XMLError) -> XMLElement {
+    public static func parse(bytes: [UInt8], limits: XMLLimits = .standard) throws(XMLError) -> XMLElement {
+        let doctype = try bytes.withUnsafeBufferPointer { (buffer) throws(XMLError) in try XMLPrescan.check(buffer, limits: limits) }
         let collector = ErrorCollector()
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue
-                            | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
+                            | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let reader: xmlTextReaderPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
                 xmlReaderForMemory(pointer, Int32(buffer.count), "cib.xml", nil, options)
@@ -74,6 +82,13 @@ public enum XMLParser {
             values.insert(made)
             return made
         }
+        // The same limits again as the reader delivers nodes: cheap, and they hold even if the
+        // byte-level pass were ever wrong about where markup is.
+        var elements = 0, attributes = 0
+        func refuse(_ message: String) -> XMLError {
+            XMLError(line: Int(xmlTextReaderGetParserLineNumber(reader)), column: Int(xmlTextReaderGetParserColumnNumber(reader)),
+                     message: message)
+        }
         func close(_ element: XMLElement) {
             if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(.element(element)) }
         }
@@ -85,14 +100,30 @@ public enum XMLParser {
             }
             switch xmlTextReaderNodeType(reader) {
             case 1:   // element
+                elements += 1
+                if elements > limits.elements { throw refuse("more than \(limits.elements) elements in the document") }
+                if stack.count + 1 > limits.depth { throw refuse("elements nested deeper than \(limits.depth) levels") }
+                if elements == 1, let doctype, name(xmlTextReaderConstName(reader)) != doctype {
+                    throw refuse("<!DOCTYPE \(doctype)> refused: the root element is <\(name(xmlTextReaderConstName(reader)))>")
+                }
                 let line = xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
                 var element = XMLElement(name(xmlTextReaderConstName(reader)), line: line)
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
                 let count = Int(xmlTextReaderAttributeCount(reader))
-                if count > 0 { element.attributes.reserveCapacity(count) }
+                if count > 0 {
+                    if count > limits.attributesPerElement {
+                        throw refuse("element has more than \(limits.attributesPerElement) attributes")
+                    }
+                    attributes += count
+                    if attributes > limits.attributes { throw refuse("more than \(limits.attributes) attributes in the document") }
+                    element.attributes.reserveCapacity(count)
+                }
                 while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                    element.attributes.append(XMLAttribute(name: name(xmlTextReaderConstName(reader)),
-                                                           value: value(xmlTextReaderConstValue(reader))))
+                    let attribute = XMLAttribute(name: name(xmlTextReaderConstName(reader)), value: value(xmlTextReaderConstValue(reader)))
+                    if attribute.value.utf8.count > limits.valueBytes {
+                        throw refuse("attribute value longer than \(limits.valueBytes) bytes")
+                    }
+                    element.attributes.append(attribute)
                 }
                 if empty { close(element) } else { stack.append(element) }
             case 15:  // end of element
@@ -104,6 +135,12 @@ public enum XMLParser {
                 }
             case 8:   // comment
                 if !stack.isEmpty { stack[stack.count - 1].children.append(.comment(string(xmlTextReaderConstValue(reader)))) }
+            case 10 where doctype != nil && elements == 0:   // the DOCTYPE the byte-level pass accepted
+                break
+            case 6, 10, 12:   // entity, document type, notation
+                throw refuse("<!DOCTYPE refused: Pacer reads no DTDs, entity declarations or external entities")
+            case 5:   // entity reference
+                throw refuse("entity reference refused: only &lt; &gt; &amp; &apos; &quot; and character references are read")
             default:
                 break
             }
