@@ -3,54 +3,97 @@
 extension XMLElement {
     /// The element as Pacemaker writes a CIB: two-space indentation, one element
     /// per line, `<x/>` for empty elements, attributes in stored order, a final newline.
+    ///
+    /// Indentation stops growing at `XMLElement.maxIndentLevels` (deeper lines start in the
+    /// same column, as libxml2's writer does), so the text grows linearly with the number of
+    /// elements however deep they nest; real CIBs are far shallower. The walk keeps its own
+    /// stack, so any depth is written without recursion.
     public func serialized(indent: Bool = true) -> String {
         var out = ""
         out.reserveCapacity(4096)
-        write(to: &out, depth: 0, indent: indent)
+        var writer = XMLWriter()
+        writer.write(self, to: &out, indent: indent)
         return out
     }
 
-    private func write(to out: inout String, depth: Int, indent: Bool) {
-        if indent { for _ in 0..<depth { out += "  " } }
+    /// Levels of indentation after which deeper elements are not indented further.
+    public static let maxIndentLevels = 32
+}
+
+/// The iterative writer behind `XMLElement.serialized(indent:)`.
+private struct XMLWriter {
+    /// An element whose start tag is written and whose children are being written.
+    struct Open {
+        var name: String
+        var children: [XMLNode]
+        var next: Int
+        var depth: Int
+        /// Written on its own line (closed with a newline).
+        var indented: Bool
+        /// Children written inline: mixed content, or all of it unindented.
+        var inline: Bool
+    }
+
+    static let pads: [String] = (0...XMLElement.maxIndentLevels).map { String(repeating: "  ", count: $0) }
+    var stack: [Open] = []
+
+    static func pad(_ depth: Int, _ out: inout String) {
+        if depth > 0 { out += pads[min(depth, XMLElement.maxIndentLevels)] }
+    }
+
+    /// Writes the start tag (or the whole element when it is empty); pushes it when it has children.
+    mutating func open(_ element: XMLElement, depth: Int, indented: Bool, to out: inout String) {
+        if indented { Self.pad(depth, &out) }
         out += "<"
-        out += name
-        for attribute in attributes {
+        out += element.name
+        for attribute in element.attributes {
             out += " "
             out += attribute.name
             out += "=\""
             XMLEscaping.appendAttribute(attribute.value, to: &out)
             out += "\""
         }
+        let children = element.children
         if children.isEmpty {
-            out += indent ? "/>\n" : "/>"
+            out += indented ? "/>\n" : "/>"
             return
         }
         // Mixed content (text children) is written inline so the text stays exact.
-        let hasText = children.contains { if case .text = $0 { return true } else { return false } }
-        if hasText || !indent {
-            out += ">"
-            for child in children {
-                switch child {
-                case .element(let element): element.write(to: &out, depth: 0, indent: false)
-                case .text(let text): XMLEscaping.appendText(text, to: &out)
-                case .comment(let text): out += "<!--"; out += text; out += "-->"
+        let inline = !indented || children.contains { if case .text = $0 { return true } else { return false } }
+        out += inline ? ">" : ">\n"
+        stack.append(Open(name: element.name, children: children, next: 0, depth: depth, indented: indented, inline: inline))
+    }
+
+    mutating func write(_ root: XMLElement, to out: inout String, indent: Bool) {
+        open(root, depth: 0, indented: indent, to: &out)
+        while let top = stack.indices.last {
+            let index = stack[top].next
+            guard index < stack[top].children.count else {
+                let done = stack.removeLast()
+                if done.inline {
+                    out += "</"; out += done.name; out += done.indented ? ">\n" : ">"
+                } else {
+                    Self.pad(done.depth, &out)
+                    out += "</"; out += done.name; out += ">\n"
+                }
+                continue
+            }
+            stack[top].next = index + 1
+            let inline = stack[top].inline, depth = stack[top].depth
+            switch stack[top].children[index] {
+            case .element(let element):
+                open(element, depth: inline ? 0 : depth + 1, indented: !inline, to: &out)
+            case .text(let text):
+                if inline { XMLEscaping.appendText(text, to: &out) }
+            case .comment(let text):
+                if inline {
+                    out += "<!--"; out += text; out += "-->"
+                } else {
+                    Self.pad(depth + 1, &out)
+                    out += "<!--"; out += text; out += "-->\n"
                 }
             }
-            out += "</"; out += name; out += indent ? ">\n" : ">"
-            return
         }
-        out += ">\n"
-        for child in children {
-            switch child {
-            case .element(let element): element.write(to: &out, depth: depth + 1, indent: true)
-            case .text: break
-            case .comment(let text):
-                for _ in 0...depth { out += "  " }
-                out += "<!--"; out += text; out += "-->\n"
-            }
-        }
-        for _ in 0..<depth { out += "  " }
-        out += "</"; out += name; out += ">\n"
     }
 }
 
