@@ -5,6 +5,8 @@
 //   pacer-ipc-probe NAME request PAYLOAD   print the reply; exit 1 with the error on failure
 //   pacer-ipc-probe NAME vanish PAYLOAD    send, wait briefly, then exit without closing
 //   pacer-ipc-probe NAME serve -            echo server until killed (for RSS checks)
+//   pacer-ipc-probe NAME strings ARG…       send ARG… (@FILE: the file's contents) as a pacerd request and
+//                                           print the reply's strings, one per line
 //   pacer-ipc-probe NAME hold N             open up to N connections, print "held K" and the
 //                                           first refusal, then keep them until killed
 import Glibc
@@ -16,7 +18,8 @@ func complain(_ message: String) {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, ["request", "vanish", "serve", "hold"].contains(arguments[2]) else {
+guard arguments.count >= 4, ["request", "vanish", "serve", "hold", "strings"].contains(arguments[2]),
+      arguments[2] == "strings" || arguments.count == 4 else {
     complain("usage: pacer-ipc-probe NAME request|vanish|serve|hold PAYLOAD")
     exit(64)
 }
@@ -27,6 +30,39 @@ do {
         let server = try IPCServer(name: name, loop: loop) { $0.reply($0.payload) }
         loop.run()
         server.shutdown()
+        exit(0)
+    }
+    if mode == "strings" {
+        // pacerd's message format: a count, then each string as a length and UTF-8 (big endian).
+        func put(_ value: Int, into bytes: inout [UInt8]) { for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) } }
+        var message: [UInt8] = []
+        // An argument @FILE stands for the file's contents (for payloads beyond the argument limit).
+        let strings = try Array(arguments.dropFirst(3)).map { argument -> String in
+            guard argument.hasPrefix("@") else { return argument }
+            let fd = open(String(argument.dropFirst()), O_RDONLY)
+            guard fd >= 0 else { throw IPCError.malformedMessage(detail: "cannot read \(argument.dropFirst())") }
+            defer { close(fd) }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fd, &chunk, chunk.count)
+                if n <= 0 { break }
+                bytes += chunk[0..<n]
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        put(strings.count, into: &message)
+        for string in strings { put(string.utf8.count, into: &message); message += Array(string.utf8) }
+        let client = try IPCClient.connect(name: name, maxMessageSize: 8 << 20)
+        let reply = try client.request(message, timeout: .seconds(10))
+        var index = 4
+        while index + 4 <= reply.count {
+            let length = reply[index..<(index + 4)].reduce(0) { $0 << 8 | Int($1) }
+            index += 4
+            guard index + length <= reply.count else { break }
+            print(String(decoding: reply[index..<(index + length)], as: UTF8.self))
+            index += length
+        }
         exit(0)
     }
     if mode == "hold" {

@@ -148,3 +148,41 @@ struct ClusterBundleCLITests {
         #expect(again.status == 1 && again.stderr.contains("already exists"), "\(again.stderr)")
     }
 }
+
+/// XML bombs sent to a live daemon (issue #10, finding 5: "offline and live").
+@Suite("XML bombs against a live pacerd", .serialized)
+struct LiveXMLBombTests {
+    @Test("replace-config with a billion-laughs or a deep configuration is refused at once; the daemon keeps running and serving")
+    func bombsRefused() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try #require(cluster.wait(upTo: 10) { cluster.cib("alpha").contains("dc-version") })
+        let probe = TwoNodeCluster.binary("pacer-ipc-probe")
+        let laughs = "<!DOCTYPE configuration [<!ENTITY a \"aaaaaaaaaa\">" + (1...9).map { "<!ENTITY \(Character(UnicodeScalar(97 + $0)!)) \"" + String(repeating: "&\(Character(UnicodeScalar(96 + $0)!));", count: 10) + "\">" }.joined()
+            + "]><configuration><crm_config><cluster_property_set id=\"x\"><nvpair id=\"y\" name=\"z\" value=\"&j;\"/></cluster_property_set></crm_config></configuration>"
+        let deep = "<configuration>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</configuration>"
+        let pid = cluster.processes["alpha"]!.processIdentifier
+        for (name, bomb) in [("billion laughs", laughs), ("depth 100,000", deep)] {
+            let cib = cluster.cib("alpha")
+            func attribute(_ key: String) -> String {
+                guard let range = cib.range(of: " \(key)=\"") else { return "0" }
+                return String(cib[range.upperBound...].prefix { $0 != "\"" })
+            }
+            let base = "\(attribute("admin_epoch")).\(attribute("epoch"))"
+            let started = Date()
+            let file = "\(cluster.root)/bomb.xml"
+            try bomb.write(toFile: file, atomically: true, encoding: .utf8)
+            let reply = try run([probe, cluster.ipcName("alpha"), "strings", "replace-config", base, "@\(file)"])
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(reply.status == 0, "\(name): \(reply.stderr)")
+            #expect(reply.stdout.hasPrefix("error"), "\(name) was not refused: \(reply.stdout.prefix(200))")
+            #expect(elapsed < 5, "\(name) took \(elapsed) s")
+            #expect(kill(pid, 0) == 0, "pacerd died on \(name)")
+            #expect(residentKiB(pid) < 50 * 1024, "\(name): pacerd at \(residentKiB(pid)) KiB")
+        }
+        #expect(try cluster.pacer("alpha", ["configure", "property", "after-bombs=yes"]).status == 0)
+        #expect(cluster.wait(upTo: 5) { cluster.cib("bravo").contains("after-bombs") })
+        #expect(!cluster.cib("alpha").contains("<a>"), "a bomb reached the disk")
+    }
+}
