@@ -26,7 +26,17 @@ struct IPCRobustnessTests {
         squatter.executableURL = URL(fileURLWithPath: asNobody()![0])
         squatter.arguments = Array(asNobody()!.dropFirst()) + [probe, name, "serve", "-"]
         try squatter.run()
-        defer { kill(squatter.processIdentifier, SIGKILL); squatter.waitUntilExit() }
+        defer {
+            kill(squatter.processIdentifier, SIGKILL)
+            squatter.waitUntilExit()
+            // Its rings for our refused connection stay behind a SIGKILL: remove them.
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? [] where entry.hasPrefix("qb-") {
+                let directory = "/dev/shm/\(entry)"
+                if ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).contains(where: { $0.contains(name) }) {
+                    try? FileManager.default.removeItem(atPath: directory)
+                }
+            }
+        }
         // Up once connecting no longer says "not running".
         var up = false
         for _ in 0..<100 where !up {

@@ -62,7 +62,11 @@ struct DaemonBadInputTests {
         squatter.executableURL = URL(fileURLWithPath: setpriv)
         squatter.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", probe, cluster.ipcName("alpha"), "serve", "-"]
         try squatter.run()
-        defer { kill(squatter.processIdentifier, SIGKILL); squatter.waitUntilExit() }
+        defer {
+            kill(squatter.processIdentifier, SIGKILL)
+            squatter.waitUntilExit()
+            removeIPCLeftovers(containing: cluster.ipcName("alpha"))
+        }
         // The squatter is up once the name answers (and pacer refuses it).
         let up = cluster.wait(upTo: 10) { (try? cluster.pacer("alpha", ["status", "-1"]).stderr.contains("not by the daemon")) == true }
         try #require(up, "the squatter never served")

@@ -62,6 +62,7 @@ final class TwoNodeCluster {
         for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for process in processes.values { process.waitUntilExit() }
         for node in ["alpha", "bravo"] { ResourceProcesses.removeLeftovers(scope: ResourceProcesses.scope(stateDirectory: stateDirectory(node))) }
+        removeIPCLeftovers(containing: "pacer-it-\(tag)-")
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -185,4 +186,15 @@ func run(_ arguments: [String], environment: [String: String] = [:]) throws -> C
     }
     return CommandResult(status: status, stdout: String(decoding: outcome.stdout, as: UTF8.self),
                          stderr: String(decoding: outcome.stderr, as: UTF8.self))
+}
+
+/// Removes the libqb ring directories in /dev/shm whose files name `fragment` (a daemon killed
+/// with SIGKILL cannot remove the rings of the clients it had).
+func removeIPCLeftovers(containing fragment: String) {
+    let shm = "/dev/shm"
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: shm)) ?? [] where entry.hasPrefix("qb-") {
+        let directory = "\(shm)/\(entry)"
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        if files.contains(where: { $0.contains(fragment) }) { try? FileManager.default.removeItem(atPath: directory) }
+    }
 }
