@@ -215,22 +215,7 @@ public enum Alerts {
 
     /// `CRM_alert_desc` of a resource operation: the OCF rc's name when it completed, else the status's.
     public static func description(status: Int, rc: Int32) -> String {
-        if status == 0 { return ocfExitText(Int(rc)) }
-        switch status {
-        case -1: return "pending"
-        case 1: return "Cancelled"
-        case 2: return "Timed Out"
-        case 3: return "NOT SUPPORTED"
-        case 4: return "Error"
-        case 5: return "Hard error"
-        case 6: return "Fatal error"
-        case 7: return "Not installed"
-        case 8: return "Internal communication failure"
-        case 9: return "Cannot execute now"
-        case 10: return "No fence device"
-        case 11: return "CIB secrets unavailable"
-        default: return "UNKNOWN!"
-        }
+        status == 0 ? ocfExitText(Int(rc)) : execStatusText(status)
     }
 
     /// The runs for `event`: one per entry that selects its kind (and, for an attribute, its

@@ -135,22 +135,3 @@ func actionText(_ task: String, intervalMs: Int) -> String {
 }
 
 
-/// `pcmk_exec_status_str()`.
-func execStatusText(_ status: Int) -> String {
-    switch status {
-    case -1: return "pending"
-    case 0: return "complete"
-    case 1: return "Cancelled"
-    case 2: return "Timed Out"
-    case 3: return "NOT SUPPORTED"
-    case 4: return "Error"
-    case 5: return "Hard error"
-    case 6: return "Fatal error"
-    case 7: return "Not installed"
-    case 8: return "Internal communication failure"
-    case 9: return "Cannot execute now"
-    case 10: return "No fence device"
-    case 11: return "CIB secrets unavailable"
-    default: return "UNKNOWN!"
-    }
-}
