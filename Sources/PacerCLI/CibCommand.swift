@@ -44,6 +44,14 @@ struct CibCommand: ParsableCommand {
         return (target, try target.load())
     }
 
+    /// The shadow named, else the one in use.
+    static func chosen(_ name: String?) throws -> ShadowCIB {
+        guard let shadow = try name.map(existing) ?? ShadowCIB.current else {
+            throw CLIFailure("no shadow CIB in use; name one", code: 64)
+        }
+        return shadow
+    }
+
     static func existing(_ name: String) throws -> ShadowCIB {
         let shadow = try ShadowCIB.named(name)
         guard shadow.exists else {
@@ -124,9 +132,7 @@ struct CibCommand: ParsableCommand {
         @Argument(help: "The shadow's name (the one in use when omitted).") var name: String?
         func run() {
             CibCommand.run {
-                guard let shadow = try name.map(CibCommand.existing) ?? ShadowCIB.current else {
-                    throw CLIFailure("no shadow CIB in use; name one", code: 64)
-                }
+                let shadow = try CibCommand.chosen(name)
                 print(shadow.path)
             }
         }
@@ -137,9 +143,7 @@ struct CibCommand: ParsableCommand {
         @Argument(help: "The shadow's name (the one in use when omitted).") var name: String?
         func run() {
             CibCommand.run {
-                guard let shadow = try name.map(CibCommand.existing) ?? ShadowCIB.current else {
-                    throw CLIFailure("no shadow CIB in use; name one", code: 64)
-                }
+                let shadow = try CibCommand.chosen(name)
                 let (_, live) = try CibCommand.live()
                 let staged = try shadow.file.load()
                 let before = CrmShow.render(live).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -156,9 +160,7 @@ struct CibCommand: ParsableCommand {
         @Flag(help: "Commit even though the live configuration changed since the shadow was taken.") var force = false
         func run() {
             CibCommand.run {
-                guard let shadow = try name.map(CibCommand.existing) ?? ShadowCIB.current else {
-                    throw CLIFailure("no shadow CIB in use; name one", code: 64)
-                }
+                let shadow = try CibCommand.chosen(name)
                 let (target, live) = try CibCommand.live()
                 let now = CIBVersion(of: live)
                 let current = "\(now.adminEpoch).\(now.epoch)"

@@ -40,3 +40,12 @@ func printError(_ text: String) {
         offset += n
     }
 }
+
+/// `set NAME VALUE | delete NAME | show NAME`, as crmsh's param/meta/attribute commands take them.
+func validateAttributeVerb(_ verb: String, name: String, value: String?) throws {
+    switch verb {
+    case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
+    case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
+    default: throw ValidationError("expected set, delete or show, not '\(verb)'")
+    }
+}

@@ -31,13 +31,7 @@ struct NodeCommand: ParsableCommand {
         @Argument(help: "The value (for set).") var value: String?
         @Flag(name: [.customShort("q"), .customLong("quiet")], help: "show: print the value only.") var quiet = false
 
-        func validate() throws {
-            switch verb {
-            case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
-            case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
-            default: throw ValidationError("expected set, delete or show, not '\(verb)'")
-            }
-        }
+        func validate() throws { try validateAttributeVerb(verb, name: name, value: value) }
 
         func run(_ set: ResourceEdits.NodeSet, lifetime: Lifetime) {
             let target = cib.resolve()

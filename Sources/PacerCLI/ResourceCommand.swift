@@ -72,13 +72,7 @@ struct ResourceCommand: ParsableCommand {
         @Argument(help: "The attribute's name.") var name: String
         @Argument(help: "The value (for set).") var value: String?
 
-        func validate() throws {
-            switch verb {
-            case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
-            case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
-            default: throw ValidationError("expected set, delete or show, not '\(verb)'")
-            }
-        }
+        func validate() throws { try validateAttributeVerb(verb, name: name, value: value) }
 
         func run(_ kind: ResourceEdits.AttributeKind) {
             switch verb {
