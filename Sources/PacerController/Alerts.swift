@@ -167,7 +167,7 @@ public enum Alerts {
             }
         }
         if let timeout = meta["timeout"] {
-            let ms = milliseconds(timeout)
+            let ms = IntervalSpec.milliseconds(timeout) ?? -1
             entry.timeoutMs = ms > 0 ? ms : defaultTimeoutMs
         }
         if let format = meta["timestamp-format"] { entry.timestampFormat = format }
@@ -186,22 +186,6 @@ public enum Alerts {
                 }
             }
             if !kinds.isEmpty { entry.kinds = kinds }
-        }
-    }
-
-    /// Pacemaker's `crm_get_msec`: a number with an optional unit (seconds without one); -1 when invalid.
-    public static func milliseconds(_ text: String) -> Int {
-        let trimmed = text.drop { $0 == " " || $0 == "\t" }
-        let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
-        guard let value = Int(digits) else { return -1 }
-        let unit = trimmed.dropFirst(digits.count).drop { $0 == " " || $0 == "\t" }.lowercased()
-        switch unit {
-        case "", "s", "sec": return value * 1000
-        case "ms", "msec": return value
-        case "us", "usec": return value / 1000
-        case "m", "min": return value * 60_000
-        case "h", "hr": return value * 3_600_000
-        default: return -1
         }
     }
 

@@ -46,7 +46,7 @@ public struct ResourceDefinitions: Sendable {
         }
         // The op definition: same name and interval (a probe uses the monitor's settings only for timeout).
         let ops = primitive.firstElement(named: "operations")?.elements(named: "op") ?? []
-        let op = ops.first { $0["name"] == task && Self.milliseconds($0["interval"] ?? "0") == intervalMs }
+        let op = ops.first { $0["name"] == task && IntervalSpec.intervalMilliseconds($0["interval"] ?? "0") == intervalMs }
         var checkLevel: String?
         for set in op?.elements(named: "instance_attributes") ?? [] {
             for pair in set.elements(named: "nvpair") where pair["name"] == "OCF_CHECK_LEVEL" { checkLevel = pair["value"] }
@@ -54,8 +54,8 @@ public struct ResourceDefinitions: Sendable {
         let timeout = op?["timeout"] ?? opMeta(op, "timeout") ?? opDefaults["timeout"]
         let startDelay = op?["start-delay"] ?? opMeta(op, "start-delay")
         return ActionRequest(id: id, node: node, resource: resource, task: task, intervalMs: intervalMs,
-                             timeoutMs: timeout.map(Self.milliseconds) ?? 20_000,
-                             startDelayMs: startDelay.map(Self.milliseconds) ?? 0,
+                             timeoutMs: timeout.flatMap(IntervalSpec.milliseconds) ?? 20_000,
+                             startDelayMs: startDelay.flatMap(IntervalSpec.milliseconds) ?? 0,
                              agentClass: primitive["class"] ?? "ocf", agentProvider: primitive["provider"],
                              agentType: primitive["type"] ?? "", parameters: parameters, checkLevel: checkLevel,
                              expectedRC: task == "monitor" && intervalMs == 0 ? 7 : 0)
@@ -73,7 +73,7 @@ public struct ResourceDefinitions: Sendable {
         }
         guard let history, let type = history["type"] else { return nil }
         return ActionRequest(id: id, node: node, resource: resource, task: "stop", intervalMs: 0,
-                             timeoutMs: opDefaults["timeout"].map(Self.milliseconds) ?? 20_000, startDelayMs: 0,
+                             timeoutMs: opDefaults["timeout"].flatMap(IntervalSpec.milliseconds) ?? 20_000, startDelayMs: 0,
                              agentClass: history["class"] ?? "ocf", agentProvider: history["provider"], agentType: type,
                              parameters: [], checkLevel: nil, expectedRC: 0)
     }
@@ -83,20 +83,5 @@ public struct ResourceDefinitions: Sendable {
             for pair in set.elements(named: "nvpair") where pair["name"] == name { return pair["value"] }
         }
         return nil
-    }
-
-    /// Pacemaker's interval syntax (`5s`, `500ms`, `1min`, bare seconds) in milliseconds.
-    public static func milliseconds(_ text: String) -> Int {
-        let digits = text.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-        guard let number = Double(digits) else { return 0 }
-        let factor: Double
-        switch text.dropFirst(digits.count).lowercased() {
-        case "ms", "msec": factor = 1
-        case "us", "usec": factor = 0.001
-        case "m", "min": factor = 60_000
-        case "h", "hr": factor = 3_600_000
-        default: factor = 1000
-        }
-        return Int((number * factor).rounded())
     }
 }

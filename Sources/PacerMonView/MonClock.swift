@@ -92,50 +92,6 @@ func readableInterval(_ ms: Int) -> String {
     return s
 }
 
-/// `crm_get_msec()`-style interval specs as the CIB writes them: `10s`, `5000ms`, `1m`,
-/// `2h`, plain seconds, or ISO 8601 `PT1M`. Returns milliseconds, or nil when unparsable.
-func intervalMilliseconds(_ spec: String?) -> Int? {
-    guard var text = spec?.trimmingSpaces, !text.isEmpty else { return nil }
-    if text.hasPrefix("P") || text.hasPrefix("p") { return isoDurationMilliseconds(text) }
-    var digits = ""
-    while let c = text.first, c.isASCII, c.isNumber || c == "." {
-        digits.append(c)
-        text.removeFirst()
-    }
-    guard let value = Double(digits) else { return nil }
-    let unit = text.trimmingSpaces.lowercased()
-    let factor: Double
-    switch unit {
-    case "", "s", "sec", "secs": factor = 1000
-    case "ms", "msec", "msecs": factor = 1
-    case "us", "usec", "usecs": factor = 0.001
-    case "m", "min", "mins": factor = 60_000
-    case "h", "hr", "hrs": factor = 3_600_000
-    default: return nil
-    }
-    return Int(value * factor)
-}
-
-private func isoDurationMilliseconds(_ text: String) -> Int? {
-    var total = 0.0, number = "", inTime = false
-    for c in text.uppercased().dropFirst() {
-        if c == "T" { inTime = true; continue }
-        if c.isNumber || c == "." { number.append(c); continue }
-        guard let v = Double(number) else { return nil }
-        number = ""
-        switch c {
-        case "Y": total += v * 31_536_000
-        case "M": total += inTime ? v * 60 : v * 2_592_000
-        case "W": total += v * 604_800
-        case "D": total += v * 86_400
-        case "H": total += v * 3_600
-        case "S": total += v
-        default: return nil
-        }
-    }
-    return Int(total * 1000)
-}
-
 extension StringProtocol {
     var trimmingSpaces: String {
         var s = Substring(self)

@@ -60,7 +60,7 @@ struct MonResource {
         return t < 0 ? 1 : t
     }
     /// `rsc->failure_timeout` in seconds.
-    var failureTimeout: Int { (intervalMilliseconds(meta["failure-timeout"]) ?? 0) / 1000 }
+    var failureTimeout: Int { IntervalSpec.intervalMilliseconds(meta["failure-timeout"]) / 1000 }
     var isInternal: Bool { isTrue(meta["internal_rsc"]) }
     /// `native_displayable_state()` with pending operations shown, as crm_mon shows them.
     var displayedState: String {
@@ -155,8 +155,8 @@ extension MonState {
         }
         options.maintenanceMode = isTrue(config["maintenance-mode"])
         options.stopAll = isTrue(config["stop-all-resources"])
-        options.stonithTimeoutMs = intervalMilliseconds(config["stonith-timeout"]) ?? 60_000
-        options.priorityFencingDelayMs = ((intervalMilliseconds(config["priority-fencing-delay"]) ?? 0) / 1000) * 1000
+        options.stonithTimeoutMs = config["stonith-timeout"].flatMap(IntervalSpec.milliseconds) ?? 60_000
+        options.priorityFencingDelayMs = ((config["priority-fencing-delay"].flatMap(IntervalSpec.milliseconds) ?? 0) / 1000) * 1000
         options.clusterName = config["cluster-name"]
 
         self.cib = cib
@@ -255,7 +255,7 @@ extension MonState {
             var ops: [(name: String, intervalMs: Int)] = []
             element.forEachElement { op in
                 if op.name == "op", op["on-fail"] == "block" {
-                    ops.append((op["name"] ?? "", intervalMilliseconds(op["interval"]) ?? 0))
+                    ops.append((op["name"] ?? "", IntervalSpec.intervalMilliseconds(op["interval"])))
                 }
             }
             return ops

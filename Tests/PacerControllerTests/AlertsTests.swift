@@ -157,17 +157,6 @@ struct AlertsTests {
         #expect(Alerts.timestamp("plain", t, localTime: false) == "plain")
     }
 
-    @Test("crm_get_msec: seconds by default, units, invalid as -1")
-    func durations() {
-        #expect(Alerts.milliseconds("2s") == 2000)
-        #expect(Alerts.milliseconds("15") == 15_000)
-        #expect(Alerts.milliseconds("500ms") == 500)
-        #expect(Alerts.milliseconds("2min") == 120_000)
-        #expect(Alerts.milliseconds("1h") == 3_600_000)
-        #expect(Alerts.milliseconds("soon") == -1)
-        #expect(Alerts.milliseconds("3 weeks") == -1)
-    }
-
     @Test("attribute changes between two status sections, a removal alerted with an empty value")
     func attributeChanges() throws {
         let before = try XMLParser.parse("""

@@ -63,10 +63,10 @@ extension WorkingSet {
             for (k, v) in extra { params[k] = v }
             if intervalMs > 0 {
                 let timeout = op.timeout ?? opDefaults["timeout"]
-                params["CRM_meta_timeout"] = String(timeout.map(parseIntervalMs) ?? 20000)
+                params["CRM_meta_timeout"] = String(timeout.flatMap(IntervalSpec.milliseconds) ?? 20000)
             }
         } else if intervalMs > 0 {
-            params["CRM_meta_timeout"] = String(opDefaults["timeout"].map(parseIntervalMs) ?? 20000)
+            params["CRM_meta_timeout"] = String(opDefaults["timeout"].flatMap(IntervalSpec.milliseconds) ?? 20000)
         }
         for name in ["id", "crm_feature_set", "op-digest", "CRM_meta_on_node", "CRM_meta_on_node_uuid", "pcmk_external_ip"] {
             params[name] = nil

@@ -131,7 +131,7 @@ extension WorkingSet {
         }
         rsc.needsQuorum = requires == "quorum"
         rsc.needsFencing = requires == "fencing" || requires == "unfencing"
-        if let v = m["failure-timeout"] { rsc.failureTimeout = parseIntervalMs(v) / 1000 }
+        if let v = m["failure-timeout"] { rsc.failureTimeout = IntervalSpec.intervalMilliseconds(v) / 1000 }
         if let v = m["allow-migrate"] { rsc.allowMigrate = isTrue(v) } else { rsc.allowMigrate = isRemoteConnection(rsc) }
         if let v = m["target-role"] { rsc.nextRole = targetRole(v, rsc: rsc) ?? .unknown }
     }
@@ -164,7 +164,7 @@ extension WorkingSet {
             nvpairs(of: o, setName: "meta_attributes", into: &meta)
             for (k, v) in opDefaults where meta[k] == nil { meta[k] = v }
             let name = meta["name"] ?? ""
-            result.append(OpConfig(id: o.id, name: name, intervalMs: parseIntervalMs(meta["interval"]),
+            result.append(OpConfig(id: o.id, name: name, intervalMs: IntervalSpec.intervalMilliseconds(meta["interval"]),
                                    role: Role(text: meta["role"] ?? ""), onFail: meta["on-fail"],
                                    enabled: meta["enabled"].map(isTrue) ?? true, timeout: meta["timeout"]))
         }
