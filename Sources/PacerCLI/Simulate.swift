@@ -202,19 +202,7 @@ func rssKB() -> Int {
 
 /// `YYYY-MM-DD HH:MM:SSZ` for seconds since the epoch (UTC), as crm_simulate prints it.
 func formatUTC(_ t: Int) -> String {
-    let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-    let secs = t - days * 86400
-    // civil_from_days (Howard Hinnant)
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    var y = yoe + era * 400
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    if m <= 2 { y += 1 }
+    let c = CivilTime(t)
     func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(y)-\(two(m))-\(two(d)) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+    return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import PacerModel
 /// How times are printed: crm_mon prints epochs with `ctime()` in the local time zone.
 ///
 /// The core does no clock or time-zone reads: the caller passes the offset function
@@ -40,34 +41,6 @@ public struct MonClock: Sendable {
     }
 }
 
-/// A civil (proleptic Gregorian) date and time from seconds since the epoch.
-struct CivilTime {
-    var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
-    /// Days since 1970-01-01 (for the weekday).
-    var dayNumber: Int
-
-    init(_ t: Int) {
-        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-        let secs = t - days * 86400
-        dayNumber = days
-        // civil_from_days (Howard Hinnant)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        var y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        if month <= 2 { y += 1 }
-        year = y
-        hour = secs / 3600
-        minute = secs / 60 % 60
-        second = secs % 60
-    }
-}
-
 func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
 /// `pcmk__readable_interval()`: `5s`, `1.500s`, `1m30s`, `60m`, `1000ms` (units only when
@@ -90,13 +63,4 @@ func readableInterval(_ ms: Int) -> String {
         s = "0s"
     }
     return s
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\n" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\n" { s.removeLast() }
-        return String(s)
-    }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerScheduler
 
 /// Resource history as lib/pengine/unpack.c reads it for display: which operations
 /// count as failed (`record_failed_op()`), where resources run (`running_rsc`), fail counts.
@@ -40,7 +41,7 @@ extension MonState {
 
     /// Mirrors `unpack_rsc_op()` with `remap_operation()`, keeping only the failure bookkeeping.
     private mutating func unpackOp(_ op: HistoryOp, rsc: MonResource, node: MonNode) {
-        guard let task = op.task else { return }
+        guard let task = op.operation else { return }
         guard op.status >= -1 && op.status <= 11 else { return }
         if task == "notify" || task == "meta-data" { return }
         var rc = op.rc
@@ -128,7 +129,7 @@ extension MonState {
         if expired && failCount(node: node, rsc: rsc, effective: false, op: op).count > 0 && unexpired != 0 {
             expired = false
         }
-        if expired && op.intervalMs == 0 && op.task?.lowercased() == "monitor" && [0, 7, 8, 190, 191].contains(op.rc) {
+        if expired && op.intervalMs == 0 && op.operation?.lowercased() == "monitor" && [0, 7, 8, 190, 191].contains(op.rc) {
             expired = false
         }
         return expired
@@ -216,7 +217,7 @@ extension MonState {
 
     /// `is_matched_failure()`.
     private static func isMatchedFailure(rsc: String, conf: (name: String, intervalMs: Int), op: HistoryOp) -> Bool {
-        guard conf.intervalMs == op.intervalMs, conf.name.lowercased() == op.task?.lowercased() else { return false }
+        guard conf.intervalMs == op.intervalMs, conf.name.lowercased() == op.operation?.lowercased() else { return false }
         if op.id.lowercased() == "\(rsc)_last_failure_0".lowercased() { return true }
         return op.id.lowercased() == "\(rsc)_\(conf.name)_\(conf.intervalMs)".lowercased() && op.rc != op.targetRC
     }
@@ -226,7 +227,7 @@ extension MonState {
         for f in failures where f.op.maskableProbeFailure {
             guard let onNode = f.op.xml["on_node"] else { continue }
             if let node, onNode.lowercased() != node.lowercased() { continue }
-            guard let parsed = parseOpKey(f.op.key), parsed.rsc == rsc.id else { continue }
+            guard let parsed = parseOpKey(f.op.opKey), parsed.rsc == rsc.id else { continue }
             return f.op
         }
         return nil
@@ -236,7 +237,7 @@ extension MonState {
     /// without notifications and "not running" probes.
     static func displayedOperations(_ entry: XMLElement) -> [HistoryOp] {
         let ops = entry.elements(named: "lrm_rsc_op").map(HistoryOp.init).filter { op in
-            let task = op.task.map { actionText($0, intervalMs: op.intervalMs) }
+            let task = op.operation.map { actionText($0, intervalMs: op.intervalMs) }
             if task?.lowercased() == "notify" { return false }
             if task?.lowercased() == "probe" && op.rc == 7 { return false }
             return true

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerScheduler
 
 /// Resource lines of the text output: `pe__group_default()` (lib/pengine/group.c) and
 /// `pcmk__native_output_string()` (lib/pengine/native.c) with crm_mon's options.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerScheduler
 
 /// crm_mon's text sections, in the order `pcmk__cluster_status_text()`
 /// (lib/pacemaker/pcmk_output.c) prints them.
@@ -240,7 +241,7 @@ struct TextWriter {
 
     /// `op_history_string()` without timings.
     func operationText(_ op: HistoryOp) -> String {
-        let task = op.task.map { actionText($0, intervalMs: op.intervalMs) } ?? "(null)"
+        let task = op.operation.map { actionText($0, intervalMs: op.intervalMs) } ?? "(null)"
         let call = op.xml["call-id"] ?? "(null)"
         if let interval = op.xml["interval"], interval != "0" {
             return "(\(call)) \(task): interval=\"\(interval)ms\""

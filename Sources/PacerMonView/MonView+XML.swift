@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerScheduler
 
 /// `crm_mon --output-as=xml`: the document `cluster_status_xml()`
 /// (lib/pacemaker/pcmk_output.c) writes, every section included, with timings.
@@ -149,7 +150,7 @@ struct XMLDocumentBuilder {
 
     /// `op_history_xml()` with timings.
     func operation(_ op: HistoryOp) -> XMLElement {
-        let task = op.task.map { actionText($0, intervalMs: op.intervalMs) } ?? ""
+        let task = op.operation.map { actionText($0, intervalMs: op.intervalMs) } ?? ""
         var e = XMLElement("operation_history", [("call", op.xml["call-id"] ?? ""), ("task", task), ("rc", "\(max(op.rc, 0))"),
                                                  ("rc_text", ocfExitText(max(op.rc, 0)))])
         if let interval = op.xml["interval"], interval != "0" { e["interval"] = "\(interval)ms" }
@@ -165,7 +166,7 @@ struct XMLDocumentBuilder {
         for failure in state.failures {
             let op = failure.op
             if op.maskableProbeFailure { continue }
-            guard parseOpKey(op.key) != nil else { continue }
+            guard parseOpKey(op.opKey) != nil else { continue }
             var e = XMLElement("failure", [(op.operationKey == nil ? "id" : "op_key", op.operationKey ?? op.id),
                                            ("node", failure.node), ("exitstatus", ocfExitText(max(op.rc, 0))),
                                            ("exitreason", op.xml["exit-reason"] ?? "none"), ("exitcode", "\(max(op.rc, 0))")])
@@ -176,7 +177,7 @@ struct XMLDocumentBuilder {
                 if let q = op.xml["queue-time"] { e["queued"] = q }
                 if let x = op.xml["exec-time"] { e["exec"] = x }
                 e["interval"] = "\(op.intervalMs)"
-                if let task = op.task { e["task"] = task }
+                if let task = op.operation { e["task"] = task }
             }
             list.append(e)
         }

@@ -71,22 +71,6 @@ struct NVPairReader {
     }
 }
 
-/// An element sort that keeps equal elements in order (Swift's `sort` is not stable).
-func stableSorted<T>(_ items: [T], by before: (T, T) -> Bool) -> [T] {
-    if items.count <= 1 { return items }
-    let mid = items.count / 2
-    let left = stableSorted(Array(items[..<mid]), by: before), right = stableSorted(Array(items[mid...]), by: before)
-    var out: [T] = []
-    out.reserveCapacity(items.count)
-    var i = 0, j = 0
-    while i < left.count && j < right.count {
-        if before(right[j], left[i]) { out.append(right[j]); j += 1 } else { out.append(left[i]); i += 1 }
-    }
-    out += left[i...]
-    out += right[j...]
-    return out
-}
-
 /// `char2score()`: `INFINITY`, `+INFINITY`, `-INFINITY`, or an integer clamped to ±1000000.
 func scoreValue(_ text: String?) -> Int {
     guard let text = text?.trimmingSpaces, !text.isEmpty else { return 0 }
@@ -106,26 +90,6 @@ func addScores(_ a: Int, _ b: Int) -> Int {
     if a <= -1_000_000 || b <= -1_000_000 { return -1_000_000 }
     if a >= 1_000_000 || b >= 1_000_000 { return 1_000_000 }
     return clampScore(a + b)
-}
-
-/// The integer at the start of `text` (as `strtoll`), or nil when there is none.
-func leadingInteger(_ text: String) -> Int? {
-    var s = Substring(text.trimmingSpaces)
-    var negative = false
-    if s.first == "-" || s.first == "+" { negative = s.first == "-"; s = s.dropFirst() }
-    var value = 0, digits = 0
-    for c in s.utf8 {
-        guard c >= 48 && c <= 57 else { break }
-        if value < Int.max / 20 { value = value * 10 + Int(c - 48) }
-        digits += 1
-    }
-    return digits == 0 ? nil : (negative ? -value : value)
-}
-
-/// `crm_is_true()`.
-func isTrue(_ value: String?) -> Bool {
-    guard let v = value?.lowercased() else { return false }
-    return ["true", "on", "yes", "y", "1"].contains(v)
 }
 
 /// `compare_version()`: dotted integers compared field by field; nil sorts first.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import PacerModel
 /// Flag propagation across ordering edges. Mirrors
 /// `pcmk__update_action_for_orderings()`, `update_action_for_ordering_flags()` and
 /// `pcmk__update_ordered_actions()` (pcmk_sched_actions.c) and the group

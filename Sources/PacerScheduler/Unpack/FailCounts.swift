@@ -116,7 +116,7 @@ extension WorkingSet {
     /// (and schedules a fail-count clear when all failures expired).
     func checkExpiry(_ rsc: Resource, _ node: Node, _ op: HistoryOp) -> Bool {
         var expired = false
-        if rsc.failureTimeout > 0, let lastRun = op.lastChange {
+        if rsc.failureTimeout > 0, let lastRun = op.lastRun {
             if now >= lastRun + rsc.failureTimeout { expired = true }
         }
         if expired {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-import PacerModel
+package import PacerModel
 
 /// Executor result codes and statuses used in `lrm_rsc_op` history.
 enum ExecStatus: Int {
@@ -8,53 +8,64 @@ enum ExecStatus: Int {
     case noFenceDevice = 10, noSecrets = 11
 }
 
-/// One `lrm_rsc_op` entry, parsed.
-struct HistoryOp {
-    var xml: XMLElement
-    var id: String
-    var task: String
-    var intervalMs: Int
-    var callID: Int
-    var rc: Int
-    var status: Int
-    var targetRC: Int
-    var lastChange: Int?
-    var key: String { "\(task)_\(intervalMs)" }
-    var isProbe: Bool { task == "monitor" && intervalMs == 0 }
+/// One `lrm_rsc_op` entry of a node's resource history, read as Pacemaker reads it: numbers
+/// as `crm_element_value_int()` (leading integer), the expected result from `transition-key`.
+/// The scheduler and the status view (`PacerMonView`) share it.
+package struct HistoryOp {
+    package var xml: XMLElement
+    package var id: String
+    /// `operation`, or "" when the entry has none (``operation`` tells the two apart).
+    package var task: String
+    package var intervalMs: Int
+    package var callID: Int
+    package var rc: Int
+    package var status: Int
+    /// The expected result from `transition-key` (`action:transition:target-rc:uuid`), or -1.
+    package var targetRC: Int
+    /// `last-rc-change` when present (`crm_element_value_epoch()`).
+    package var lastRCChange: Int?
 
-    init(_ el: XMLElement) {
+    package init(_ el: XMLElement) {
         xml = el
         id = el.id
         task = el["operation"] ?? ""
         intervalMs = Int(el["interval"] ?? "") ?? 0
-        callID = Int(el["call-id"] ?? "") ?? 0
-        rc = Int(el["rc-code"] ?? "") ?? 0
-        status = Int(el["op-status"] ?? "") ?? 0
-        // transition-key is "action:transition:target-rc:uuid".
+        callID = leadingInteger(el["call-id"] ?? "") ?? 0
+        rc = leadingInteger(el["rc-code"] ?? "") ?? 0
+        status = leadingInteger(el["op-status"] ?? "") ?? 0
         targetRC = -1
         if let key = el["transition-key"] {
-            var field = 0, value = 0, digits = 0
-            for b in key.utf8 {
-                if b == UInt8(ascii: ":") {
-                    if field == 2 { break }
-                    field += 1; value = 0; digits = 0
-                } else if field == 2, b >= 48, b <= 57 {
-                    value = value * 10 + Int(b - 48); digits += 1
-                }
-            }
-            if field == 2 && digits > 0 { targetRC = value }
+            let fields = key.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+            if fields.count == 4, let t = Int(fields[2]) { targetRC = t }
         }
-        lastChange = Int(el["last-rc-change"] ?? el["last-run"] ?? "")
+        lastRCChange = el["last-rc-change"].flatMap { leadingInteger($0) }
     }
 
-    /// `pcmk_xe_mask_probe_failure()`.
-    var maskableProbeFailure: Bool { isProbe && (rc == 5 || rc == 2 || status == ExecStatus.notInstalled.rawValue) }
+    /// `operation`, nil when the entry has none (crm_mon prints "(null)").
+    package var operation: String? { xml["operation"] }
+    /// `operation_key`, else nil (`XML_LRM_ATTR_TASK_KEY`).
+    package var operationKey: String? { xml["operation_key"] }
+    /// `operation_key`, else the entry's id (`get_op_key()`).
+    package var opKey: String { xml["operation_key"] ?? id }
+    /// `TASK_INTERVAL`: entries for the same operation share it.
+    package var taskAndInterval: String { "\(task)_\(intervalMs)" }
+
+    /// `pcmk_xe_is_probe()`.
+    package var isProbe: Bool { task == "monitor" && intervalMs == 0 }
+
+    /// `pcmk_xe_mask_probe_failure()`: a probe that says "not installed" or "invalid
+    /// parameter" is shown as a stopped resource, not as a failure.
+    package var maskableProbeFailure: Bool { isProbe && (rc == 5 || rc == 2 || status == ExecStatus.notInstalled.rawValue) }
+
+    /// `last-rc-change`, else `last-run`: the time `pe__is_newer_op()` compares.
+    package var lastRun: Int? { lastRCChange ?? xml["last-run"].flatMap { leadingInteger($0) } }
 }
 
 /// Which of two history entries is newer. Mirrors `pe__is_newer_op()`
-/// (lib/pengine/pe_actions.c): call ids, then last-rc-change for equal call ids,
+/// (lib/pengine/pe_actions.c), the comparison behind `sort_op_by_callid()`: call ids, then
+/// last-rc-change (else last-run) for equal call ids,
 /// then transition numbers when one entry is pending.
-func compareOps(_ a: HistoryOp, _ b: HistoryOp) -> Int {
+package func compareOps(_ a: HistoryOp, _ b: HistoryOp) -> Int {
     let aNode = a.xml["on_node"], bNode = b.xml["on_node"]
     let sameNode = (aNode == nil || bNode == nil) ? true : aNode!.lowercased() == bNode!.lowercased()
     if sameNode && a.id == b.id { return 0 }
@@ -63,7 +74,7 @@ func compareOps(_ a: HistoryOp, _ b: HistoryOp) -> Int {
     if sameNode && x >= 0 && x < y { return -1 }
     if sameNode && y >= 0 && x > y { return 1 }
     if x >= 0 && y >= 0 && (!sameNode || x == y) {
-        let la = a.lastChange ?? -1, lb = b.lastChange ?? -1
+        let la = a.lastRun ?? -1, lb = b.lastRun ?? -1
         if la >= 0 && la < lb { return -1 }
         if lb >= 0 && la > lb { return 1 }
         return 0
@@ -87,20 +98,4 @@ private func transitionOfMagic(_ magic: String?) -> (String, Int)? {
     let fields = magic[magic.index(after: semi)...].split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
     guard fields.count == 4, let id = Int(fields[1]) else { return nil }
     return (String(fields[3]), id)
-}
-
-/// A stable merge sort driven by a "not after" predicate, as `g_list_sort()` is.
-func mergeSorted<T>(_ items: [T], _ notAfter: (T, T) -> Bool) -> [T] {
-    if items.count <= 1 { return items }
-    let mid = items.count / 2
-    let left = mergeSorted(Array(items[..<mid]), notAfter), right = mergeSorted(Array(items[mid...]), notAfter)
-    var out: [T] = []
-    out.reserveCapacity(items.count)
-    var i = 0, j = 0
-    while i < left.count && j < right.count {
-        if notAfter(left[i], right[j]) { out.append(left[i]); i += 1 } else { out.append(right[j]); j += 1 }
-    }
-    out += left[i...]
-    out += right[j...]
-    return out
 }

@@ -48,9 +48,3 @@ extension WorkingSet {
         }
     }
 }
-
-/// Pacemaker's `crm_is_true()`.
-func isTrue(_ s: String?) -> Bool {
-    guard let s = s?.lowercased() else { return false }
-    return ["true", "on", "yes", "y", "1"].contains(s)
-}

@@ -219,7 +219,7 @@ extension WorkingSet {
         } else if rc == 7 {
             clear = true
         } else if op.task == "monitor" {
-            if let lf = lastFailure, lf.key == op.key { clear = true }
+            if let lf = lastFailure, lf.taskAndInterval == op.taskAndInterval { clear = true }
             if rsc.role < .started { setActive(rsc) }
         } else if op.task == "start" {
             rsc.role = .started; clear = true

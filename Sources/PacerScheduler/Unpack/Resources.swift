@@ -184,12 +184,3 @@ extension WorkingSet {
         return rsc
     }
 }
-
-/// A stable sort (Swift's `sort` is not guaranteed stable).
-func stableSorted<T>(_ items: [T], by before: (T, T) -> Bool) -> [T] {
-    items.enumerated().sorted { a, b in
-        if before(a.element, b.element) { return true }
-        if before(b.element, a.element) { return false }
-        return a.offset < b.offset
-    }.map(\.element)
-}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/// Pacemaker's string helpers (lib/common/strings.c) that the scheduler and the status view
+/// both read the CIB with.
+
+/// Pacemaker's `crm_is_true()`: `true`, `on`, `yes`, `y` or `1`, in any case.
+package func isTrue(_ value: String?) -> Bool {
+    guard let v = value?.lowercased() else { return false }
+    return ["true", "on", "yes", "y", "1"].contains(v)
+}
+
+/// The integer at the start of `text`, as `strtoll()` reads it for `scan_ll()`: white space,
+/// an optional sign, digits; what follows is ignored. Nil when there is no digit.
+package func leadingInteger(_ text: String) -> Int? {
+    var s = Substring(text.trimmingSpaces)
+    var negative = false
+    if s.first == "-" || s.first == "+" { negative = s.first == "-"; s = s.dropFirst() }
+    var value = 0, digits = 0
+    for c in s.utf8 {
+        guard c >= 48 && c <= 57 else { break }
+        if value < Int.max / 20 { value = value * 10 + Int(c - 48) }
+        digits += 1
+    }
+    return digits == 0 ? nil : (negative ? -value : value)
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and newlines.
+    package var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" { s.removeLast() }
+        return String(s)
+    }
+}
