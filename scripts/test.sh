@@ -11,8 +11,8 @@ export PATH="/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin"
 swift build --build-tests
 status=0
 swift test --skip-build || status=$?
-if [ -x tests/agents/run.sh ]; then
-  bash tests/agents/run.sh || status=$?
+if [ -x agents/tests/run.sh ]; then
+  bash agents/tests/run.sh || status=$?
 fi
 # The Debian package (README, "Installing the package"): a static release build, 8 to 13
 # minutes on two cores, then its install checks; PACER_SKIP_PACKAGE_TEST=1 leaves it out.

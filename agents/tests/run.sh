@@ -3,7 +3,7 @@
 #
 # Tests for the OCF agents in agents/ (see agents/README.md).
 #
-#   sudo bash tests/agents/run.sh
+#   sudo bash agents/tests/run.sh
 #
 # Static checks (shellcheck -s sh, dash, meta-data against ra-api-1.dtd), then
 # each agent through ocf-tester and crm_resource --force-* inside private
