@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// Bad input: one clear line on stderr, Pacemaker's exit status, and the CIB untouched.
 @Suite("configure: bad input", .serialized)
@@ -58,9 +59,9 @@ struct BadInputTests {
 
     func seededCIB(_ dir: TemporaryDirectory) throws -> String {
         let cib = dir.file("cib.xml")
-        try Shell.run([Shell.pacer, "cib", "new", cib])
-        try Shell.run([Shell.pacer, "configure", "primitive", "p", "Dummy"], environment: ["CIB_file": cib])
-        try Shell.run([Shell.pacer, "configure", "primitive", "q", "Dummy"], environment: ["CIB_file": cib])
+        try Tool.run([Tool.pacer, "cib", "new", cib])
+        try Tool.run([Tool.pacer, "configure", "primitive", "p", "Dummy"], environment: ["CIB_file": cib])
+        try Tool.run([Tool.pacer, "configure", "primitive", "q", "Dummy"], environment: ["CIB_file": cib])
         return cib
     }
 
@@ -69,7 +70,7 @@ struct BadInputTests {
         let dir = try TemporaryDirectory()
         let cib = try seededCIB(dir)
         let before = try Data(contentsOf: URL(fileURLWithPath: cib))
-        let result = try Shell.run([Shell.pacer, "configure"] + input.words, environment: ["CIB_file": cib])
+        let result = try Tool.run([Tool.pacer, "configure"] + input.words, environment: ["CIB_file": cib])
         #expect(result.status == input.status, "stderr: \(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "expected one line, got: \(result.stderr)")
@@ -84,7 +85,7 @@ struct BadInputTests {
         let cib = try seededCIB(dir)
         let before = try Data(contentsOf: URL(fileURLWithPath: cib))
         let script = try dir.write("s.crm", "configure\nprimitive ok Dummy\nprimitive bad Dummy op\ncommit\n")
-        let result = try Shell.run([Shell.pacer, "configure", "-f", script], environment: ["CIB_file": cib])
+        let result = try Tool.run([Tool.pacer, "configure", "-f", script], environment: ["CIB_file": cib])
         #expect(result.status == 64)
         #expect(result.stderr.contains("line 3:"), "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: cib)) == before)
@@ -95,7 +96,7 @@ struct BadInputTests {
         let dir = try TemporaryDirectory()
         let text = "<cib epoch=\"1\">\n  <configuration>\n    <resources>\n  </configuration>\n</cib>\n"
         let cib = try dir.write("broken.xml", text)
-        let result = try Shell.run([Shell.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": cib])
+        let result = try Tool.run([Tool.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": cib])
         #expect(result.status == 65)
         #expect(result.stderr.contains(cib) && result.stderr.contains("line 4"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
@@ -104,7 +105,7 @@ struct BadInputTests {
 
     @Test("a missing CIB file is reported with exit status 66")
     func missingFile() throws {
-        let result = try Shell.run([Shell.pacer, "configure", "property", "a=b"], environment: ["CIB_file": "/nonexistent/cib.xml"])
+        let result = try Tool.run([Tool.pacer, "configure", "property", "a=b"], environment: ["CIB_file": "/nonexistent/cib.xml"])
         #expect(result.status == 66)
         #expect(result.stderr.contains("/nonexistent/cib.xml"))
     }
@@ -115,13 +116,13 @@ struct BadInputTests {
         let mountPoint = dir.file("ro")
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         // Root ignores permission bits, so use a read-only tmpfs to make the directory really unwritable.
-        try #require(try Shell.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).status == 0, "needs root to mount a tmpfs")
-        defer { try? Shell.run(["umount", mountPoint]) }
+        try #require(try Tool.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).status == 0, "needs root to mount a tmpfs")
+        defer { try? Tool.run(["umount", mountPoint]) }
         let cib = "\(mountPoint)/cib.xml"
-        try Shell.run([Shell.pacer, "cib", "new", cib])
-        try #require(try Shell.run(["mount", "-o", "remount,ro", mountPoint]).status == 0)
+        try Tool.run([Tool.pacer, "cib", "new", cib])
+        try #require(try Tool.run(["mount", "-o", "remount,ro", mountPoint]).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: cib))
-        let result = try Shell.run([Shell.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": cib])
+        let result = try Tool.run([Tool.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": cib])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot write CIB file \(cib)"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
@@ -130,7 +131,7 @@ struct BadInputTests {
 
     @Test("no CIB given and no daemon: a clear message")
     func noCIB() throws {
-        let result = try Shell.run(["/usr/bin/env", "-u", "CIB_file", Shell.pacer, "configure", "show"])
+        let result = try Tool.run(["/usr/bin/env", "-u", "CIB_file", Tool.pacer, "configure", "show"])
         #expect(result.status == 66)
         #expect(result.stderr.contains("--cib-file"))
     }

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// `pacer configure` against the real crmsh on the same scripts (crmsh 4.4.1 is the oracle).
 @Suite("configure: same CIB as crmsh", .serialized)
 struct ConfigureDifferentialTests {
     static var scripts: [String] {
-        let fixtures = Shell.fixture("scripts")
+        let fixtures = Tool.fixture("scripts")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
-        return [Shell.repositoryRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path]
+        return [Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path]
             + names.filter { $0.hasSuffix(".crm") }.sorted().map { fixtures.appendingPathComponent($0).path }
     }
 
     /// Scripts whose CIB holds an apostrophe in an attribute (ACL xpaths): Pacemaker writes it as
     /// `&apos;`, Pacer's serializer does not yet, so RoundTripTests (which takes `scripts`) leaves them out.
     static var apostropheScripts: [String] {
-        let fixtures = Shell.fixture("scripts-apos")
+        let fixtures = Tool.fixture("scripts-apos")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
         return names.filter { $0.hasSuffix(".crm") }.sorted().map { fixtures.appendingPathComponent($0).path }
     }
@@ -32,17 +33,17 @@ struct ConfigureDifferentialTests {
     func sameCIB(script: String) throws {
         let dir = try TemporaryDirectory()
         let crmCIB = dir.file("crm.xml"), batchCIB = dir.file("batch.xml"), linesCIB = dir.file("lines.xml")
-        _ = try dir.write("crm.xml", try Shell.run(["cibadmin", "--empty"]).stdout)
-        let crm = try Shell.run(["crm", "-F", "-f", script], environment: ["CIB_file": crmCIB])
+        _ = try dir.write("crm.xml", try Tool.run(["cibadmin", "--empty"]).stdout)
+        let crm = try Tool.run(["crm", "-F", "-f", script], environment: ["CIB_file": crmCIB])
         #expect(crm.status == 0, "crm -f failed: \(crm.stderr)")
 
-        try Shell.run([Shell.pacer, "cib", "new", batchCIB])
-        let batch = try Shell.run([Shell.pacer, "configure", "-f", script], environment: ["CIB_file": batchCIB])
+        try Tool.run([Tool.pacer, "cib", "new", batchCIB])
+        let batch = try Tool.run([Tool.pacer, "configure", "-f", script], environment: ["CIB_file": batchCIB])
         #expect(batch.status == 0, "pacer configure -f failed: \(batch.stderr)")
 
-        try Shell.run([Shell.pacer, "cib", "new", linesCIB])
+        try Tool.run([Tool.pacer, "cib", "new", linesCIB])
         for line in try Self.configureLines(script) {
-            let typed = try Shell.sh("\"$PACER\" configure \(line)", environment: ["CIB_file": linesCIB, "PACER": Shell.pacer])
+            let typed = try Tool.sh("\"$PACER\" configure \(line)", environment: ["CIB_file": linesCIB, "PACER": Tool.pacer])
             #expect(typed.status == 0, "pacer configure \(line) failed: \(typed.stderr)")
         }
 
@@ -50,19 +51,19 @@ struct ConfigureDifferentialTests {
         #expect(try canonicalCIB(batchCIB) == expected, "pacer configure -f \(script) differs from crm -f")
         #expect(try canonicalCIB(linesCIB) == expected, "pacer configure line by line differs from crm -f")
 
-        let schema = try Shell.run(["xmllint", "--noout", "--relaxng", "/usr/share/pacemaker/pacemaker-3.9.rng", batchCIB])
+        let schema = try Tool.run(["xmllint", "--noout", "--relaxng", "/usr/share/pacemaker/pacemaker-3.9.rng", batchCIB])
         #expect(schema.status == 0, "Pacer's CIB does not validate: \(schema.stderr)")
 
-        let crmShowOfCrm = try Shell.run(["crm", "configure", "show"], environment: ["CIB_file": crmCIB]).stdout
-        let crmShowOfOurs = try Shell.run(["crm", "configure", "show"], environment: ["CIB_file": batchCIB]).stdout
+        let crmShowOfCrm = try Tool.run(["crm", "configure", "show"], environment: ["CIB_file": crmCIB]).stdout
+        let crmShowOfOurs = try Tool.run(["crm", "configure", "show"], environment: ["CIB_file": batchCIB]).stdout
         #expect(crmShowOfOurs == crmShowOfCrm)
-        let ourShow = try Shell.run([Shell.pacer, "configure", "show"], environment: ["CIB_file": crmCIB]).stdout
+        let ourShow = try Tool.run([Tool.pacer, "configure", "show"], environment: ["CIB_file": crmCIB]).stdout
         #expect(ourShow.trimmingCharacters(in: .newlines) == crmShowOfCrm.trimmingCharacters(in: .newlines),
                 "pacer configure show differs from crm configure show")
     }
 
     static var showScripts: [String] {
-        let fixtures = Shell.fixture("show")
+        let fixtures = Tool.fixture("show")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
         return names.filter { $0.hasSuffix(".crm") }.sorted().map { fixtures.appendingPathComponent($0).path }
     }
@@ -73,11 +74,11 @@ struct ConfigureDifferentialTests {
     func sameShow(script: String) throws {
         let dir = try TemporaryDirectory()
         let cib = dir.file("crm.xml")
-        _ = try dir.write("crm.xml", try Shell.run(["cibadmin", "--empty"]).stdout)
-        try Shell.run(["crm", "-F", "-f", script], environment: ["CIB_file": cib])
-        let crmShow = try Shell.run(["crm", "configure", "show"], environment: ["CIB_file": cib]).stdout
+        _ = try dir.write("crm.xml", try Tool.run(["cibadmin", "--empty"]).stdout)
+        try Tool.run(["crm", "-F", "-f", script], environment: ["CIB_file": cib])
+        let crmShow = try Tool.run(["crm", "configure", "show"], environment: ["CIB_file": cib]).stdout
         #expect(crmShow.split(separator: "\n").count > 8, "crm wrote too little: \(crmShow)")
-        let ourShow = try Shell.run([Shell.pacer, "configure", "show"], environment: ["CIB_file": cib])
+        let ourShow = try Tool.run([Tool.pacer, "configure", "show"], environment: ["CIB_file": cib])
         #expect(ourShow.status == 0, "\(ourShow.stderr)")
         #expect(ourShow.stdout.trimmingCharacters(in: .newlines) == crmShow.trimmingCharacters(in: .newlines))
     }
@@ -86,11 +87,11 @@ struct ConfigureDifferentialTests {
     func epochPerCommit() throws {
         let dir = try TemporaryDirectory()
         let cib = dir.file("cib.xml")
-        try Shell.run([Shell.pacer, "cib", "new", cib])
+        try Tool.run([Tool.pacer, "cib", "new", cib])
         let script = try dir.write("s.crm", "configure\nproperty stonith-enabled=false\ncommit\nproperty no-quorum-policy=ignore\ncommit\n")
-        #expect(try Shell.run([Shell.pacer, "configure", "-f", script], environment: ["CIB_file": cib]).status == 0)
+        #expect(try Tool.run([Tool.pacer, "configure", "-f", script], environment: ["CIB_file": cib]).status == 0)
         #expect(try dir.read("cib.xml").contains("epoch=\"3\" num_updates=\"0\""))
-        try Shell.run([Shell.pacer, "configure", "property", "stonith-enabled=true"], environment: ["CIB_file": cib])
+        try Tool.run([Tool.pacer, "configure", "property", "stonith-enabled=true"], environment: ["CIB_file": cib])
         #expect(try dir.read("cib.xml").contains("epoch=\"4\""))
     }
 }
@@ -113,8 +114,8 @@ struct CorpusShowTests {
     @Test("configure show of every scheduler-corpus CIB prints what crm configure show prints", arguments: corpusCases)
     func corpusShow(name: String) throws {
         let cib = RoundTripTests.corpus.appendingPathComponent(name).path
-        let crmShow = try Shell.run(["crm", "configure", "show"], environment: ["CIB_file": cib]).stdout
-        let ourShow = try Shell.run([Shell.pacer, "configure", "show"], environment: ["CIB_file": cib])
+        let crmShow = try Tool.run(["crm", "configure", "show"], environment: ["CIB_file": cib]).stdout
+        let ourShow = try Tool.run([Tool.pacer, "configure", "show"], environment: ["CIB_file": cib])
         #expect(ourShow.status == 0, "\(ourShow.stderr)")
         #expect(ourShow.stdout.trimmingCharacters(in: .newlines) == crmShow.trimmingCharacters(in: .newlines))
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// `pacer resource …` against `crm_resource` on copies of the same CIB.
 @Suite("resource: same CIB edits as crm_resource", .serialized)
@@ -8,11 +9,11 @@ struct ResourceDifferentialTests {
     /// The canonical pair on two nodes, started by crm_simulate (so it runs on pm01).
     func runningPair(_ dir: TemporaryDirectory) throws -> String {
         let base = dir.file("base.xml")
-        try Shell.run([Shell.pacer, "cib", "new", base])
-        try Shell.run([Shell.pacer, "configure", "-f", Shell.repositoryRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path], environment: ["CIB_file": base])
-        for node in ["pm01", "pm02"] { try Shell.run([Shell.pacer, "configure", "node", node], environment: ["CIB_file": base]) }
+        try Tool.run([Tool.pacer, "cib", "new", base])
+        try Tool.run([Tool.pacer, "configure", "-f", Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path], environment: ["CIB_file": base])
+        for node in ["pm01", "pm02"] { try Tool.run([Tool.pacer, "configure", "node", node], environment: ["CIB_file": base]) }
         let running = dir.file("running.xml")
-        try #require(try Shell.run(["crm_simulate", "-x", base, "-S", "-O", running, "--node-up", "pm01", "--node-up", "pm02"]).status == 0)
+        try #require(try Tool.run(["crm_simulate", "-x", base, "-S", "-O", running, "--node-up", "pm01", "--node-up", "pm02"]).status == 0)
         return running
     }
 
@@ -21,12 +22,12 @@ struct ResourceDifferentialTests {
     func sameSteps(_ steps: [(crm: [String], pacer: [String])], tool: String, pacerCommand: String,
                    theirs: String, ours: String) throws {
         for step in steps {
-            let crm = try Shell.run([tool] + step.crm, environment: ["CIB_file": theirs])
+            let crm = try Tool.run([tool] + step.crm, environment: ["CIB_file": theirs])
             #expect(crm.status == 0, "\(tool) \(step.crm): \(crm.stderr)")
-            let pacer = try Shell.run([Shell.pacer, pacerCommand] + step.pacer, environment: ["CIB_file": ours])
+            let pacer = try Tool.run([Tool.pacer, pacerCommand] + step.pacer, environment: ["CIB_file": ours])
             #expect(pacer.status == 0, "pacer \(pacerCommand) \(step.pacer): \(pacer.stderr)")
             let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
-            let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+            let difference = a == b ? "" : try Tool.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
             #expect(a == b, "after \(step.pacer): \(difference) \(tool) said: \(crm.stdout) \(crm.stderr)")
         }
     }
@@ -69,16 +70,16 @@ struct ResourceDifferentialTests {
         try sameSteps(steps, tool: "crm_resource", pacerCommand: "resource", theirs: theirs, ours: ours)
         for (crm, pacer) in [(["-r", "vIP_10", "-g", "cidr_netmask"], ["param", "vIP_10", "show", "cidr_netmask"]),
                              (["--meta", "-r", "ckVIP", "-g", "resource-stickiness"], ["meta", "ckVIP", "show", "resource-stickiness"])] {
-            let theirValue = try Shell.run(["crm_resource"] + crm, environment: ["CIB_file": theirs]).stdout
-            let ourValue = try Shell.run([Shell.pacer, "resource"] + pacer, environment: ["CIB_file": ours]).stdout
+            let theirValue = try Tool.run(["crm_resource"] + crm, environment: ["CIB_file": theirs]).stdout
+            let ourValue = try Tool.run([Tool.pacer, "resource"] + pacer, environment: ["CIB_file": ours]).stdout
             #expect(ourValue == theirValue, "\(pacer): '\(ourValue)' vs crm_resource '\(theirValue)'")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: ours))
-        let missing = try Shell.run([Shell.pacer, "resource", "param", "vIP_10", "delete", "nosuch"], environment: ["CIB_file": ours])
+        let missing = try Tool.run([Tool.pacer, "resource", "param", "vIP_10", "delete", "nosuch"], environment: ["CIB_file": ours])
         #expect(missing.status == 105 && missing.stderr.contains("parameter 'nosuch' not found for 'vIP_10'"), "\(missing.stderr)")
-        let typo = try Shell.run([Shell.pacer, "resource", "param", "vIP01", "set", "a", "b"], environment: ["CIB_file": ours])
+        let typo = try Tool.run([Tool.pacer, "resource", "param", "vIP01", "set", "a", "b"], environment: ["CIB_file": ours])
         #expect(typo.status == 105 && typo.stderr.contains("did you mean 'vIP_10'?"), "\(typo.stderr)")
-        let verb = try Shell.run([Shell.pacer, "resource", "meta", "vIP_10", "sett", "a", "b"], environment: ["CIB_file": ours])
+        let verb = try Tool.run([Tool.pacer, "resource", "meta", "vIP_10", "sett", "a", "b"], environment: ["CIB_file": ours])
         #expect(verb.status == 64, "\(verb.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: ours)) == before, "a refused command changed the CIB")
     }
@@ -104,15 +105,15 @@ struct ResourceDifferentialTests {
         try sameSteps(steps, tool: "crm_attribute", pacerCommand: "node", theirs: theirs, ours: ours)
         for (crm, pacer) in [(["-N", "pm01", "-n", "site", "-G"], ["attribute", "pm01", "show", "site"]),
                              (["-N", "pm01", "-n", "site", "-G", "-q"], ["attribute", "pm01", "show", "site", "-q"])] {
-            let theirValue = try Shell.run(["crm_attribute"] + crm, environment: ["CIB_file": theirs]).stdout
-            let ourValue = try Shell.run([Shell.pacer, "node"] + pacer, environment: ["CIB_file": ours]).stdout
+            let theirValue = try Tool.run(["crm_attribute"] + crm, environment: ["CIB_file": theirs]).stdout
+            let ourValue = try Tool.run([Tool.pacer, "node"] + pacer, environment: ["CIB_file": ours]).stdout
             #expect(ourValue == theirValue, "\(pacer): '\(ourValue)' vs crm_attribute '\(theirValue)'")
         }
-        let missing = try Shell.run([Shell.pacer, "node", "attribute", "pm01", "show", "nope"], environment: ["CIB_file": ours])
+        let missing = try Tool.run([Tool.pacer, "node", "attribute", "pm01", "show", "nope"], environment: ["CIB_file": ours])
         #expect(missing.status == 105)
-        let node = try Shell.run([Shell.pacer, "node", "attribute", "pm09", "set", "a", "b"], environment: ["CIB_file": ours])
+        let node = try Tool.run([Tool.pacer, "node", "attribute", "pm09", "set", "a", "b"], environment: ["CIB_file": ours])
         #expect(node.status == 105 && node.stderr.contains("'pm09'"), "\(node.stderr)")
-        let lifetime = try Shell.run([Shell.pacer, "node", "attribute", "pm01", "set", "a", "b", "--lifetime", "bogus"], environment: ["CIB_file": ours])
+        let lifetime = try Tool.run([Tool.pacer, "node", "attribute", "pm01", "set", "a", "b", "--lifetime", "bogus"], environment: ["CIB_file": ours])
         #expect(lifetime.status == 64, "\(lifetime.stderr)")
     }
 
@@ -122,8 +123,8 @@ struct ResourceDifferentialTests {
         let running = try runningPair(dir)
         for resource in ["vIP_10", "proxyGroup"] {
             for quiet in [false, true] {
-                let theirs = try Shell.run(["crm_resource", "--locate", "-r", resource] + (quiet ? ["-Q"] : []), environment: ["CIB_file": running])
-                let ours = try Shell.run([Shell.pacer, "resource", "locate", resource] + (quiet ? ["-Q"] : []), environment: ["CIB_file": running])
+                let theirs = try Tool.run(["crm_resource", "--locate", "-r", resource] + (quiet ? ["-Q"] : []), environment: ["CIB_file": running])
+                let ours = try Tool.run([Tool.pacer, "resource", "locate", resource] + (quiet ? ["-Q"] : []), environment: ["CIB_file": running])
                 #expect(ours.stdout == theirs.stdout, "locate \(resource) quiet=\(quiet): '\(ours.stdout)' vs '\(theirs.stdout)'")
             }
         }
@@ -132,16 +133,16 @@ struct ResourceDifferentialTests {
         try FileManager.default.copyItem(atPath: running, toPath: ours)
         for (crm, pacer) in [(["resource", "maintenance", "vIP_10", "on"], ["maintenance", "vIP_10", "on"]),
                              (["resource", "maintenance", "vIP_10", "off"], ["maintenance", "vIP_10", "off"])] {
-            #expect(try Shell.run(["crm"] + crm, environment: ["CIB_file": theirs]).status == 0)
-            #expect(try Shell.run([Shell.pacer, "resource"] + pacer, environment: ["CIB_file": ours]).status == 0)
+            #expect(try Tool.run(["crm"] + crm, environment: ["CIB_file": theirs]).status == 0)
+            #expect(try Tool.run([Tool.pacer, "resource"] + pacer, environment: ["CIB_file": ours]).status == 0)
             #expect(try canonicalCIB(ours) == canonicalCIB(theirs), "after \(pacer)")
         }
-        #expect(try Shell.run([Shell.pacer, "resource", "refresh", "haproxyd"], environment: ["CIB_file": ours]).status == 0)
+        #expect(try Tool.run([Tool.pacer, "resource", "refresh", "haproxyd"], environment: ["CIB_file": ours]).status == 0)
         let refreshed = try String(contentsOfFile: ours, encoding: .utf8)
         #expect(!refreshed.contains("lrm_resource id=\"haproxyd\"") && refreshed.contains("lrm_resource id=\"vIP_10\""))
-        #expect(try Shell.run([Shell.pacer, "resource", "refresh"], environment: ["CIB_file": ours]).status == 0)
+        #expect(try Tool.run([Tool.pacer, "resource", "refresh"], environment: ["CIB_file": ours]).status == 0)
         #expect(!(try String(contentsOfFile: ours, encoding: .utf8)).contains("lrm_resource id="))
-        let after = try Shell.run(["crm_simulate", "-x", ours, "-R"])
+        let after = try Tool.run(["crm_simulate", "-x", ours, "-R"])
         #expect(after.stdout.contains("monitor") || after.stdout.contains("Transition Summary"), "the refreshed CIB still simulates")
     }
 
@@ -152,14 +153,14 @@ struct ResourceDifferentialTests {
         let theirs = dir.file("crm.xml"), ours = dir.file("pacer.xml")
         try FileManager.default.copyItem(atPath: running, toPath: theirs)
         try FileManager.default.copyItem(atPath: running, toPath: ours)
-        let crm = try Shell.run(["crm", "configure", "erase"], environment: ["CIB_file": theirs])
+        let crm = try Tool.run(["crm", "configure", "erase"], environment: ["CIB_file": theirs])
         #expect(crm.status == 0, "\(crm.stderr)")
-        let pacer = try Shell.run([Shell.pacer, "configure", "erase"], environment: ["CIB_file": ours])
+        let pacer = try Tool.run([Tool.pacer, "configure", "erase"], environment: ["CIB_file": ours])
         #expect(pacer.status == 0, "\(pacer.stderr)")
         let (a, b) = (try canonicalCIB(ours), try canonicalCIB(theirs))
-        let difference = a == b ? "" : try Shell.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
+        let difference = a == b ? "" : try Tool.run(["bash", "-c", "diff <(echo \"$A\") <(echo \"$B\") | head -20"], environment: ["A": a, "B": b]).stdout
         #expect(a == b, "after erase: \(difference)")
-        let extra = try Shell.run([Shell.pacer, "configure", "erase", "nodes"], environment: ["CIB_file": ours])
+        let extra = try Tool.run([Tool.pacer, "configure", "erase", "nodes"], environment: ["CIB_file": ours])
         #expect(extra.status == 64, "\(extra.stderr)")
     }
 
@@ -168,11 +169,11 @@ struct ResourceDifferentialTests {
         let dir = try TemporaryDirectory()
         let running = try runningPair(dir)
         let before = try Data(contentsOf: URL(fileURLWithPath: running))
-        let same = try Shell.run([Shell.pacer, "resource", "move", "proxyGroup", "pm01"], environment: ["CIB_file": running])
+        let same = try Tool.run([Tool.pacer, "resource", "move", "proxyGroup", "pm01"], environment: ["CIB_file": running])
         #expect(same.status == 1 && same.stderr.contains("already runs on pm01"))
-        let unknown = try Shell.run([Shell.pacer, "resource", "stop", "nosuch"], environment: ["CIB_file": running])
+        let unknown = try Tool.run([Tool.pacer, "resource", "stop", "nosuch"], environment: ["CIB_file": running])
         #expect(unknown.status == 105 && unknown.stderr.contains("'nosuch'"))
-        let node = try Shell.run([Shell.pacer, "resource", "move", "proxyGroup", "pm09"], environment: ["CIB_file": running])
+        let node = try Tool.run([Tool.pacer, "resource", "move", "proxyGroup", "pm09"], environment: ["CIB_file": running])
         #expect(node.status == 105 && node.stderr.contains("'pm09'"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: running)) == before)
     }
@@ -182,14 +183,14 @@ struct ResourceDifferentialTests {
         let dir = try TemporaryDirectory()
         let running = try runningPair(dir)
         let failed = dir.file("failed.xml")
-        try #require(try Shell.run(["crm_simulate", "-x", running, "-S", "-O", failed, "-i", "haproxyd_monitor_5000@pm01=7"]).status == 0)
-        let count = try Shell.run([Shell.pacer, "resource", "failcount", "haproxyd"], environment: ["CIB_file": failed])
+        try #require(try Tool.run(["crm_simulate", "-x", running, "-S", "-O", failed, "-i", "haproxyd_monitor_5000@pm01=7"]).status == 0)
+        let count = try Tool.run([Tool.pacer, "resource", "failcount", "haproxyd"], environment: ["CIB_file": failed])
         #expect(count.stdout.contains("node=pm01  name=fail-count-haproxyd value=1"), "\(count.stdout)")
-        #expect(try Shell.run([Shell.pacer, "resource", "cleanup", "haproxyd"], environment: ["CIB_file": failed]).status == 0)
+        #expect(try Tool.run([Tool.pacer, "resource", "cleanup", "haproxyd"], environment: ["CIB_file": failed]).status == 0)
         let after = try String(contentsOfFile: failed, encoding: .utf8)
         #expect(!after.contains("fail-count-haproxyd"))
         #expect(!after.contains("lrm_resource id=\"haproxyd\""))
-        let cleared = try Shell.run([Shell.pacer, "resource", "failcount", "haproxyd"], environment: ["CIB_file": failed])
+        let cleared = try Tool.run([Tool.pacer, "resource", "failcount", "haproxyd"], environment: ["CIB_file": failed])
         #expect(cleared.stdout.contains("value=0"))
     }
 }
@@ -202,8 +203,8 @@ struct WhyTests {
         let dir = try TemporaryDirectory()
         let running = try ResourceDifferentialTests().runningPair(dir)
         let failed = dir.file("failed.xml")
-        try #require(try Shell.run(["crm_simulate", "-x", running, "-S", "-O", failed, "-i", "haproxyd_monitor_5000@pm01=7"]).status == 0)
-        let why = try Shell.run([Shell.pacer, "why", "haproxyd"], environment: ["CIB_file": failed])
+        try #require(try Tool.run(["crm_simulate", "-x", running, "-S", "-O", failed, "-i", "haproxyd_monitor_5000@pm01=7"]).status == 0)
+        let why = try Tool.run([Tool.pacer, "why", "haproxyd"], environment: ["CIB_file": failed])
         #expect(why.status == 0, "\(why.stderr)")
         #expect(why.stdout.contains("now:      running on pm02"), "\(why.stdout)")
         #expect(why.stdout.contains("pm01: -INFINITY"))
@@ -216,15 +217,15 @@ struct WhyTests {
     func explainsMoveAndBan() throws {
         let dir = try TemporaryDirectory()
         let running = try ResourceDifferentialTests().runningPair(dir)
-        try Shell.run([Shell.pacer, "resource", "move", "proxyGroup", "pm02"], environment: ["CIB_file": running])
-        let tie = try Shell.run([Shell.pacer, "why", "ckVIP"], environment: ["CIB_file": running])
+        try Tool.run([Tool.pacer, "resource", "move", "proxyGroup", "pm02"], environment: ["CIB_file": running])
+        let tie = try Tool.run([Tool.pacer, "why", "ckVIP"], environment: ["CIB_file": running])
         #expect(tie.stdout.contains("move constraint (pacer resource clear proxyGroup) on proxyGroup"), "\(tie.stdout)")
         #expect(tie.stdout.contains("decision: stays where it is"), "crm_simulate agrees nothing moves: \(tie.stdout)")
-        try Shell.run([Shell.pacer, "resource", "ban", "proxyGroup", "pm01"], environment: ["CIB_file": running])
-        let why = try Shell.run([Shell.pacer, "why", "ckVIP"], environment: ["CIB_file": running])
+        try Tool.run([Tool.pacer, "resource", "ban", "proxyGroup", "pm01"], environment: ["CIB_file": running])
+        let why = try Tool.run([Tool.pacer, "why", "ckVIP"], environment: ["CIB_file": running])
         #expect(why.stdout.contains("-INFINITY  ban constraint (pacer resource clear proxyGroup) on proxyGroup"), "\(why.stdout)")
         #expect(why.stdout.contains("decision: Move"), "\(why.stdout)")
-        let missing = try Shell.run([Shell.pacer, "why", "nosuch"], environment: ["CIB_file": running])
+        let missing = try Tool.run([Tool.pacer, "why", "nosuch"], environment: ["CIB_file": running])
         #expect(missing.status == 105)
     }
 }

@@ -3,12 +3,13 @@ import Foundation
 import PacerModel
 import PacerXML
 import Testing
+import PacerTestKit
 
 /// CIBs written by Pacemaker's tools survive a read/write through Pacer unchanged.
 @Suite("CIB round trip", .serialized)
 struct RoundTripTests {
     /// The scheduler corpus's cases in the repository (`Tests/Fixtures/scheduler-corpus/cases`).
-    static var corpus: URL { Shell.repositoryRoot.appendingPathComponent("Tests/Fixtures/scheduler-corpus/cases") }
+    static var corpus: URL { Tool.packageRoot.appendingPathComponent("Tests/Fixtures/scheduler-corpus/cases") }
 
     static var cases: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []
@@ -27,11 +28,11 @@ struct RoundTripTests {
         let dir = try TemporaryDirectory()
         for name in Self.cases {
             let simulated = dir.file("sim-\(name)"), ours = dir.file("ours-\(name)")
-            let run = try Shell.run(["crm_simulate", "-x", Self.corpus.appendingPathComponent(name).path, "-S", "-O", simulated])
+            let run = try Tool.run(["crm_simulate", "-x", Self.corpus.appendingPathComponent(name).path, "-S", "-O", simulated])
             #expect(run.status == 0, "crm_simulate failed on \(name)")
             try roundTrip(simulated, to: ours)
-            let expected = try Shell.run(["xmllint", "--c14n", simulated]).stdout
-            let actual = try Shell.run(["xmllint", "--c14n", ours]).stdout
+            let expected = try Tool.run(["xmllint", "--c14n", simulated]).stdout
+            let actual = try Tool.run(["xmllint", "--c14n", ours]).stdout
             #expect(actual == expected, "\(name): round trip changed the XML")
             // Pacemaker's own layout is reproduced byte for byte too.
             #expect(try String(contentsOfFile: ours, encoding: .utf8) == String(contentsOfFile: simulated, encoding: .utf8),
@@ -42,9 +43,9 @@ struct RoundTripTests {
     @Test("a CIB written by crmsh round-trips byte for byte")
     func crmshOutput() throws {
         let dir = try TemporaryDirectory()
-        let cib = try dir.write("cib.xml", try Shell.run(["cibadmin", "--empty"]).stdout)
+        let cib = try dir.write("cib.xml", try Tool.run(["cibadmin", "--empty"]).stdout)
         for script in ConfigureDifferentialTests.scripts {
-            try Shell.run(["crm", "-F", "-f", script], environment: ["CIB_file": cib])
+            try Tool.run(["crm", "-F", "-f", script], environment: ["CIB_file": cib])
         }
         try roundTrip(cib, to: dir.file("ours.xml"))
         #expect(try dir.read("ours.xml") == dir.read("cib.xml"))

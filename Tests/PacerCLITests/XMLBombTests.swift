@@ -3,6 +3,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import PacerTestKit
 #endif
 
 /// Hostile CIB files (security issue #10, finding 5) given to the commands that read them:
@@ -131,7 +132,7 @@ struct XMLBombTests {
         let dir = try TemporaryDirectory()
         let path = try dir.write("bomb.xml", bomb.text)
         for command in Self.commands(path) {
-            let outcome = try Self.run([Shell.pacer] + command.arguments, environment: command.environment)
+            let outcome = try Self.run([Tool.pacer] + command.arguments, environment: command.environment)
             let what = "\(command.name) on \(bomb.name): status \(outcome.status) signal \(outcome.signal), "
                 + "\(String(format: "%.3f", outcome.seconds)) s, \(outcome.peakKB) KB peak"
             print(what)
@@ -150,7 +151,7 @@ struct XMLBombTests {
         let dir = try TemporaryDirectory()
         let text = Self.deep(199)
         let path = try dir.write("cib.xml", text)
-        let outcome = try Self.run([Shell.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": path])
+        let outcome = try Self.run([Tool.pacer, "configure", "property", "stonith-enabled=false"], environment: ["CIB_file": path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let written = try dir.read("cib.xml")
         #expect(written.utf8.count < 200 * 2 * 80, "\(written.utf8.count) bytes")

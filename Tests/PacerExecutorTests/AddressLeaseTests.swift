@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerExecutor
+import PacerTestKit
 import Synchronization
 import Testing
 
@@ -11,7 +12,7 @@ struct AddressLeaseTests {
     static let address = "127.0.0.77"
 
     static func present() -> Bool {
-        let out = (try? runTool("/usr/sbin/ip", ["-o", "-4", "addr", "show", "dev", "lo", "to", address])) ?? ""
+        let out = (try? Tool.run(["/usr/sbin/ip", "-o", "-4", "addr", "show", "dev", "lo", "to", address]).stdout) ?? ""
         return out.contains(address)
     }
 
@@ -32,7 +33,7 @@ struct AddressLeaseTests {
     }
 
     static func removeAddress() {
-        _ = try? runTool("/usr/sbin/ip", ["addr", "del", "\(address)/32", "dev", "lo"])
+        _ = try? Tool.run(["/usr/sbin/ip", "addr", "del", "\(address)/32", "dev", "lo"])
     }
 
     @Test("the agent's lease line is parsed; other output is ignored")
@@ -43,7 +44,7 @@ struct AddressLeaseTests {
     }
 
     static func shown() -> String {
-        (try? runTool("/usr/sbin/ip", ["-o", "-4", "addr", "show", "dev", "lo", "to", address])) ?? ""
+        (try? Tool.run(["/usr/sbin/ip", "-o", "-4", "addr", "show", "dev", "lo", "to", address]).stdout) ?? ""
     }
 
     // The renewer runs SCHED_RR as in pacerd: with the whole test suite loading both cores, an
@@ -52,7 +53,7 @@ struct AddressLeaseTests {
     func renewedThenExpires() async throws {
         Self.removeAddress()
         defer { Self.removeAddress() }
-        _ = try runTool("/usr/sbin/ip", ["addr", "add", "\(Self.address)/32", "dev", "lo", "valid_lft", "5", "preferred_lft", "5"])
+        _ = try Tool.run(["/usr/sbin/ip", "addr", "add", "\(Self.address)/32", "dev", "lo", "valid_lft", "5", "preferred_lft", "5"])
         let leases = AddressLeases(lifetime: 1, renewEvery: .milliseconds(250), realtimePriority: 10)
         defer { leases.stop() }
         leases.hold(AddressLeases.parse("pacer-lease: inet \(Self.address)/32 lo"), for: "vip")
@@ -103,7 +104,7 @@ extension AddressLeaseTests {
         #expect(await executor.execute(AgentAction(resourceID: "vip", agent: agent, name: "start")).rc == 0)
         leases.makePermanent()
         try await Task.sleep(for: .seconds(2.5))
-        let shown = try runTool("/usr/sbin/ip", ["-o", "-4", "addr", "show", "dev", "lo", "to", Self.address])
+        let shown = try Tool.run(["/usr/sbin/ip", "-o", "-4", "addr", "show", "dev", "lo", "to", Self.address]).stdout
         #expect(shown.contains("valid_lft forever"), "\(shown)")
     }
 }
@@ -127,20 +128,6 @@ extension AddressLeaseTests {
         #expect(!Self.present(), "a renewal added the address back")
         #expect(reported.withLock { $0 }.contains { $0.contains("no longer there") }, "\(reported.withLock { $0 })")
     }
-}
-
-/// Runs a tool to completion and returns its stdout.
-func runTool(_ path: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
 }
 
 extension AddressLeaseTests {

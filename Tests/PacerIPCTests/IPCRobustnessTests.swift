@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 @_spi(Testing) import PacerIPC
+import PacerTestKit
 import Testing
 
 @Suite("IPC credentials and misbehaving clients")
@@ -10,12 +11,12 @@ struct IPCRobustnessTests {
         let probe = try probePath()
         let server = try ServerFixture("nobody", writerGroup: "pacer-no-such-group", handler: identityEcho)
         defer { server.close() }
-        let nobody = try run(asNobody()! + [probe, server.name, "request", "status"])
-        #expect(nobody.status == 1, "uid 65534 was served: \(nobody.out)")
-        #expect(nobody.err.contains("permission denied"), "\(nobody.err)")
-        let root = try run([probe, server.name, "request", "configure"])
-        #expect(root.status == 0, "probe as root failed: \(root.err)")
-        #expect(root.out.hasSuffix(" uid=0 gid=0 mayWrite=true|configure"))
+        let nobody = try Tool.run(asNobody()! + [probe, server.name, "request", "status"])
+        #expect(nobody.status == 1, "uid 65534 was served: \(nobody.trimmedStdout)")
+        #expect(nobody.stderr.contains("permission denied"), "\(nobody.stderr)")
+        let root = try Tool.run([probe, server.name, "request", "configure"])
+        #expect(root.status == 0, "probe as root failed: \(root.stderr)")
+        #expect(root.trimmedStdout.hasSuffix(" uid=0 gid=0 mayWrite=true|configure"))
     }
 
     @Test("a name squatted by another user is refused before anything is sent to it", .enabled(if: asNobody() != nil))
@@ -46,9 +47,9 @@ struct IPCRobustnessTests {
         #expect(throws: IPCError.untrustedServer(name: name, pid: squatter.processIdentifier, uid: 65534)) {
             _ = try IPCClient.connect(name: name)
         }
-        let root = try run([probe, name, "request", "password=hunter2"])
-        #expect(root.status == 1 && !root.out.contains("hunter2"), "root's request reached the squatter: \(root.out)")
-        #expect(root.err.contains("not by the daemon"), "\(root.err)")
+        let root = try Tool.run([probe, name, "request", "password=hunter2"])
+        #expect(root.status == 1 && !root.trimmedStdout.contains("hunter2"), "root's request reached the squatter: \(root.trimmedStdout)")
+        #expect(root.stderr.contains("not by the daemon"), "\(root.stderr)")
     }
 
     @Test("one user's connections are limited, and root keeps room to connect", .enabled(if: asNobody() != nil))
@@ -78,9 +79,9 @@ struct IPCRobustnessTests {
         let probe = try probePath()
         let server = try ServerFixture("group", writerGroup: "nogroup", handler: identityEcho)
         defer { server.close() }
-        let nobody = try run(asNobody()! + [probe, server.name, "request", "edit"])
-        #expect(nobody.status == 0, "probe as nobody failed: \(nobody.err)")
-        #expect(nobody.out.hasSuffix(" uid=65534 gid=65534 mayWrite=true|edit"))
+        let nobody = try Tool.run(asNobody()! + [probe, server.name, "request", "edit"])
+        #expect(nobody.status == 0, "probe as nobody failed: \(nobody.stderr)")
+        #expect(nobody.trimmedStdout.hasSuffix(" uid=65534 gid=65534 mayWrite=true|edit"))
     }
 
     @Test("a listed member of the writer group may write", .enabled(if: listedGroupMember() != nil))
@@ -89,10 +90,10 @@ struct IPCRobustnessTests {
         let (group, uid) = listedGroupMember()!
         let server = try ServerFixture("member", writerGroup: group, handler: identityEcho)
         defer { server.close() }
-        let member = try run(["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=65534", "--clear-groups", "--",
+        let member = try Tool.run(["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=65534", "--clear-groups", "--",
                               probe, server.name, "request", "edit"])
-        #expect(member.status == 0, "probe as uid \(uid) failed: \(member.err)")
-        #expect(member.out.hasSuffix(" uid=\(uid) gid=65534 mayWrite=true|edit"))
+        #expect(member.status == 0, "probe as uid \(uid) failed: \(member.stderr)")
+        #expect(member.trimmedStdout.hasSuffix(" uid=\(uid) gid=65534 mayWrite=true|edit"))
     }
 
     @Test("clients that time out, close or exit before the reply do not disturb the server")
@@ -113,7 +114,7 @@ struct IPCRobustnessTests {
         }
         client.close()
         #expect(throws: IPCError.clientClosed(name: server.name)) { try client.request([], timeout: .seconds(1)) }
-        let vanished = try run([probe, server.name, "vanish", "slow"])
+        let vanished = try Tool.run([probe, server.name, "vanish", "slow"])
         #expect(vanished.status == 0)
         usleep(400_000)
         #expect(late.all == [false, false])

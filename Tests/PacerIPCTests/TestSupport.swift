@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerIPC
+import PacerTestKit
 import Testing
 
 /// Moves loop-confined objects into `@Sendable` closures that only the loop thread runs.
@@ -113,31 +114,12 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
 
 /// The pacer-ipc-probe binary SwiftPM built next to this test bundle.
 func probePath() throws -> String {
-    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    let dir = (exe as NSString).deletingLastPathComponent
-    for candidate in [dir, (dir as NSString).deletingLastPathComponent] {
-        let path = candidate + "/pacer-ipc-probe"
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    let path = Tool.binary("pacer-ipc-probe")
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        Issue.record("pacer-ipc-probe not found at \(path); build it: swift build --product pacer-ipc-probe")
+        throw CancellationError()
     }
-    Issue.record("pacer-ipc-probe not found next to \(exe); build it: swift build --scratch-path .build-ipc --product pacer-ipc-probe")
-    throw CancellationError()
-}
-
-/// Runs `arguments`, returning exit status, stdout and stderr.
-func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus,
-            String(decoding: outData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-            String(decoding: errData, as: UTF8.self))
+    return path
 }
 
 /// How to run a command as uid/gid 65534 with no supplementary groups, if this host can.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// Alerts (issue #14) on two real daemons: Pacemaker's own sample agents, configured with
 /// crmsh's `alert` syntax, run by the node that observes each event.
@@ -88,7 +89,7 @@ struct AlertsIntegrationTests {
         let order = [0, 2, 3, 4, 6].map { written.firstIndex(of: expected[$0]) ?? -1 }
         #expect(order == order.sorted() && !order.contains(-1), "\(written)")
         // What Pacemaker 2.1.5 wrote for the same steps (tests/alerts/pacemaker-lines.sh; d1 started on alpha there).
-        let recorded = TwoNodeCluster.repositoryRoot.appendingPathComponent("tests/alerts/pacemaker-2.1.5.log").path
+        let recorded = Tool.packageRoot.appendingPathComponent("tests/alerts/pacemaker-2.1.5.log").path
         let pacemaker = lines(recorded).map { line in
             line.replacingOccurrences(of: "'alpha'", with: "'@first'").replacingOccurrences(of: "'bravo'", with: "'@other'")
                 .replacingOccurrences(of: "'@first'", with: "'\(first)'").replacingOccurrences(of: "'@other'", with: "'\(other)'")
@@ -195,7 +196,7 @@ struct AlertsIntegrationTests {
         let fm = FileManager.default
         let agent = "\(cluster.root)/ocf/resource.d/heartbeat/haproxy"
         try fm.createDirectory(atPath: "\(cluster.root)/ocf/resource.d/heartbeat", withIntermediateDirectories: true)
-        try fm.copyItem(atPath: TwoNodeCluster.repositoryRoot.appendingPathComponent("agents/heartbeat/haproxy").path, toPath: agent)
+        try fm.copyItem(atPath: Tool.packageRoot.appendingPathComponent("agents/heartbeat/haproxy").path, toPath: agent)
         let port = 41_000 + Int(cluster.port % 10_000)   // away from the daemons' ports (20000-40000)
         let cfg = "\(cluster.root)/haproxy.cfg", backends = "\(cluster.root)/backends.cfg"
         try """
@@ -212,7 +213,7 @@ struct AlertsIntegrationTests {
 
         """.write(toFile: cfg, atomically: true, encoding: .utf8)
         try "backend be\n  mode http\n  server s1 127.0.0.1:9\n".write(toFile: backends, atomically: true, encoding: .utf8)
-        let example = TwoNodeCluster.repositoryRoot.appendingPathComponent("cib-examples/alerts/haproxy-backends.sh").path
+        let example = Tool.packageRoot.appendingPathComponent("cib-examples/alerts/haproxy-backends.sh").path
         try cluster.start("alpha")
         try cluster.start("bravo")
         #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")

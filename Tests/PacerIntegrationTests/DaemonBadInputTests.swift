@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// pacerd refuses bad configurations and keys with clear messages, and survives bad peers and clients.
 @Suite("pacerd: bad input", .serialized)
@@ -57,7 +58,7 @@ struct DaemonBadInputTests {
             Issue.record("setpriv (util-linux) is needed to run a process as another user")
             return
         }
-        let probe = TwoNodeCluster.binary("pacer-ipc-probe")
+        let probe = Tool.binary("pacer-ipc-probe")
         let squatter = Process()
         squatter.executableURL = URL(fileURLWithPath: setpriv)
         squatter.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", probe, cluster.ipcName("alpha"), "serve", "-"]
@@ -162,7 +163,7 @@ struct LiveXMLBombTests {
         try cluster.start("alpha")
         try cluster.start("bravo")
         try #require(cluster.wait(upTo: 10) { cluster.cib("alpha").contains("dc-version") })
-        let probe = TwoNodeCluster.binary("pacer-ipc-probe")
+        let probe = Tool.binary("pacer-ipc-probe")
         let laughs = "<!DOCTYPE configuration [<!ENTITY a \"aaaaaaaaaa\">" + (1...9).map { "<!ENTITY \(Character(UnicodeScalar(97 + $0)!)) \"" + String(repeating: "&\(Character(UnicodeScalar(96 + $0)!));", count: 10) + "\">" }.joined()
             + "]><configuration><crm_config><cluster_property_set id=\"x\"><nvpair id=\"y\" name=\"z\" value=\"&j;\"/></cluster_property_set></crm_config></configuration>"
         let deep = "<configuration>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</configuration>"

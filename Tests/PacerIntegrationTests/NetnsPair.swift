@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// The demo's topology (scripts/netns-pair.sh) for end-to-end scenarios: two nodes with
 /// an interlink and a data network, a client with a backend web server, real VIPcheck,
 /// IPaddr2 and HAProxy. Torn down by PID and namespace in `deinit`, failures or not.
 final class NetnsPair {
-    static var script: String { TwoNodeCluster.repositoryRoot.appendingPathComponent("scripts/netns-pair.sh").path }
+    static var script: String { Tool.packageRoot.appendingPathComponent("scripts/netns-pair.sh").path }
     static let vip = "192.168.77.80"
     let tag: String
     let work: String

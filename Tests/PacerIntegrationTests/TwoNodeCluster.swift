@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerExecutor
+import PacerTestKit
 import Testing
 
 /// Two real `pacerd` processes on loopback (alpha on 127.0.0.1, bravo on 127.0.0.2), each
@@ -16,26 +17,8 @@ final class TwoNodeCluster {
     var logs: [String: String] = [:]
     static let nodes = ["alpha": "127.0.0.1", "bravo": "127.0.0.2"]
 
-    static var buildDirectory: URL {
-        if let path = ProcessInfo.processInfo.environment["PACER_BIN"] { return URL(fileURLWithPath: path).deletingLastPathComponent() }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
-    static var pacer: String { binary("pacer") }
-    static var pacerd: String { binary("pacerd") }
-
-    static func binary(_ name: String) -> String {
-        var directory = buildDirectory
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return repositoryRoot.appendingPathComponent(".build/debug/\(name)").path
-    }
-
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    static var pacer: String { Tool.binary("pacer") }
+    static var pacerd: String { Tool.binary("pacerd") }
 
     init(interval: String = "100ms", deadtime: String? = nil, monitor: String = "1s") throws {
         tag = "\(getpid())-\(UInt32.random(in: 0..<UInt32.max) % 100_000)"
@@ -43,7 +26,7 @@ final class TwoNodeCluster {
         port = UInt16(20_000 + Int.random(in: 0..<20_000) * 2)
         let fm = FileManager.default
         try fm.createDirectory(atPath: "\(root)/ocf/resource.d/pacer", withIntermediateDirectories: true)
-        try fm.copyItem(atPath: Self.repositoryRoot.appendingPathComponent("agents/pacer/Dummy").path, toPath: "\(root)/ocf/resource.d/pacer/Dummy")
+        try fm.copyItem(atPath: Tool.packageRoot.appendingPathComponent("agents/pacer/Dummy").path, toPath: "\(root)/ocf/resource.d/pacer/Dummy")
         try fm.createSymbolicLink(atPath: "\(root)/ocf/lib", withDestinationPath: "/usr/lib/ocf/lib")
         for node in Self.nodes.keys {
             try fm.createDirectory(atPath: "\(root)/\(node)/rsctmp", withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerMembership
+import PacerTestKit
 import Testing
 
 @Suite("Heartbeat wire codec")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerMembership
+import PacerTestKit
 
 /// Two `MembershipInstance`s on a simulated network under a manual clock (CONVENTIONS.md §2).
 ///

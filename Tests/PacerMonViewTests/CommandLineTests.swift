@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// `pacer status` as a command: errors, exit codes, formats.
 @Suite("pacer status command line")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// `pacer status` against `crm_mon` 2.1.5 on the same CIB files, line for line except
 /// `Last updated` (the oracle runs in the same test, with `LC_ALL=C`).

@@ -4,6 +4,7 @@ import PacerModel
 import PacerMonView
 import PacerXML
 import Testing
+import PacerTestKit
 
 /// The "Pacer:" section (daemon extras) and the JSON mirror, in-process.
 @Suite("Pacer section and JSON")

@@ -2,6 +2,7 @@
 import Foundation
 import PacerModel
 import PacerXML
+import PacerTestKit
 
 /// CIBs with status for the differential tests, made once per test run with the
 /// reference tools: every scheduler corpus case after `crm_simulate -S`, variants of each

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// Runs the public scheduler corpus through the built `pacer` binary with the
 /// corpus's own harness and guards the pass count.
@@ -11,15 +12,15 @@ struct CorpusTests {
 
     @Test("corpus pass count does not drop below the recorded figure")
     func corpusPassCount() throws {
-        let command = "\(Tools.pacer) simulate -x {xml} -S"
-        let result = try Tools.run(["python3", Tools.corpus + "/compare", "-q", "-j", "2", command])
+        let command = "\(Tool.pacer) simulate -x {xml} -S"
+        let result = try Tool.run(["python3", Tool.corpus + "/compare", "-q", "-j", "2", command])
         let lines = result.stdout.split(separator: "\n")
         guard let last = lines.last, let passed = Int(last.split(separator: " ").first ?? "") else {
             Issue.record("compare printed no totals:\n\(result.stdout)\n\(result.stderr)")
             return
         }
         #expect(passed >= Self.recordedPassCount,
-                "only \(passed) corpus cases pass (recorded \(Self.recordedPassCount)); failures:\n\(result.stdout)\nrerun: cd \(Tools.corpus) && ./compare -v '\(command)'")
+                "only \(passed) corpus cases pass (recorded \(Self.recordedPassCount)); failures:\n\(result.stdout)\nrerun: cd \(Tool.corpus) && ./compare -v '\(command)'")
     }
 
     /// Cases whose whole `-S` output (status, summary, executed actions, revised
@@ -28,20 +29,20 @@ struct CorpusTests {
 
     @Test("every action of the graph matches crm_simulate's (compare --section actions)")
     func corpusActionsSection() throws {
-        let command = "\(Tools.pacer) simulate -x {xml} -S"
-        let result = try Tools.run(["python3", Tools.corpus + "/compare", "-q", "-j", "2", "--section", "actions", command])
+        let command = "\(Tool.pacer) simulate -x {xml} -S"
+        let result = try Tool.run(["python3", Tool.corpus + "/compare", "-q", "-j", "2", "--section", "actions", command])
         let passed = Int(result.stdout.split(separator: "\n").last?.split(separator: " ").first ?? "") ?? 0
         #expect(passed >= Self.recordedPassCount, "actions section: \(passed) pass\n\(result.stdout)")
     }
 
     @Test("whole crm_simulate -S output is reproduced byte for byte")
     func wholeOutputIdentical() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Tools.corpus + "/cases")
+        let names = try FileManager.default.contentsOfDirectory(atPath: Tool.corpus + "/cases")
             .filter { $0.hasSuffix(".xml") }.map { String($0.dropLast(4)) }.sorted()
         var different: [String] = []
         for name in names {
-            let ours = try Tools.run([Tools.pacer, "simulate", "-x", "\(Tools.corpus)/cases/\(name).xml", "-S"]).stdout
-            let expected = try String(contentsOfFile: "\(Tools.corpus)/expected/\(name).out", encoding: .utf8)
+            let ours = try Tool.run([Tool.pacer, "simulate", "-x", "\(Tool.corpus)/cases/\(name).xml", "-S"]).stdout
+            let expected = try String(contentsOfFile: "\(Tool.corpus)/expected/\(name).out", encoding: .utf8)
             if ours != expected { different.append(name) }
         }
         #expect(names.count - different.count >= Self.recordedIdenticalOutputs,
@@ -52,9 +53,9 @@ struct CorpusTests {
     func rawSummaryMatchesForPassingCases() throws {
         // A few cases whose summaries exercise Move/Start/Stop padding.
         for name in ["group6", "rsc_dep7", "order-mandatory", "standby"] {
-            let xml = "\(Tools.corpus)/cases/\(name).xml"
-            let ours = try Tools.run([Tools.pacer, "simulate", "-x", xml, "-S"]).stdout
-            let expected = try String(contentsOfFile: "\(Tools.corpus)/expected/\(name).out", encoding: .utf8)
+            let xml = "\(Tool.corpus)/cases/\(name).xml"
+            let ours = try Tool.run([Tool.pacer, "simulate", "-x", xml, "-S"]).stdout
+            let expected = try String(contentsOfFile: "\(Tool.corpus)/expected/\(name).out", encoding: .utf8)
             #expect(summaryBlock(ours) == summaryBlock(expected), "case \(name)")
         }
     }

@@ -4,6 +4,7 @@ import PacerModel
 import PacerScheduler
 import PacerXML
 import Testing
+import PacerTestKit
 
 /// Each fixture is a tiny CIB for one policy; the test runs it through our
 /// scheduler (in-process) and through `crm_simulate -x FILE -S`, and compares the
@@ -20,14 +21,14 @@ struct DifferentialTests {
 
     @Test("summary equals crm_simulate's", arguments: fixtures)
     func summaryMatchesCrmSimulate(_ name: String) throws {
-        let path = "\(Tools.fixtures)/\(name).xml"
+        let path = "\(Tool.fixtures(of: "PacerSchedulerTests"))/\(name).xml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let cib = try XMLParser.parse(text)
         let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_100))
-        let ours = try Tools.normalizedSummary("Transition Summary:\n" + transition.summary.joined(separator: "\n") + "\n\n")
-        let reference = try Tools.run(["crm_simulate", "-x", path, "-S"])
+        let ours = try Tool.normalizedSummary("Transition Summary:\n" + transition.summary.joined(separator: "\n") + "\n\n")
+        let reference = try Tool.run(["crm_simulate", "-x", path, "-S"])
         #expect(reference.status == 0, "crm_simulate failed: \(reference.stderr)")
-        let theirs = try Tools.normalizedSummary(reference.stdout)
+        let theirs = try Tool.normalizedSummary(reference.stdout)
         #expect(ours == theirs, "fixture \(name): ours\n\(ours)\ncrm_simulate\n\(theirs)\nrerun: crm_simulate -x \(path) -S")
     }
 
@@ -40,7 +41,7 @@ struct DifferentialTests {
 
     @Test("group members start in order on one node")
     func groupStartsInOrder() throws {
-        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tools.fixtures)/group.xml", encoding: .utf8))
+        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tool.fixtures(of: "PacerSchedulerTests"))/group.xml", encoding: .utf8))
         let t = Scheduler.schedule(SchedulerInput(cib: cib, now: 0))
         let starts = t.actions.filter { $0.task == "start" && ["a", "b", "c"].contains($0.resource ?? "") }
         #expect(starts.map(\.resource) == ["a", "b", "c"])
@@ -49,7 +50,7 @@ struct DifferentialTests {
 
     @Test("an anonymous clone keeps its instance, starts one more, and probes instance names")
     func anonymousClone() throws {
-        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tools.fixtures)/clone.xml", encoding: .utf8))
+        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tool.fixtures(of: "PacerSchedulerTests"))/clone.xml", encoding: .utf8))
         let t = Scheduler.schedule(SchedulerInput(cib: cib, now: 0))
         let starts = t.actions.filter { $0.kind == .resource && $0.task == "start" }.map { "\($0.key) \($0.node ?? "")" }
         #expect(starts.sorted() == ["vip_start_0 node1", "web:1_start_0 node2"])
@@ -61,7 +62,7 @@ struct DifferentialTests {
     }
 
     private func ourSummary(_ name: String) throws -> [String] {
-        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tools.fixtures)/\(name).xml", encoding: .utf8))
+        let cib = try XMLParser.parse(String(contentsOfFile: "\(Tool.fixtures(of: "PacerSchedulerTests"))/\(name).xml", encoding: .utf8))
         return Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_100)).summary
     }
 }

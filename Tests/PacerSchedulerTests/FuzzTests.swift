@@ -4,19 +4,7 @@ import PacerModel
 import PacerScheduler
 import PacerXML
 import Testing
-
-/// Seeded random generator (SplitMix64, as argument-parser's Examples/roll).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import PacerTestKit
 
 /// Feeds mutated CIBs to the scheduler: it must never crash (a crash fails the run),
 /// and it must stay deterministic.
@@ -50,9 +38,9 @@ struct FuzzTests {
     func mutatedCIBsDoNotCrash(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         // Corpus cases, then this target's own fixtures: the order (and so each seed's picks) is fixed.
-        let paths = try FileManager.default.contentsOfDirectory(atPath: Tools.corpus + "/cases").filter { $0.hasSuffix(".xml") }.sorted()
-            .map { Tools.corpus + "/cases/" + $0 }
-            + (try FileManager.default.contentsOfDirectory(atPath: Tools.fixtures).filter { $0.hasSuffix(".xml") }.sorted().map { Tools.fixtures + "/" + $0 })
+        let paths = try FileManager.default.contentsOfDirectory(atPath: Tool.corpus + "/cases").filter { $0.hasSuffix(".xml") }.sorted()
+            .map { Tool.corpus + "/cases/" + $0 }
+            + (try FileManager.default.contentsOfDirectory(atPath: Tool.fixtures(of: "PacerSchedulerTests")).filter { $0.hasSuffix(".xml") }.sorted().map { Tool.fixtures(of: "PacerSchedulerTests") + "/" + $0 })
         for round in 0..<60 {
             let path = paths.randomElement(using: &rng)!
             let name = (path as NSString).lastPathComponent

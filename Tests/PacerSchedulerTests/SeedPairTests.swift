@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import Testing
+import PacerTestKit
 
 /// The seed pair (cib-examples/proxy-pair.xml with nodes pm01/pm02), driven through
 /// `pacer simulate` step by step and checked against crm_simulate on the same files.
 @Suite("seed pair scenario")
 struct SeedPairTests {
-    private let seed = "\(Tools.fixtures)/seed-pair.xml"
+    private let seed = "\(Tool.fixtures(of: "PacerSchedulerTests"))/seed-pair.xml"
 
     private func tmp(_ name: String) -> String {
         NSTemporaryDirectory() + "pacer-seed-\(getpid())-\(name).xml"
@@ -14,10 +15,10 @@ struct SeedPairTests {
 
     /// Runs one step with both tools; returns our summary lines and writes our result to `out`.
     private func step(_ input: String, _ args: [String], out: String) throws -> [String] {
-        let ours = try Tools.run([Tools.pacer, "simulate", "-x", input, "-S", "-O", out] + args)
+        let ours = try Tool.run([Tool.pacer, "simulate", "-x", input, "-S", "-O", out] + args)
         #expect(ours.status == 0, "pacer simulate failed: \(ours.stderr)")
-        let theirs = try Tools.run(["crm_simulate", "-x", input, "-S"] + args)
-        let a = try Tools.normalizedSummary(ours.stdout), b = try Tools.normalizedSummary(theirs.stdout)
+        let theirs = try Tool.run(["crm_simulate", "-x", input, "-S"] + args)
+        let a = try Tool.normalizedSummary(ours.stdout), b = try Tool.normalizedSummary(theirs.stdout)
         #expect(a == b, "pacer vs crm_simulate on \(input) \(args):\n\(a)\n---\n\(b)")
         return a.split(separator: "\n").map(String.init)
     }
@@ -30,7 +31,7 @@ struct SeedPairTests {
         // Both nodes up: the group starts on one node, members in order.
         let start = try step(seed, [], out: s1)
         #expect(start == ["* Start ckVIP ( pm01 )", "* Start haproxyd ( pm01 )", "* Start vIP_10 ( pm01 )"])
-        let run = try Tools.run([Tools.pacer, "simulate", "-x", seed, "-S"]).stdout
+        let run = try Tool.run([Tool.pacer, "simulate", "-x", seed, "-S"]).stdout
         let order = ["ckVIP", "vIP_10", "haproxyd"].map { name in
             run.range(of: "\(name) ")
                 .flatMap { _ in run.range(of: "Resource action: \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) start") }?
