@@ -26,8 +26,7 @@ let package = Package(
         .target(name: "PacerCrmSyntax", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerController", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
-        .target(name: "PacerStatusView", dependencies: ["PacerModel"], swiftSettings: upcoming),
-        .target(name: "PacerMonView", dependencies: ["PacerModel", "PacerScheduler", "PacerStatusView"], swiftSettings: upcoming),
+        .target(name: "PacerMonView", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
         .target(name: "PacerMembership", swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -38,26 +37,27 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "PacerHeartbeat",
-            dependencies: ["PacerMembership", "PacerIPC", "COpenSSL", "CPacerSys"],
+            dependencies: ["PacerMembership", "PacerEventLoop", "COpenSSL", "CPacerSys"],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
-        // edge: libqb wrapped once, then the daemon's event loop and IPC
+        // edge: libqb: the daemon's event loop (qb_loop), then IPC on it (qb_ipcs)
         .systemLibrary(name: "CQB", pkgConfig: "libqb", providers: [.apt(["libqb-dev"])]),
-        .target(name: "PacerIPC", dependencies: ["CQB"], swiftSettings: upcoming),
-        .executableTarget(name: "pacer-ipc-probe", dependencies: ["PacerIPC"], swiftSettings: upcoming),
+        .target(name: "PacerEventLoop", dependencies: ["CQB"], swiftSettings: upcoming),
+        .target(name: "PacerIPC", dependencies: ["CQB", "PacerEventLoop"], swiftSettings: upcoming),
+        .executableTarget(name: "pacer-ipc-probe", dependencies: ["PacerIPC", "PacerEventLoop"], swiftSettings: upcoming),
         // top
         .target(
             name: "PacerCLI",
             dependencies: [
                 "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerController",
-                "PacerScheduler", "PacerStatusView", "PacerMonView", "CPacerSys",
+                "PacerScheduler", "PacerMonView", "CPacerSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming),
         .target(
             name: "PacerDaemon",
             dependencies: [
-                "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerIPC", "PacerExecutor", "PacerController",
+                "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerEventLoop", "PacerIPC", "PacerExecutor", "PacerController",
                 "PacerCIB", "PacerModel", "PacerXML", "CPacerSys", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),
@@ -81,8 +81,8 @@ let package = Package(
         .testTarget(name: "PacerControllerTests", dependencies: ["PacerController", "PacerModel", "PacerXML"], swiftSettings: upcoming),
         .testTarget(name: "PacerIntegrationTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
-        .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel", "PacerTestKit"], swiftSettings: upcoming),
-        .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC", "PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerMonViewTests", dependencies: ["PacerMonView", "PacerModel", "PacerXML", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),
         .testTarget(

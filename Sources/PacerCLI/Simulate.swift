@@ -3,7 +3,7 @@ import ArgumentParser
 import PacerCIB
 import PacerModel
 import PacerScheduler
-import PacerStatusView
+import PacerMonView
 #if canImport(Glibc)
 import Glibc
 #endif

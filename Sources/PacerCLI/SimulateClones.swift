@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerScheduler
-import PacerStatusView
+import PacerMonView
 
 /// Clone sets in crm_simulate's status lists, as `pe__clone_default()`
 /// (lib/pengine/clone.c) prints them: a "Clone Set:" header, instances that need

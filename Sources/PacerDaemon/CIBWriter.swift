@@ -6,6 +6,7 @@ import PacerModel
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import PacerEventLoop
 #endif
 
 /// Writes the CIB to disk on a thread of its own, newest version first.

@@ -5,6 +5,7 @@ import PacerIPC
 import Logging
 import PacerController
 import PacerExecutor
+import PacerEventLoop
 
 /// Running agent actions on this node.
 extension Daemon {

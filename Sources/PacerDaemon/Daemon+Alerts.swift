@@ -10,6 +10,7 @@ import PacerModel
 import CPacerSys
 #if canImport(Glibc)
 import Glibc
+import PacerEventLoop
 #endif
 
 /// Alerts on this node (issue #14): what this node observes — membership changes, its own

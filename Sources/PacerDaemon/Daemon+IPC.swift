@@ -9,6 +9,7 @@ import PacerModel
 import PacerXML
 #if canImport(Glibc)
 import Glibc
+import PacerEventLoop
 #endif
 
 /// Who asked for an edit: the node it was made on and the user who ran `pacer`.

@@ -12,6 +12,7 @@ import PacerXML
 import CPacerSys
 #if canImport(Glibc)
 import Glibc
+import PacerEventLoop
 #endif
 
 /// One node's daemon: membership, the controller, the executor, CIB storage and IPC,

@@ -5,6 +5,7 @@ import CPacerSys
 import PacerIPC
 #if canImport(Glibc)
 import Glibc
+import PacerEventLoop
 #endif
 
 /// The encrypted TCP connection to the other daemon (CIB replication, remote actions).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import CPacerSys
-public import PacerIPC
+public import PacerEventLoop
 public import PacerMembership
 #if canImport(Glibc)
 import Glibc
@@ -102,7 +102,7 @@ public final class HeartbeatShell {
     }
 
     /// Starts heartbeats; call on the loop thread.
-    public func start() throws(IPCError) {
+    public func start() throws(EventLoopError) {
         handle(.start)
         // Carrier changes arrive as netlink link events; without them, poll.
         let events = pacer_link_events_socket()

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Glibc
 
-/// What went wrong in the event loop or the IPC between `pacer` and `pacerd`.
+/// What went wrong in the IPC between `pacer` and `pacerd` (the loop's own errors are
+/// `EventLoopError`).
 ///
 /// Descriptions are lowercase clauses without a full stop, ready for `pacer: ` (CONVENTIONS.md §4).
 public enum IPCError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// `qb_loop_create` failed.
-    case loopCreateFailed(errno: Int32)
-    /// The loop's wake-up eventfd could not be created or watched.
-    case wakeupFailed(errno: Int32)
-    /// `EventLoop.watch(fd:)` was refused (already watched: `EEXIST`; not pollable: `EPERM`).
-    case watchFailed(fd: Int32, errno: Int32)
     /// Another process already serves IPC under this name.
     case nameInUse(name: String)
     /// libqb could not create or publish the IPC server.
@@ -47,12 +42,6 @@ public enum IPCError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String {
         switch self {
-        case .loopCreateFailed(let e):
-            return "cannot create the event loop: \(Self.text(e))"
-        case .wakeupFailed(let e):
-            return "cannot create the event loop's wake-up eventfd: \(Self.text(e))"
-        case .watchFailed(let fd, let e):
-            return "cannot watch file descriptor \(fd): \(Self.text(e))"
         case .nameInUse(let name):
             return "IPC name '\(name)' is already served by another process; is the daemon already running?"
         case .serverStartFailed(let name, let e):

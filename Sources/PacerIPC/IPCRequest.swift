@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Glibc
+import PacerEventLoop
 
 /// One request from a client, handed to the ``IPCServer`` handler on the loop thread.
 ///

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import CQB
 import Glibc
+import PacerEventLoop
 
 // libqb calls these C function pointers; they cannot capture, so they find the Swift objects
 // through context pointers (CONVENTIONS.md §3): the service context is the IPCServer (unretained,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import CQB
 import Glibc
+public import PacerEventLoop
 
 /// The daemon's end of libqb IPC (`qb_ipcs`), driven by an ``EventLoop``.
 ///

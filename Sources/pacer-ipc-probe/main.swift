@@ -11,6 +11,7 @@
 //                                           first refusal, then keep them until killed
 import Glibc
 import PacerIPC
+import PacerEventLoop
 
 func complain(_ message: String) {
     var message = message + "\n"

@@ -2,6 +2,7 @@
 import Foundation
 import PacerIPC
 import Testing
+import PacerEventLoop
 
 @Suite("event loop")
 struct EventLoopTests {
@@ -87,7 +88,7 @@ struct EventLoopTests {
             if read(fds[0], &byte, 1) == 1 { reads.append(byte) }  // one byte per call
             if reads.count == 3 { loop.unwatch(fd: fds[0]) }
         }
-        #expect(throws: IPCError.watchFailed(fd: fds[0], errno: EEXIST)) {
+        #expect(throws: EventLoopError.watchFailed(fd: fds[0], errno: EEXIST)) {
             try loop.watch(fd: fds[0]) {}
         }
         let bytes: [UInt8] = [1, 2, 3, 4, 5]
@@ -106,8 +107,8 @@ struct EventLoopTests {
         let loop = try EventLoop()
         let fd = open("/proc/self/stat", O_RDONLY)
         defer { close(fd) }
-        #expect(throws: IPCError.watchFailed(fd: fd, errno: EPERM)) { try loop.watch(fd: fd) {} }
-        #expect(IPCError.watchFailed(fd: 7, errno: EPERM).description
+        #expect(throws: EventLoopError.watchFailed(fd: fd, errno: EPERM)) { try loop.watch(fd: fd) {} }
+        #expect(EventLoopError.watchFailed(fd: 7, errno: EPERM).description
             == "cannot watch file descriptor 7: operation not permitted (errno 1)")
     }
 }

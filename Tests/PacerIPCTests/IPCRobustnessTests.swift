@@ -3,6 +3,7 @@ import Foundation
 @_spi(Testing) import PacerIPC
 import PacerTestKit
 import Testing
+import PacerEventLoop
 
 @Suite("IPC credentials and misbehaving clients")
 struct IPCRobustnessTests {

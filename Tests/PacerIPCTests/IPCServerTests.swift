@@ -2,6 +2,7 @@
 import Foundation
 @_spi(Testing) import PacerIPC
 import Testing
+import PacerEventLoop
 
 @Suite("IPC")
 struct IPCServerTests {

@@ -3,6 +3,7 @@ import Foundation
 import PacerIPC
 import PacerTestKit
 import Testing
+import PacerEventLoop
 
 /// Moves loop-confined objects into `@Sendable` closures that only the loop thread runs.
 struct Unchecked<Value>: @unchecked Sendable {

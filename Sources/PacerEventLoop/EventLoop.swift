@@ -7,12 +7,14 @@ import Glibc
 ///
 /// Threads: `run()` turns the calling thread into the *loop thread* until `stop()`. `post(_:)`
 /// and `stop()` may be called from any thread. Everything else (`addTimer`, `cancelTimer`,
-/// `watch`, `unwatch`, creating or shutting down an ``IPCServer``, ``IPCRequest/reply(_:)``)
+/// `watch`, `unwatch`, and what the targets built on the loop say belongs to it: PacerIPC's
+/// `IPCServer` and `IPCRequest.reply(_:)`, PacerHeartbeat's `HeartbeatShell`)
 /// belongs to the loop thread — or to any one thread while the loop is not running, which is
 /// how a daemon sets itself up before calling `run()`. Misuse is caught by a precondition.
 public final class EventLoop: @unchecked Sendable {
-    /// The `qb_loop_t *`; only touched on the loop thread (or before `run()`).
-    let handle: OpaquePointer
+    /// The `qb_loop_t *`; only touched on the loop thread (or before `run()`). PacerIPC hands it
+    /// to `qb_ipcs`.
+    package let handle: OpaquePointer
     /// eventfd that `post` and `stop` write to wake the loop.
     private let wakeFD: Int32
 
@@ -28,9 +30,9 @@ public final class EventLoop: @unchecked Sendable {
     var watches: [Int32: WatchBox] = [:]
 
     /// Creates a loop that is not yet running.
-    /// - Throws: `IPCError.loopCreateFailed` or `.wakeupFailed(errno:)` when libqb or the
+    /// - Throws: `EventLoopError.loopCreateFailed` or `.wakeupFailed(errno:)` when libqb or the
     ///   kernel refuse (out of memory or file descriptors).
-    public init() throws(IPCError) {
+    public init() throws(EventLoopError) {
         guard let loop = qb_loop_create() else { throw .loopCreateFailed(errno: errno) }
         let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         let timerFD = pacer_timerfd_create()
@@ -105,7 +107,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Stops with a message naming `api` when called off the loop thread while the loop runs.
-    func preconditionLoopThread(_ api: StaticString) {
+    package func preconditionLoopThread(_ api: StaticString) {
         if isLoopThread { return }
         let running = lock.withLock { self.running }
         precondition(!running, "\(api) called off the loop thread while the loop runs; use post(_:)")
@@ -113,7 +115,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Makes this loop the "current" one on the calling thread for `body`, so libqb's IPC
     /// poll callbacks (which carry no context) find it; `run()` does the same for its thread.
-    func withCurrent<T>(_ body: () -> T) -> T {
+    package func withCurrent<T>(_ body: () -> T) -> T {
         let previous = pthread_getspecific(currentLoopKey)
         pthread_setspecific(currentLoopKey, Unmanaged.passUnretained(self).toOpaque())
         defer { pthread_setspecific(currentLoopKey, previous) }
@@ -121,7 +123,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// The loop that is current on this thread (see `withCurrent`), if any.
-    static var current: EventLoop? {
+    package static var current: EventLoop? {
         guard let raw = pthread_getspecific(currentLoopKey) else { return nil }
         return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
     }

@@ -19,9 +19,9 @@ extension EventLoop {
     /// EOF. Call ``unwatch(fd:)`` before closing `fd`.
     ///
     /// Loop thread only (or before `run()`).
-    /// - Throws: `IPCError.watchFailed(fd:errno:)` if `fd` is already watched (`EEXIST`) or
+    /// - Throws: `EventLoopError.watchFailed(fd:errno:)` if `fd` is already watched (`EEXIST`) or
     ///   is not a descriptor epoll accepts.
-    public func watch(fd: Int32, _ onReadable: @escaping () -> Void) throws(IPCError) {
+    public func watch(fd: Int32, _ onReadable: @escaping () -> Void) throws(EventLoopError) {
         preconditionLoopThread("EventLoop.watch")
         guard watches[fd] == nil else { throw .watchFailed(fd: fd, errno: EEXIST) }
         let box = WatchBox(fd: fd, onReadable: onReadable)
