@@ -32,12 +32,12 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerCIB", dependencies: ["PacerXML", "PacerModel"], swiftSettings: upcoming),
-        .target(name: "PacerConfig", swiftSettings: upcoming),
+        .target(name: "PacerConfig", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "CPacerSys"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "PacerHeartbeat",
-            dependencies: ["PacerMembership", "PacerEventLoop", "COpenSSL", "CPacerSys"],
+            dependencies: ["PacerMembership", "PacerEventLoop", "PacerModel", "COpenSSL", "CPacerSys"],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
         // edge: libqb: the daemon's event loop (qb_loop), then IPC on it (qb_ipcs)

@@ -78,7 +78,7 @@ public struct CIBFile: Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw .unreadable(path: path, reason: "not a regular file (\(Self.kind(of: info.st_mode)))")
+            throw .unreadable(path: path, reason: "not a regular file (\(fileKindDescription(info.st_mode)))")
         }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -187,18 +187,6 @@ public struct CIBFile: Sendable {
             mode &= ~0o070
         }
         return fchmod(fd, mode) == 0 ? nil : String(cString: strerror(errno))
-    }
-
-    static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFIFO: return "a FIFO"
-        case S_IFDIR: return "a directory"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFSOCK: return "a socket"
-        case S_IFLNK: return "a symbolic link"
-        default: return "not a regular file"
-        }
     }
 
     /// Keeps the current file as `FILE.1`, shifting older ones up to `FILE.N`.

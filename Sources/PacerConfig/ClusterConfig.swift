@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #if canImport(Glibc)
 import Glibc
+import PacerModel
 #endif
 
 /// `/etc/pacer/pacer.conf`: the two nodes, their links, timings and where things live.
@@ -271,14 +272,14 @@ extension ClusterConfig {
             if code == ENOENT { throw .missing(path: path) }
             var info = stat()
             if code == ELOOP || code == ENXIO, lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-                throw .notRegularFile(path: path, kind: fileKind(info.st_mode))
+                throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode))
             }
             throw .unreadable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: fileKind(info.st_mode)) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode)) }
         guard info.st_uid == 0 || info.st_uid == geteuid() else { throw .wrongOwner(path: path, uid: info.st_uid) }
         guard info.st_mode & 0o022 == 0 else { throw .writableByOthers(path: path, mode: UInt32(info.st_mode & 0o777)) }
         var bytes: [UInt8] = []
@@ -293,17 +294,6 @@ extension ClusterConfig {
         do { return try parse(String(decoding: bytes, as: UTF8.self)) } catch { throw .invalid(path: path, error) }
     }
 
-    static func fileKind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFIFO: return "a FIFO"
-        case S_IFDIR: return "a directory"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFSOCK: return "a socket"
-        case S_IFLNK: return "a symbolic link"
-        default: return "not a regular file"
-        }
-    }
 }
 
 /// All problems of one configuration file.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #if canImport(Glibc)
 import Glibc
+import PacerModel
 #endif
 
 /// The cluster's shared secret (`/etc/pacer/authkey`), as `corosync-keygen` makes one.
@@ -31,7 +32,7 @@ public struct AuthKey: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: kind(of: info.st_mode)) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode)) }
         guard info.st_uid == 0 || info.st_uid == geteuid() else { throw .wrongOwner(path: path, uid: info.st_uid) }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw .tooOpen(path: path, mode: UInt32(mode)) }
@@ -70,7 +71,7 @@ public struct AuthKey: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: kind(of: info.st_mode)) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode)) }
         if geteuid() == 0, info.st_uid != 0, fchown(fd, 0, getegid()) != 0 {
             throw .unwritable(path: path, reason: "owned by uid \(info.st_uid): \(String(cString: strerror(errno)))")
         }
@@ -84,20 +85,9 @@ public struct AuthKey: Sendable {
     static func notRegularKind(_ path: String, errno code: Int32) -> String? {
         var info = stat()
         guard code == ELOOP || code == ENXIO || code == EISDIR, lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
-        return kind(of: info.st_mode)
+        return fileKindDescription(info.st_mode)
     }
 
-    static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFIFO: return "a FIFO"
-        case S_IFDIR: return "a directory"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFSOCK: return "a socket"
-        case S_IFLNK: return "a symbolic link"
-        default: return "not a regular file"
-        }
-    }
 }
 
 public enum AuthKeyError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -63,16 +63,7 @@ struct MonResource {
     var failureTimeout: Int { IntervalSpec.intervalMilliseconds(meta["failure-timeout"]) / 1000 }
     var isInternal: Bool { isTrue(meta["internal_rsc"]) }
     /// `native_displayable_state()` with pending operations shown, as crm_mon shows them.
-    var displayedState: String {
-        switch pendingTask?.lowercased() {
-        case "start": return "Starting"
-        case "stop": return "Stopping"
-        case "migrate_to", "migrate_from": return "Migrating"
-        case "promote": return "Promoting"
-        case "demote": return "Demoting"
-        default: return role
-        }
-    }
+    var displayedState: String { StatusView.pendingState(pendingTask?.lowercased(), role: role) }
 }
 
 /// Cluster-wide settings crm_mon prints (`cluster_options` and the summary).

@@ -33,21 +33,7 @@ extension WorkingSet {
         if rsc.nextRole == .unknown { rsc.nextRole = rsc.allocatedTo == nil ? .stopped : .started }
         var needStop = false
         var isMoving = false
-        // pe__find_active_on()
-        var current: Node?
-        var countAll = 0, countClean = 0
-        for n in rsc.runningOn {
-            let happy = n.online && !n.unclean
-            countAll += 1
-            if happy { countClean += 1 }
-            if rsc.needsFencing {
-                if current == nil { current = n }
-            } else if happy && (current == nil || !current!.online || current!.unclean) {
-                current = n
-            } else if current == nil {
-                current = n
-            }
-        }
+        let (current, countAll, countClean) = activeNode(rsc)
         var allowMigrate = false
         if let cur = current, let to = rsc.allocatedTo, cur !== to, rsc.nextRole >= .started {
             isMoving = true

@@ -26,11 +26,14 @@ extension WorkingSet {
         return nil
     }
 
-    /// `pe__find_active_on()`: the node an instance is (best) active on, and on how many.
-    func activeNode(_ rsc: Resource) -> (node: Node?, count: Int) {
+    /// `pe__find_active_on()`: the node a resource is (best) active on, on how many nodes, and
+    /// on how many of them cleanly (online, not unclean).
+    func activeNode(_ rsc: Resource) -> (node: Node?, count: Int, clean: Int) {
         var current: Node?
+        var clean = 0
         for n in rsc.runningOn {
             let happy = n.online && !n.unclean
+            if happy { clean += 1 }
             if rsc.needsFencing {
                 if current == nil { current = n }
             } else if happy && (current == nil || !current!.online || current!.unclean) {
@@ -39,15 +42,15 @@ extension WorkingSet {
                 current = n
             }
         }
-        return (current, rsc.runningOn.count)
+        return (current, rsc.runningOn.count, clean)
     }
 
     private func didFail(_ rsc: Resource) -> Bool { rsc.failed || rsc.children.contains { didFail($0) } }
 
     /// Mirrors `pcmk__cmp_instance()`: negative if `a` should be assigned first.
     func compareInstances(_ a: Resource, _ b: Resource) -> Int {
-        var (node1, n1) = activeNode(a)
-        var (node2, n2) = activeNode(b)
+        var (node1, n1, _) = activeNode(a)
+        var (node2, n2, _) = activeNode(b)
         if n1 > 0 && n2 > 0 {
             if n1 < n2 { return -1 }
             if n1 > n2 { return 1 }
