@@ -224,6 +224,7 @@ struct SimulationInjector {
         switch a.kind {
         case .pseudo: return "  * Pseudo action:   \(a.key)"
         case .cluster:
+            if a.task == "stonith", let node = a.node { return "  * Fencing \(node) (\(Self.fenceAction(a, node)))" }
             if let r = a.resource { return "  * Cluster action:  \(a.task) for \(r) on \(a.node ?? "")" }
             return "  * Cluster action:  \(a.task) on \(a.node ?? "")"
         case .resource:
@@ -234,13 +235,24 @@ struct SimulationInjector {
         }
     }
 
+    /// The device action of a fencing action, from its key `stonith-NODE-ACTION`.
+    static func fenceAction(_ a: TransitionAction, _ node: String) -> String {
+        String(a.key.dropFirst("stonith-\(node)-".count))
+    }
+
     /// Applies the simulated result of one action to the status section.
     mutating func execute(_ a: TransitionAction) {
         guard let node = a.node else { return }
         switch a.kind {
         case .pseudo: return
         case .cluster:
-            // crm_simulate only confirms cluster actions (shutdown, clear_failcount).
+            // A fenced node goes down and loses its history and transient attributes
+            // (`simulate_fencing_action()`); unfencing ("on") changes nothing. Other
+            // cluster actions (shutdown, clear_failcount) are only confirmed.
+            if a.task == "stonith" && Self.fenceAction(a, node) != "on" {
+                flush()
+                nodeState(node, up: false, failed: false)
+            }
             return
         case .resource:
             guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent", "migrate_to", "migrate_from", "promote", "demote"].contains(a.task) else { return }

@@ -45,7 +45,7 @@ public enum Scheduler {
         ws.handleConfigChanges()
         ws.allocateResources()
         ws.scheduleResourceActions()
-        ws.scheduleShutdowns()
+        ws.scheduleFencingAndShutdowns()
         ws.applyOrderings()
         ws.createNotifications()
         if input.skipTeardown { _ = Unmanaged.passRetained(ws) }
@@ -68,22 +68,6 @@ extension WorkingSet {
             }
         }
         for rsc in resources { createActions(rsc) }
-    }
-
-    /// Shutdown actions for nodes leaving (`schedule_fencing_and_shutdowns()`).
-    func scheduleShutdowns() {
-        for node in nodes where node.online && node.shutdown && !node.unclean {
-            let shutdown = customAction(nil, key: "do_shutdown-\(node.uname)", task: "do_shutdown", node: node, optional: false)
-            shutdown.flags.insert(.runnable)
-            for a in actions where a.task == "stop" && a.node === node {
-                guard let rsc = a.rsc else { continue }
-                if rsc.maintenance || node.maintenance { continue }
-                if !rsc.managed && !rsc.block { continue }
-                a.flags.remove(.optional)
-                newOrdering(firstRsc: rsc, firstKey: nil, firstAction: a, thenRsc: nil, thenKey: nil,
-                            thenAction: shutdown, flags: [.optional, .runnableLeft])
-            }
-        }
     }
 }
 

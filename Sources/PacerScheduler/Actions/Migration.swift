@@ -23,7 +23,7 @@ extension WorkingSet {
         start.flags.insert(.pseudo)   // "easier than trying to delete it from the graph"
         migrateFrom.flags.insert(.migrateRunnable)
         migrateTo.flags.insert(.migrateRunnable)
-        migrateTo.needsNothing = start.needsNothing
+        migrateTo.needs = start.needs
         updateRunnable(migrateTo)
         orderResourceActions(rsc, "monitor", rsc, "migrate_to", [.optional])
         orderResourceActions(rsc, "migrate_to", rsc, "migrate_from", [.optional, .impliesFirstMigratable])

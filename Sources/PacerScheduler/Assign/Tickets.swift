@@ -61,7 +61,7 @@ extension WorkingSet {
             case "fence":
                 guard roleMatches else { return }
                 rsc.addLocation(nil, -Score.infinityValue, nodes: nodes)
-                for n in rsc.runningOn { n.unclean = true }
+                for n in rsc.runningOn { fenceNode(n, reason: "deadman ticket was lost") }
             case "freeze":
                 guard roleMatches else { return }
                 rsc.managed = false

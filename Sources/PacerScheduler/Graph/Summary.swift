@@ -9,6 +9,12 @@ extension WorkingSet {
         var printer = SummaryPrinter()
         for rsc in resources { outputActions(rsc, &printer) }
         printer.lines = []
+        // Node actions first, newest first (`pcmk__output_actions()`); only fencing
+        // has a reason, and a node action without one is only logged.
+        for a in actions.reversed() where a.rsc == nil && !a.optional && a.task == "stonith" {
+            guard let reason = a.reason, let node = a.node else { continue }
+            printer.lines.append("  * Fence (\(a.fenceAction ?? stonithAction)) \(node.uname) '\(reason)'")
+        }
         for rsc in resources { outputActions(rsc, &printer) }
         return printer.lines
     }

@@ -52,6 +52,9 @@ final class WorkingSet {
     var stopOrphanActions = true
     var startFailureIsFatal = true
     var haveStonithResource = false
+    /// `stonith-action` (`poweroff` read as `off`).
+    var stonithAction = "reboot"
+    var concurrentFencing = false
     var dcUUID: String?
     var properties: [String: String] = [:]
     var rscDefaults: [String: String] = [:]
@@ -144,9 +147,9 @@ final class WorkingSet {
     private func configureOperation(_ action: Action, rsc: Resource) {
         let task = action.task
         if task != "start" && task != "promote" {
-            action.needsNothing = true
+            action.needs = .nothing
         } else {
-            action.needsNothing = !(rsc.needsQuorum || rsc.needsFencing)
+            action.needs = rsc.needsFencing ? .fencing : rsc.needsQuorum ? .quorum : .nothing
         }
         let op = rsc.ops.first { $0.name == task && $0.intervalMs == action.intervalMs }
         (action.onFail, action.failRole) = onFailFor(rsc: rsc, task: task, value: op?.onFail ?? opDefaults["on-fail"])
@@ -182,6 +185,10 @@ final class WorkingSet {
         guard let node = action.node else { action.flags.remove(.runnable); return }
         if !action.dcAction && !node.online {
             action.flags.remove(.runnable)
+            // A stop that cannot run on a lost node is made safe by fencing it.
+            if rsc.managed && action.task == "stop" && !node.unclean {
+                fenceNode(node, reason: "stop is unrunnable")
+            }
         } else if !action.dcAction && node.pending {
             action.flags.remove(.runnable)
         } else if action.needsNothing {

@@ -17,6 +17,11 @@ extension WorkingSet {
         if let d = config.firstElement(named: "rsc_defaults") { nvpairs(of: d, setName: "meta_attributes", into: &rscDefaults) }
         if let d = config.firstElement(named: "op_defaults") { nvpairs(of: d, setName: "meta_attributes", into: &opDefaults) }
         stonithEnabled = properties["stonith-enabled"].map(isTrue) ?? true
+        if isTrue(properties["have-watchdog"]) { haveStonithResource = true }
+        stonithAction = properties["stonith-action"]?.lowercased() ?? "reboot"
+        if stonithAction == "poweroff" { stonithAction = "off" }
+        if stonithAction != "reboot" && stonithAction != "off" && stonithAction != "on" { stonithAction = "reboot" }
+        concurrentFencing = isTrue(properties["concurrent-fencing"])
         symmetric = properties["symmetric-cluster"].map(isTrue) ?? true
         maintenanceMode = isTrue(properties["maintenance-mode"])
         stopEverything = isTrue(properties["stop-all-resources"])

@@ -32,6 +32,9 @@ extension WorkingSet {
             }
             node.unclean = false
             determineOnlineStatus(state, node)
+            if !haveQuorum && node.online && noQuorumPolicy == .suicide {
+                fenceNode(node, reason: "cluster does not have quorum")
+            }
         }
         for state in states {
             guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
@@ -66,7 +69,7 @@ extension WorkingSet {
         if !isTrue(state["in_ccm"]) { return false }
         if peer == "online" { return join == "member" }
         if !node.expectedUp { return false }
-        node.unclean = true
+        fenceNode(node, reason: "peer is unexpectedly down")
         return false
     }
 
@@ -80,24 +83,24 @@ extension WorkingSet {
         if node.shutdown {
             online = crmdOnline
         } else if inCluster == nil {
-            node.unclean = true
+            fenceNode(node, reason: "peer has not been seen by the cluster")
         } else if join == "nack" {
-            node.unclean = true
+            fenceNode(node, reason: "peer failed Pacemaker membership criteria")
         } else if !terminate && exp == "down" {
             if isTrue(inCluster) || crmdOnline { node.standby = true; node.pending = true }
         } else if terminate && join == "down" && !isTrue(inCluster) && !crmdOnline {
             online = false
         } else if !isTrue(inCluster) {
-            node.unclean = true
+            fenceNode(node, reason: "peer is no longer part of the cluster")
         } else if !crmdOnline {
-            node.unclean = true
+            fenceNode(node, reason: "peer process is no longer available")
         } else if terminate {
-            node.unclean = true
+            fenceNode(node, reason: "termination was requested")
         } else if join == "member" {
         } else if join == "pending" || join == "down" {
             node.standby = true; node.pending = true
         } else {
-            node.unclean = true
+            fenceNode(node, reason: "peer was in an unknown state")
         }
         return online
     }

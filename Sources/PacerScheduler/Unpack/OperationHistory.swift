@@ -255,7 +255,7 @@ extension WorkingSet {
         var onFail = onFailIn
         if rsc.role != .unknown { rsc.knownOn.insert(node.index) }
         if rsc.role > .stopped && !node.online && !node.maintenance && rsc.managed && stonithEnabled {
-            node.unclean = true
+            fenceNode(node, reason: "\(rsc.id) is thought to be active there")
         }
         if node.unclean { onFail = .ignore }
         switch onFail {
@@ -263,7 +263,7 @@ extension WorkingSet {
         case .demote:
             rsc.failed = true
             customAction(rsc, key: opKey(rsc.id, "demote"), task: "demote", node: node, optional: false)
-        case .fence: node.unclean = true
+        case .fence: fenceNode(node, reason: "\(rsc.id) failed there")
         case .standby: node.standby = true
         case .block: rsc.managed = false; rsc.block = true
         case .migrate: rsc.addLocation(node, -Score.infinityValue, nodes: nodes)

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/// Fencing decisions: which nodes are fenced, and how resource actions are ordered
+/// against (or implied by) the fencing. Mirrors lib/pacemaker/pcmk_sched_fencing.c,
+/// `schedule_fencing_and_shutdowns()` (pcmk_sched_allocate.c), and `pe_fence_op()`,
+/// `pe_fence_node()`, `pe_can_fence()` (lib/pengine).
+extension WorkingSet {
+    /// Whether fencing `node` is possible now. Mirrors `pe_can_fence()` (cluster nodes).
+    func canFence(_ node: Node?) -> Bool {
+        if !stonithEnabled || !haveStonithResource { return false }
+        if haveQuorum || noQuorumPolicy == .ignore { return true }
+        // Without quorum, only nodes in our own membership.
+        return node?.online ?? false
+    }
+
+    /// The fencing action for `node` (`stonith-NODE-OP`), created on first use and made
+    /// required when `optional` is false and the node can be fenced. Mirrors `pe_fence_op()`.
+    @discardableResult
+    func fenceOp(_ node: Node, op: String? = nil, optional: Bool, reason: String?) -> Action {
+        let op = op ?? stonithAction
+        let action = customAction(nil, key: "stonith-\(node.uname)-\(op)", task: "stonith", node: node, optional: true)
+        action.fenceAction = op
+        if !optional && canFence(node) {
+            action.flags.remove(.optional)
+            action.setReason(reason, overwrite: false)
+        } else if let reason, action.reason == nil {
+            action.reason = reason
+        }
+        return action
+    }
+
+    /// Marks `node` unclean and creates its (optional) fencing action with the first
+    /// reason found. Mirrors `pe_fence_node()` for cluster nodes.
+    func fenceNode(_ node: Node, reason: String) {
+        if node.unclean { return }
+        node.unclean = true
+        fenceOp(node, optional: true, reason: reason)
+    }
+
+    /// Fences the unclean nodes that can be fenced and shuts down the nodes leaving,
+    /// the DC last. Mirrors `schedule_fencing_and_shutdowns()`.
+    func scheduleFencingAndShutdowns() {
+        let haveManaged = resources.contains(where: isManaged)
+        var dcDown: Action?
+        var fencingOps: [Action] = []    // newest first, as the g_list_prepend()ed list
+        var shutdownOps: [Action] = []
+        for node in nodes {
+            if haveManaged && node.unclean && canFence(node) {
+                let fencing = fenceOp(node, optional: false, reason: "node is unclean")
+                orderVsFence(fencing)
+                if node.isDC {
+                    dcDown = fencing
+                } else {
+                    // Without concurrent fencing, non-DC fencing runs one at a time.
+                    if !concurrentFencing, let previous = fencingOps.first { orderActions(previous, fencing, .optional) }
+                    fencingOps.insert(fencing, at: 0)
+                }
+            } else if node.online && node.shutdown {
+                let down = newShutdownAction(node)
+                if node.isDC { dcDown = down } else { shutdownOps.insert(down, at: 0) }
+            }
+        }
+        guard let dcDown else { return }
+        // Non-DC shutdowns before the DC's (fewer elections); never before a DC fencing,
+        // which could loop through a clone stop ordered before the shutdowns.
+        if dcDown.task == "do_shutdown" {
+            for down in shutdownOps { orderActions(down, dcDown, .optional) }
+        }
+        if concurrentFencing {
+            for fencing in fencingOps { orderActions(fencing, dcDown, .optional) }
+        } else if let last = fencingOps.first {
+            orderActions(last, dcDown, .optional)
+        }
+    }
+
+    /// Mirrors `is_managed()` (pcmk_sched_allocate.c).
+    private func isManaged(_ rsc: Resource) -> Bool {
+        rsc.managed || rsc.children.contains(where: isManaged)
+    }
+
+    /// The shutdown action of `node`, after every stop there.
+    /// Mirrors `pcmk__new_shutdown_action()`.
+    private func newShutdownAction(_ node: Node) -> Action {
+        let shutdown = customAction(nil, key: "do_shutdown-\(node.uname)", task: "do_shutdown", node: node, optional: false)
+        shutdown.flags.insert(.runnable)
+        for a in actions where a.task == "stop" && a.node === node {
+            guard let rsc = a.rsc else { continue }
+            if rsc.maintenance || node.maintenance { continue }
+            if !rsc.managed && !rsc.block { continue }
+            a.flags.remove(.optional)
+            newOrdering(firstRsc: rsc, firstKey: nil, firstAction: a, thenRsc: nil, thenKey: nil,
+                        thenAction: shutdown, flags: [.optional, .runnableLeft])
+        }
+        return shutdown
+    }
+
+    /// Orders starts after the fencing and turns stops and demotes on the fenced node
+    /// into pseudo actions implied by it. Mirrors `pcmk__order_vs_fence()`.
+    func orderVsFence(_ stonith: Action) {
+        for rsc in resources { stonithOrdering(rsc, stonith) }
+    }
+
+    private func stonithOrdering(_ rsc: Resource, _ stonith: Action) {
+        if !rsc.children.isEmpty {
+            for child in rsc.children { stonithOrdering(child, stonith) }
+        } else if rsc.managed {
+            orderStartVsFencing(rsc, stonith)
+            orderStopVsFencing(rsc, stonith)
+        }
+    }
+
+    /// Mirrors `rsc_is_known_on()`: the resource, or the anonymous clone it is an
+    /// instance of, has history on `node`.
+    private func isKnown(_ rsc: Resource, on node: Node) -> Bool {
+        if rsc.knownOn.contains(node.index) { return true }
+        guard rsc.variant == .primitive, let parent = rsc.parent, parent.variant == .clone, !parent.unique else { return false }
+        func known(_ r: Resource) -> Bool { r.knownOn.contains(node.index) || r.children.contains(where: known) }
+        return parent.children.contains(where: known)
+    }
+
+    /// Mirrors `order_start_vs_fencing()`.
+    private func orderStartVsFencing(_ rsc: Resource, _ stonith: Action) {
+        guard let target = stonith.node else { return }
+        for action in rsc.actions {
+            switch action.needs {
+            case .nothing:
+                break
+            case .fencing:
+                orderActions(stonith, action, .optional)
+            case .quorum:
+                // Where its state is unknown, the resource may be active on the node
+                // being fenced: start it only after the fencing.
+                if action.task == "start" && rsc.allowed[target.index] != nil && !isKnown(rsc, on: target) {
+                    orderActions(stonith, action, [.optional, .runnableLeft])
+                }
+            }
+        }
+    }
+
+    /// Mirrors `order_stop_vs_fencing()`.
+    private func orderStopVsFencing(_ rsc: Resource, _ stonith: Action) {
+        guard let target = stonith.node else { return }
+        let stops = resourceActions(rsc, node: target, task: "stop")
+        let orderImplicit = rsc.needsFencing
+        var parentStop: Action?
+        if !stops.isEmpty && orderImplicit {
+            parentStop = rsc.top.actions.first { $0.task == "stop" }
+        }
+        for stop in stops {
+            // The stop would never complete: the fencing implies it.
+            stop.flags.formUnion([.pseudo, .runnable])
+            if orderImplicit {
+                orderActions(stonith, stop, .preserve)
+                if let parentStop { orderActions(stonith, parentStop, .preserve) }
+            }
+            // Not modelled yet: notifications for the implied stop (`pe__order_notifs_after_fencing()`).
+        }
+        for demote in resourceActions(rsc, node: target, task: "demote") {
+            guard let node = demote.node, !node.online || node.unclean || rsc.failed else { continue }
+            demote.flags.formUnion([.pseudo, .runnable])
+            if orderImplicit { orderActions(stonith, demote, [.preserve, .optional]) }
+        }
+    }
+}
