@@ -66,9 +66,14 @@ extension WorkingSet {
             let kind: TransitionAction.Kind = a.pseudo ? .pseudo : (a.rsc == nil || a.task == "clear_failcount" ? .cluster : .resource)
             let prim = a.rsc?.variant == .primitive ? a.rsc : nil
             let name = a.rsc.map { $0.inClone && $0.variant == .primitive ? actionResourceName($0, cluster: kind == .cluster) : $0.id }
+            // The graph names an instance's action by its history name (`clone_op_key()`);
+            // crm_simulate shows that name for pseudo actions (resource actions keep the
+            // instance key here; their display uses `resource`).
+            var key = a.key
+            if a.pseudo, let historyName = a.rsc?.cloneName, a.task != "notify" { key = opKey(historyName, a.task, a.intervalMs) }
             return TransitionAction(kind: kind, resource: name, task: a.task,
                                     intervalMs: a.task == "cancel" ? a.cancelInterval : a.intervalMs,
-                                    node: a.node?.uname, key: a.key, agentClass: prim?.resourceClass,
+                                    node: a.node?.uname, key: key, agentClass: prim?.resourceClass,
                                     agentProvider: prim?.provider, agentType: prim?.agentType, expectedRC: a.expectedRC,
                                     inputs: Array(Set(inputs)).sorted())
         }
