@@ -47,7 +47,7 @@ extension WorkingSet {
     }
 
     /// Primitives configured with `template="ID"`, in configuration order.
-    private func templateUsers(_ templateID: String) -> [Resource] {
+    func templateUsers(_ templateID: String) -> [Resource] {
         var users: [Resource] = []
         func walk(_ el: XMLElement) {
             for child in el.elements {
@@ -60,6 +60,14 @@ extension WorkingSet {
     }
 
     private func unpackLocation(_ el: XMLElement) {
+        if el.firstElement(named: "resource_set") != nil {
+            // unpack_location_set(): every member, with the set's role and score.
+            guard let sets = resourceSets(el) else { return }
+            for set in sets {
+                for rsc in set.resources { unpackLocation(el, for: rsc, role: set["role"], score: set["score"]) }
+            }
+            return
+        }
         let targets = constraintTargets(el, "rsc")
         if targets.count != 1 || resourceByID[el["rsc"] ?? ""] == nil {
             for t in targets { unpackLocation(el, for: t) }
@@ -68,15 +76,15 @@ extension WorkingSet {
         unpackLocation(el, for: targets[0])
     }
 
-    private func unpackLocation(_ el: XMLElement, for rsc: Resource) {
+    private func unpackLocation(_ el: XMLElement, for rsc: Resource, role setRole: String? = nil, score setScore: String? = nil) {
         var promotedOnly = false
-        if let role = el["role"], Role(text: role) > .started {
+        if let role = setRole ?? el["role"], Role(text: role) > .started {
             guard Role(text: role) == .promoted, rsc.variant == .clone, rsc.clone!.promotable else { return }
             promotedOnly = true
         }
         if let nodeName = el["node"] {
             guard let node = nodeByUname[nodeName] else { return }
-            guard let s = el["score"] else { warn("Ignoring location '\(el.id)' without score"); return }
+            guard let s = setScore ?? el["score"] else { warn("Ignoring location '\(el.id)' without score"); return }
             if promotedOnly { rsc.clone!.promotedLocations.append((node.index, Score(parsing: s).value)); return }
             applyLocation(rsc, [(node, Score(parsing: s).value)])
             return
@@ -129,7 +137,21 @@ extension WorkingSet {
 
     private func unpackColocation(_ el: XMLElement) {
         if el.firstElement(named: "resource_set") != nil {
-            warn("Ignoring colocation '\(el.id)': resource sets are not supported"); return
+            guard let sets = resourceSets(el) else { return }
+            unpackColocationSets(el, sets)
+            return
+        }
+        if el["rsc"] != nil && el["with-rsc"] != nil && (namesTag(el, "rsc") || namesTag(el, "with-rsc")) {
+            // unpack_colocation_tags(): a template or tag on one side makes both sides sets.
+            if namesTag(el, "rsc") && namesTag(el, "with-rsc") {
+                warn("Ignoring constraint '\(el.id)' because two templates or tags cannot be colocated"); return
+            }
+            guard case .success(var dependent?) = tagToSet(el, "rsc", convertResource: true),
+                  case .success(var primary?) = tagToSet(el, "with-rsc", convertResource: true) else { return }
+            if let r = el["rsc-role"] { dependent.attributes["role"] = r }
+            if let r = el["with-rsc-role"] { primary.attributes["role"] = r }
+            unpackColocationSets(el, [dependent, primary])
+            return
         }
         guard let dependent = constraintResource(el, "rsc"), let primary = constraintResource(el, "with-rsc") else { return }
         let score = Score(parsing: el["score"]).value
@@ -195,11 +217,15 @@ extension WorkingSet {
 
     // MARK: ordering
 
-    private enum Kind { case mandatory, optional, serialize }
+    /// `enum pe_order_kind`.
+    enum OrderKind { case mandatory, optional, serialize }
 
-    private func orderKind(_ el: XMLElement) -> Kind {
-        guard let kind = el["kind"] else {
-            if let s = el["score"], Score(parsing: s).value == 0 { return .optional }
+    func orderKind(_ el: XMLElement) -> OrderKind { orderKind(kind: el["kind"], score: el["score"], id: el.id) }
+
+    /// Mirrors `get_ordering_type()`.
+    func orderKind(kind: String?, score: String?, id: String) -> OrderKind {
+        guard let kind else {
+            if let s = score, Score(parsing: s).value == 0 { return .optional }
             return .mandatory
         }
         switch kind.lowercased() {
@@ -207,12 +233,12 @@ extension WorkingSet {
         case "serialize": return .serialize
         case "mandatory": return .mandatory
         default:
-            warn("Resetting 'kind' for constraint \(el.id) to 'Mandatory' because '\(kind)' is not valid")
+            warn("Resetting 'kind' for constraint \(id) to 'Mandatory' because '\(kind)' is not valid")
             return .mandatory
         }
     }
 
-    private func flagsFor(_ kind: Kind, first: String, symmetric: Bool, inverse: Bool) -> OrderFlags {
+    func flagsFor(_ kind: OrderKind, first: String, symmetric: Bool, inverse: Bool) -> OrderFlags {
         var f: OrderFlags = [.optional]
         switch kind {
         case .optional: break
@@ -228,7 +254,7 @@ extension WorkingSet {
         return f
     }
 
-    private func invert(_ action: String) -> String? {
+    func invert(_ action: String) -> String? {
         switch action {
         case "start": return "stop"
         case "stop": return "start"
@@ -269,7 +295,18 @@ extension WorkingSet {
     /// Mirrors `unpack_simple_rsc_order()` and `inverse_ordering()`.
     private func unpackOrder(_ el: XMLElement) {
         if el.firstElement(named: "resource_set") != nil {
-            warn("Ignoring ordering '\(el.id)': resource sets are not supported"); return
+            guard let sets = resourceSets(el) else { return }
+            unpackOrderSets(el, sets)
+            return
+        }
+        if el["first"] != nil && el["then"] != nil && (namesTag(el, "first") || namesTag(el, "then")) {
+            // unpack_order_tags(): a template or tag on either side makes both sides sets.
+            guard case .success(var first?) = tagToSet(el, "first", convertResource: true),
+                  case .success(var then?) = tagToSet(el, "then", convertResource: true) else { return }
+            if let a = el["first-action"] { first.attributes["action"] = a }
+            if let a = el["then-action"] { then.attributes["action"] = a }
+            unpackOrderSets(el, [first, then])
+            return
         }
         guard let first = constraintResource(el, "first"), let then = constraintResource(el, "then") else { return }
         let firstAction = el["first-action"] ?? "start"

@@ -20,20 +20,25 @@ extension WorkingSet {
     }
 
     func unpackTicketConstraint(_ el: XMLElement) {
-        if el.firstElement(named: "resource_set") != nil {
-            warn("Ignoring ticket constraint '\(el.id)': resource sets are not supported"); return
-        }
         guard let ticketID = el["ticket"], !ticketID.isEmpty else {
             warn("Ignoring constraint '\(el.id)' without ticket"); return
         }
+        if el.firstElement(named: "resource_set") != nil {
+            // unpack_rsc_ticket_set(): every member, with the set's role.
+            guard let sets = resourceSets(el) else { return }
+            for set in sets {
+                for rsc in set.resources { applyTicket(el, ticketID: ticketID, to: rsc, role: set["role"]) }
+            }
+            return
+        }
         let targets = constraintTargets(el, "rsc")
-        for rsc in targets { applyTicket(el, ticketID: ticketID, to: rsc) }
+        for rsc in targets { applyTicket(el, ticketID: ticketID, to: rsc, role: el["rsc-role"]) }
     }
 
-    private func applyTicket(_ el: XMLElement, ticketID: String, to rsc: Resource) {
+    private func applyTicket(_ el: XMLElement, ticketID: String, to rsc: Resource, role roleText: String?) {
         let ticket = tickets[ticketID] ?? Ticket()
         tickets[ticketID] = ticket
-        var role = Role(text: el["rsc-role"] ?? "")
+        var role = Role(text: roleText ?? "")
         if role == .started { role = .unknown }
         var policy = (el["loss-policy"] ?? "").lowercased()
         if policy == "fence" && !stonithEnabled {
