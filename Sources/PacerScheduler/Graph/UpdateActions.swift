@@ -19,8 +19,9 @@ extension WorkingSet {
         var flags: ActionFlags = [.optional, .runnable, .pseudo]
         let base = baseTask(action.task)
         for member in rsc.children {
-            if let ma = member.actions.last(where: { $0.task == base }) {
-                let mf = orderingFlags(ma)
+            // As seen from `node` when given: only the members' actions there count.
+            if let ma = member.actions.last(where: { $0.task == base && (node == nil || $0.node === node) }) {
+                let mf = orderingFlags(ma, node: node)
                 if flags.contains(.optional) && !mf.contains(.optional) {
                     flags.remove(.optional)
                     action.flags.remove(.optional)
