@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerController",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC",
                 "PacerScheduler", "PacerMonView", "CPacerSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

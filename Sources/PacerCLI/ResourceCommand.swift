@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import ArgumentParser
 import PacerCIB
-import PacerController
 import PacerCrmSyntax
 import PacerModel
 import PacerScheduler

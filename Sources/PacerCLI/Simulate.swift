@@ -166,8 +166,7 @@ struct Simulate: ParsableCommand {
                                 failedProbe: r.failedProbe)
         }
         return StatusView.Snapshot(
-            nodes: s.nodes.map { StatusView.Node(name: $0.name, online: $0.online, unclean: $0.unclean, standby: $0.standby,
-                                                 maintenance: $0.maintenance, shutdown: $0.shutdown, pending: $0.pending) },
+            nodes: s.nodes,
             resources: s.resources.map(map), maintenanceMode: s.maintenanceMode, stopAllResources: s.stopAllResources)
     }
 

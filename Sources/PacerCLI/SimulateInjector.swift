@@ -46,22 +46,9 @@ struct SimulationInjector {
 
     private func nodeID(_ uname: String) -> String { nodeIDs[uname] ?? uname }
 
-    /// Path to the `<status>` element, creating it if missing.
-    private mutating func withStatus<T>(_ body: (inout XMLElement) -> T) -> T {
-        cib.withChild(named: "status") { body(&$0) }!
-    }
-
     private mutating func withNodeState<T>(_ uname: String, _ body: (inout XMLElement) -> T) -> T {
         let id = nodeID(uname)
-        return withStatus { status in
-            if let i = status.childIndex(where: { $0.name == "node_state" && $0["uname"] == uname }) {
-                return status.modifyChild(at: i, body)
-            }
-            var ns = XMLElement("node_state", [("id", id), ("uname", uname)])
-            let r = body(&ns)
-            status.append(ns)
-            return r
-        }
+        return StatusRecorder.withNodeState(in: &cib, uname: uname, id: id, body)
     }
 
     mutating func nodeState(_ uname: String, up: Bool, failed: Bool) {

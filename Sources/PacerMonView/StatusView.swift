@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+public import PacerScheduler
+
 /// crm_mon-style text for a cluster's nodes and resources.
 ///
 /// A pure formatter: takes a `Snapshot` value, returns lines. Used by
-/// `pacer simulate` (Current/Revised Cluster Status) and later `pacer status`.
+/// `pacer simulate` (Current/Revised Cluster Status); `pacer status` has its own (`MonView`).
 /// Mirrors the text output of `pe__node_list_text`/`pe__resource_text`
 /// (lib/pengine/pe_output.c) for primitives and groups.
 public enum StatusView {
-    /// One node's membership state.
-    public struct Node: Sendable {
-        public var name: String
-        public var online: Bool
-        public var unclean: Bool
-        public var standby: Bool
-        public var maintenance: Bool
-        public var shutdown: Bool
-        public var pending: Bool
-        public init(name: String, online: Bool, unclean: Bool = false, standby: Bool = false,
-                    maintenance: Bool = false, shutdown: Bool = false, pending: Bool = false) {
-            self.name = name; self.online = online; self.unclean = unclean; self.standby = standby
-            self.maintenance = maintenance; self.shutdown = shutdown; self.pending = pending
-        }
-    }
+    /// One node's membership state, as the scheduler unpacked it.
+    public typealias Node = ClusterStatus.NodeState
 
     /// A primitive, or a group with members.
     public struct Resource: Sendable {

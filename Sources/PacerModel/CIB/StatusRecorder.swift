@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-public import PacerModel
-import PacerScheduler
 
 /// Writes what happened into the CIB's `<status>` the way Pacemaker's controller and
 /// attribute manager do: `node_state` per node, `lrm_rsc_op` history per resource,
 /// and `fail-count-*`/`last-failure-*` transient attributes.
+///
+/// A CIB value like the rest of this target, so `pacer resource` and `pacer node` edit the
+/// status section without the controller; recording an action's result (which needs the
+/// scheduler's operation digest) is the controller's `record(_:_:now:startFailureIsFatal:)`.
 public struct StatusRecorder {
-    public internal(set) var cib: XMLElement
+    public package(set) var cib: XMLElement
     /// The controller's id in transition keys (a real cluster writes a UUID).
-    let controllerID: String
-    var nextCallID: Int
+    package let controllerID: String
+    /// The `call-id` the next recorded operation gets.
+    package var nextCallID: Int
 
     public init(cib: XMLElement, controllerID: String = "00000000-0000-0000-0000-000000000000") {
         self.cib = cib
@@ -62,9 +65,17 @@ public struct StatusRecorder {
         return (changed ?? nil) ?? false
     }
 
-    mutating func withNodeState<T>(_ uname: String, _ body: (inout XMLElement) -> T) -> T {
+    /// Runs `body` on the `node_state` of `uname`, creating it (and `<status>`) when missing.
+    package mutating func withNodeState<T>(_ uname: String, _ body: (inout XMLElement) -> T) -> T {
         let id = nodeID(uname)
-        return cib.withChild(named: "status") { status in
+        return Self.withNodeState(in: &cib, uname: uname, id: id, body)
+    }
+
+    /// Runs `body` on the `node_state` of `uname` in `cib`, creating it with `id` (and
+    /// `<status>`) when missing; crm_simulate's injections edit the status the same way.
+    package static func withNodeState<T>(in cib: inout XMLElement, uname: String, id: String,
+                                         _ body: (inout XMLElement) -> T) -> T {
+        cib.withChild(named: "status") { status in
             if let index = status.childIndex(where: { $0.name == "node_state" && $0["uname"] == uname }) {
                 return status.modifyChild(at: index, body)
             }
@@ -110,66 +121,6 @@ public struct StatusRecorder {
         cib.firstElement(named: "status")?.elements(named: "node_state").first { $0["uname"] == uname }?
             .firstElement(named: "transient_attributes")?.firstElement(named: "instance_attributes")?
             .elements(named: "nvpair").first { $0["name"] == name }?["value"]
-    }
-
-    /// Records the result of `request` as an `lrm_rsc_op`, and on failure bumps the fail count.
-    /// - Parameters:
-    ///   - now: seconds since the epoch (`last-rc-change`, `last-failure-*`).
-    ///   - startFailureIsFatal: a failed start sets the fail count to INFINITY (Pacemaker's default).
-    public mutating func record(_ request: ActionRequest, _ outcome: ActionOutcome, now: Int, startFailureIsFatal: Bool = true) {
-        let call = nextCallID
-        nextCallID += 1
-        let digest = OperationDigest.Calculator(cib: cib).digest(resource: request.resource, task: request.task,
-                                                                 intervalMs: request.intervalMs, node: request.node)
-        let failed = !outcome.succeeded(for: request)
-        let key = "\(call):1:\(request.expectedRC):\(controllerID)"
-        let attributes: [(String, String)] = [
-            ("operation_key", request.operationKey), ("operation", request.task), ("crm-debug-origin", "pacerd"),
-            ("crm_feature_set", EmptyCIB.featureSet), ("transition-key", key),
-            ("transition-magic", "\(outcome.opStatus):\(outcome.rc);\(key)"), ("exit-reason", outcome.exitReason),
-            ("on_node", request.node), ("call-id", String(call)), ("rc-code", String(outcome.rc)),
-            ("op-status", String(outcome.opStatus)), ("interval", String(request.intervalMs)),
-            ("last-rc-change", String(now)), ("exec-time", String(outcome.execMs)), ("queue-time", "0"),
-            ("op-digest", digest),
-        ]
-        withNodeState(request.node) { state in
-            let nodeID = state["id"]
-            state.withChild(named: "lrm") { lrm in
-                if lrm["id"] == nil { lrm["id"] = nodeID }
-                lrm.withChild(named: "lrm_resources") { list in
-                    let index = list.childIndex { $0.name == "lrm_resource" && $0["id"] == request.resource } ?? {
-                        var entry = [("id", request.resource), ("class", request.agentClass)]
-                        if let provider = request.agentProvider { entry.append(("provider", provider)) }
-                        entry.append(("type", request.agentType))
-                        list.append(XMLElement("lrm_resource", entry))
-                        return list.children.count - 1
-                    }()
-                    list.modifyChild(at: index) { entry in
-                        func put(_ id: String) {
-                            entry.removeElements { $0["id"] == id }
-                            entry.append(XMLElement("lrm_rsc_op", [("id", id)] + attributes))
-                        }
-                        if request.isRecurring {
-                            put("\(request.resource)_\(request.task)_\(request.intervalMs)")
-                        } else {
-                            put("\(request.resource)_last_0")
-                            // A stop cancels the recurring operations: their records go.
-                            if request.task == "stop" && !failed {
-                                entry.removeElements { ($0["interval"].flatMap { Int($0) } ?? 0) > 0 }
-                            }
-                        }
-                        if failed { put("\(request.resource)_last_failure_0") }
-                    }
-                }
-            }
-        }
-        if failed && !(request.isProbe) {
-            let name = "fail-count-\(request.resource)#\(request.task)_\(request.intervalMs)"
-            let current = Score(parsing: transientAttribute(request.node, name: name)).value
-            let value = request.task == "start" && startFailureIsFatal ? Score.infinityValue : Score.add(current, 1)
-            setTransientAttribute(request.node, name: name, value: Score(value).description)
-            setTransientAttribute(request.node, name: "last-failure-\(request.resource)#\(request.task)_\(request.intervalMs)", value: String(now))
-        }
     }
 
     /// `clear_failcount`: forgets a resource's fail counts on a node.
