@@ -33,7 +33,10 @@ extension WorkingSet {
         case "ignore": noQuorumPolicy = .ignore
         case "freeze": noQuorumPolicy = .freeze
         case "demote": noQuorumPolicy = .demote
-        case "suicide": noQuorumPolicy = stonithEnabled ? .suicide : .stop
+        case "suicide":
+            // Only a cluster that has had quorum (or is told to panic) kills itself.
+            let panic = (Int(input["no-quorum-panic"] ?? "") ?? 0) != 0
+            noQuorumPolicy = stonithEnabled && (panic || haveQuorum) ? .suicide : .stop
         case let other?:
             warn("Resetting no-quorum-policy to 'stop': '\(other)' is not valid")
             noQuorumPolicy = .stop

@@ -84,7 +84,7 @@ extension WorkingSet {
             online = crmdOnline
         } else if inCluster == nil {
             fenceNode(node, reason: "peer has not been seen by the cluster")
-        } else if join == "nack" {
+        } else if join == "banned" {   // CRMD_JOINSTATE_NACK
             fenceNode(node, reason: "peer failed Pacemaker membership criteria")
         } else if !terminate && exp == "down" {
             if isTrue(inCluster) || crmdOnline { node.standby = true; node.pending = true }
