@@ -6,6 +6,7 @@ import PacerModel
 /// (pcmk_sched_group.c) and `pcmk__finalize_assignment()` (pcmk_sched_resource.c).
 extension WorkingSet {
     func allocateResources() {
+        sortResourcesForPlacement()
         for rsc in resources { assign(rsc, prefer: nil) }
     }
 
@@ -206,7 +207,7 @@ extension WorkingSet {
     private var infinityHack: Int { Score.infinityValue * -100 }
 
     /// Mirrors `add_node_scores_matching_attr()`.
-    private func addNodeScoresMatchingAttr(_ work: inout [Int?], _ rsc: Resource, attr: String?, factor: Double, onlyPositive: Bool) {
+    func addNodeScoresMatchingAttr(_ work: inout [Int?], _ rsc: Resource, attr: String?, factor: Double, onlyPositive: Bool) {
         let attr = attr ?? "#uname"
         for node in nodes {
             guard let current = work[node.index] else { continue }
@@ -237,6 +238,9 @@ extension WorkingSet {
     func sortedAllowedNodes(_ rsc: Resource, active: Node?) -> [(node: Node, weight: Int)] {
         var list: [(node: Node, weight: Int)] = []
         for n in nodes { if let w = rsc.allowed[n.index] { list.append((n, w)) } }
+        if usesUtilization {
+            return mergeSorted(list) { compareNodes($0.node, $1.node, weightA: $0.weight, weightB: $1.weight, baseWeight: false, active: active) <= 0 }
+        }
         list.sort { a, b in
             let wa = a.node.available ? a.weight : -Score.infinityValue
             let wb = b.node.available ? b.weight : -Score.infinityValue
@@ -252,7 +256,8 @@ extension WorkingSet {
     }
 
     /// Mirrors `assign_best_node()`.
-    private func assignBestNode(_ rsc: Resource, prefer: Node?) {
+    private func assignBestNode(_ rsc: Resource, prefer preferIn: Node?) {
+        let prefer = preferIn ?? banInsufficientCapacity(rsc)
         let list = sortedAllowedNodes(rsc)
         guard let best = list.first else { finalizeAssignment(rsc, nil, force: false); return }
         var chosen: (node: Node, weight: Int)?
@@ -282,6 +287,7 @@ extension WorkingSet {
                 chosen = nil
             }
         }
+        if let old = rsc.allocatedTo { releaseCapacity(&old.utilization, rsc) }
         rsc.allocatedTo = nil
         rsc.provisional = false
         guard let node = chosen else {
@@ -294,5 +300,6 @@ extension WorkingSet {
         }
         rsc.allocatedTo = node
         node.numResources += 1
+        consumeCapacity(node, rsc)
     }
 }

@@ -180,6 +180,7 @@ extension WorkingSet {
         rsc.provisional = true
         rsc.allocatedTo = nil
         old.numResources -= 1
+        releaseCapacity(&old.utilization, rsc)
     }
 
     /// Mirrors `append_parent_colocation()`.

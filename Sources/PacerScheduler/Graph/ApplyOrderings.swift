@@ -83,7 +83,7 @@ extension WorkingSet {
             }
             var flags: OrderFlags = [.optional]
             if order.flags.contains(.sameNode) { flags.insert(.sameNode) }
-            if order.flags == .antiColocation { flags = order.flags }
+            if order.flags == .antiColocation || order.flags == .load { flags = order.flags }
             let probes = firstRsc.actions.filter { $0.key == opKey(firstRsc.id, "monitor") }
             if probes.isEmpty { continue }
             var thens: [Action] = []

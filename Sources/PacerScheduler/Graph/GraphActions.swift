@@ -16,12 +16,19 @@ extension WorkingSet {
     }
 
     /// Mirrors the migration-related parts of `should_add_input_to_graph()`.
-    private func isGraphInput(_ e: ActionEdge) -> Bool {
+    private func isGraphInput(_ e: ActionEdge, of action: Action) -> Bool {
         if e.type.isEmpty { return false }
         let input = e.action
         if e.type.contains(.impliesFirstMigratable) && !input.runnable { return false }
         if e.type.contains(.applyFirstNonMigratable) && input.flags.contains(.migrateRunnable) { return false }
         if e.type == .optional && input.flags.contains(.migrateRunnable) && input.key.hasSuffix("_stop_0") { return false }
+        if e.type == .load {
+            // Load orderings only hold between actions on one node (for migrate_to:
+            // the node it migrates to), and only while the load_stopped is required.
+            let target = action.task == "migrate_to" ? action.rsc?.allocatedTo : action.node
+            guard let inputNode = input.node, let target, inputNode === target else { return false }
+            return !input.optional
+        }
         return true
     }
 
@@ -52,7 +59,7 @@ extension WorkingSet {
             var fired = false
             for a in remaining {
                 let ready = a.before.allSatisfy { e in
-                    !isGraphInput(e) || !added.contains(e.action.id) || done.contains(e.action.id)
+                    !isGraphInput(e, of: a) || !added.contains(e.action.id) || done.contains(e.action.id)
                 }
                 if ready { done.insert(a.id); order.append(a); fired = true } else { next.append(a) }
             }
@@ -62,7 +69,7 @@ extension WorkingSet {
         var position: [Int: Int] = [:]
         for (index, a) in order.enumerated() { position[a.id] = index }
         return order.map { a in
-            let inputs = a.before.compactMap { e in isGraphInput(e) ? position[e.action.id] : nil }
+            let inputs = a.before.compactMap { e in isGraphInput(e, of: a) ? position[e.action.id] : nil }
             let kind: TransitionAction.Kind = a.pseudo ? .pseudo : (a.rsc == nil || a.task == "clear_failcount" ? .cluster : .resource)
             let prim = a.rsc?.variant == .primitive ? a.rsc : nil
             let name = a.rsc.map { $0.inClone && $0.variant == .primitive ? actionResourceName($0, cluster: kind == .cluster) : $0.id }

@@ -21,6 +21,8 @@ final class Node {
     /// Resources assigned here so far (`num_resources`), used to balance ties.
     var numResources = 0
     var hasState = false
+    /// Remaining capacity by utilization attribute (`details->utilization`).
+    var utilization: [String: Int] = [:]
     /// Parsed fail-count attributes by resource id (built on first use).
     var failTable: [String: (count: Int, last: Int)]?
 

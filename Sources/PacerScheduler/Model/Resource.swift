@@ -105,6 +105,8 @@ final class Resource {
     var needsQuorum = true
     var needsFencing = false
     var critical = true
+    /// What the resource uses of a node's capacity (`<utilization>`).
+    var utilization: [String: Int] = [:]
 
     // flags
     var managed = true

@@ -55,6 +55,8 @@ final class WorkingSet {
     /// `stonith-action` (`poweroff` read as `off`).
     var stonithAction = "reboot"
     var concurrentFencing = false
+    /// `placement-strategy`: default, utilization, minimal or balanced.
+    var placementStrategy = "default"
     var dcUUID: String?
     var properties: [String: String] = [:]
     var rscDefaults: [String: String] = [:]

@@ -22,6 +22,8 @@ extension WorkingSet {
         if stonithAction == "poweroff" { stonithAction = "off" }
         if stonithAction != "reboot" && stonithAction != "off" && stonithAction != "on" { stonithAction = "reboot" }
         concurrentFencing = isTrue(properties["concurrent-fencing"])
+        let strategy = properties["placement-strategy"]?.lowercased() ?? "default"
+        placementStrategy = ["default", "utilization", "minimal", "balanced"].contains(strategy) ? strategy : "default"
         symmetric = properties["symmetric-cluster"].map(isTrue) ?? true
         maintenanceMode = isTrue(properties["maintenance-mode"])
         stopEverything = isTrue(properties["stop-all-resources"])
@@ -58,6 +60,7 @@ extension WorkingSet {
             if nodeByID[id] != nil || nodeByUname[uname] != nil { continue }
             let node = Node(id: id, uname: uname)
             node.baseWeight = Score(parsing: el["score"]).value
+            node.utilization = utilization(of: el)
             nodes.append(node)
             nodeByID[id] = node
             nodeByUname[uname] = node

@@ -43,6 +43,7 @@ extension WorkingSet {
         rsc.resourceClass = el["class"] ?? ""
         rsc.provider = el["provider"]
         rsc.agentType = el["type"] ?? ""
+        rsc.utilization = utilization(of: el)
         applyMeta(rsc)
         if rsc.top.variant == .clone {
             rsc.unique = isTrue(rsc.meta["globally-unique"])
