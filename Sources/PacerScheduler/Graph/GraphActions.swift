@@ -121,7 +121,8 @@ extension WorkingSet {
                                         members: r.children.map(state),
                                                    // native_displayable_role(): promotable instances run as Unpromoted
                                                    role: r.role == .started && r.inPromotable ? "Unpromoted" : r.role.text,
-                                        nodes: r.runningOn.map(\.uname), failed: r.failed, managed: r.managed,
+                                        // pe__resource_text(): a resource active nowhere shows its pending node.
+                                        nodes: r.runningOn.isEmpty && r.variant == .primitive ? r.pendingNode.map { [$0.uname] } ?? [] : r.runningOn.map(\.uname), failed: r.failed, managed: r.managed,
                                         blocked: r.block, orphan: r.orphan,
                                         targetRoleStopped: r.meta["target-role"]?.lowercased() == "stopped",
                                         failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,

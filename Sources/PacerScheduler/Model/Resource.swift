@@ -149,6 +149,8 @@ final class Resource {
     var withThis: [Colocation] = []
     var actions: [Action] = []
     var pendingTask: String?
+    /// Where `pendingTask` is in flight (`pending_node`): shown for a resource active nowhere.
+    var pendingNode: Node?
     /// The first masked probe failure recorded with a node (`pe__failed_probe_for_rsc()`).
     var failedProbeRC: Int?
     /// Masked probe failures by node index (first one per node).

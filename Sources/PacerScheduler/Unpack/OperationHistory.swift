@@ -124,7 +124,7 @@ extension WorkingSet {
         case .pending:
             if op.task == "start" { rsc.startPending = true; setActive(rsc) }
             else if op.task == "promote" { rsc.role = .promoted }
-            if rsc.pendingTask == nil, op.intervalMs != 0 || op.task != "monitor" { rsc.pendingTask = op.task }
+            if rsc.pendingTask == nil, op.intervalMs != 0 || op.task != "monitor" { rsc.pendingTask = op.task; rsc.pendingNode = node }
             return
         case .done:
             updateResourceState(rsc, node, op, rc: rc, lastFailure: lastFailure, &onFail)
