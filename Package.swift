@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
         .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerIPC", "PacerHeartbeat"], path: "Sources/pacer-bench"),
         // tests: PacerTestKit is the one copy of what several test targets need (never imported by Sources/)
-        .target(name: "PacerTestKit", path: "Tests/PacerTestKit", swiftSettings: upcoming),
+        .target(name: "PacerTestKit", dependencies: ["PacerEventLoop"], path: "Tests/PacerTestKit", swiftSettings: upcoming),
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .testTarget(name: "PacerMembershipTests", dependencies: ["PacerMembership", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerCIBTests", dependencies: ["PacerCIB", "PacerXML", "PacerModel"], swiftSettings: upcoming),
@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "PacerIntegrationTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig"], swiftSettings: upcoming),
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerEventLoopTests", dependencies: ["PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC", "PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerMonViewTests", dependencies: ["PacerMonView", "PacerModel", "PacerXML", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),

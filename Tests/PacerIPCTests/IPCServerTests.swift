@@ -3,6 +3,7 @@ import Foundation
 @_spi(Testing) import PacerIPC
 import Testing
 import PacerEventLoop
+import PacerTestKit
 
 @Suite("IPC")
 struct IPCServerTests {

@@ -5,59 +5,12 @@ import PacerTestKit
 import Testing
 import PacerEventLoop
 
-/// Moves loop-confined objects into `@Sendable` closures that only the loop thread runs.
-struct Unchecked<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// A thread-safe list, for results gathered on the loop thread or on client threads.
-final class Collected<Element>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [Element] = []
-    func append(_ item: Element) { lock.withLock { items.append(item) } }
-    var all: [Element] { lock.withLock { items } }
-}
-
 private let nameCounter = Collected<Int>()
 
 /// An IPC name no other test (or test run) uses: pid plus a per-process counter.
 func uniqueIPCName(_ tag: String) -> String {
     nameCounter.append(0)
     return "pacer-ipc-test-\(getpid())-\(tag)-\(nameCounter.all.count)"
-}
-
-/// An EventLoop running on its own thread.
-final class LoopThread: @unchecked Sendable {
-    let loop: EventLoop
-    private let finished = DispatchSemaphore(value: 0)
-    private var started = false
-
-    init() throws {
-        loop = try EventLoop()
-    }
-
-    func start() {
-        started = true
-        let loop = loop, finished = finished
-        let thread = Thread { loop.run(); finished.signal() }
-        thread.start()
-    }
-
-    /// Runs `body` on the loop thread and waits for its result.
-    func sync<T>(_ body: @escaping () -> T) -> T {
-        let done = DispatchSemaphore(value: 0)
-        let result = Collected<T>()
-        let work = Unchecked(body)
-        loop.post { result.append(work.value()); done.signal() }
-        done.wait()
-        return result.all[0]
-    }
-
-    func stop() {
-        loop.stop()
-        if started { finished.wait() }
-    }
 }
 
 /// A server on its own loop thread, shut down and stopped by `close()`.
@@ -101,16 +54,6 @@ func identityEcho(_ request: IPCRequest) {
     let c = request.client
     let text = "pid=\(c.pid) uid=\(c.uid) gid=\(c.gid) mayWrite=\(c.mayWrite)|" + String(decoding: request.payload, as: UTF8.self)
     request.reply(Array(text.utf8))
-}
-
-/// Runs `body` on `count` threads at once and waits for all of them.
-func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread { body(index); group.leave() }.start()
-    }
-    group.wait()
 }
 
 /// The pacer-ipc-probe binary SwiftPM built next to this test bundle.

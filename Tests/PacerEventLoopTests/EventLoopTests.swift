@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
-import PacerIPC
-import Testing
 import PacerEventLoop
+import PacerTestKit
+import Testing
 
 @Suite("event loop")
 struct EventLoopTests {
