@@ -4,14 +4,11 @@ import PacerCIB
 import PacerModel
 import PacerXML
 import Testing
+import PacerTestKit
 
 @Suite("CIB file store")
 struct CIBFileTests {
-    func scratch() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-cibfile-\(getpid())-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func scratch() throws -> String { try Tool.scratchDirectory("cibfile") }
 
     func property(_ cib: inout XMLElement, _ name: String, _ value: String) {
         cib.withChild(named: "configuration") { configuration in
@@ -195,24 +192,10 @@ struct CIBFileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = "\(dir)/cib.xml"
         #expect(mkfifo(path, 0o600) == 0)
-        let outcome = Self.withTimeout(seconds: 5, unblocking: path) { () -> String in
+        let outcome = withTimeout(seconds: 5, unblocking: path) { () -> String in
             do { _ = try CIBFile(path: path).load(); return "loaded" } catch { return "\(error)" }
         }
         #expect(outcome == "cannot read CIB file \(path): not a regular file (a FIFO)")
-    }
-
-    /// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
-    /// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
-    static func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
-        let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { box.value = body(); done.signal() }
-        if done.wait(timeout: .now() + seconds) == .timedOut {
-            let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-            if fd >= 0 { close(fd) }
-            _ = done.wait(timeout: .now() + 5)
-            return nil
-        }
-        return box.value
     }
 
     @Test("RelaxNG validation reports the offending element")
@@ -228,5 +211,3 @@ struct CIBFileTests {
     }
 }
 
-/// Where a timed-out thread's result lands (written once, read after the semaphore).
-final class ResultBox<T>: @unchecked Sendable { var value: T? }

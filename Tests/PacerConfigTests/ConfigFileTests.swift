@@ -2,15 +2,12 @@
 import Foundation
 import PacerConfig
 import Testing
+import PacerTestKit
 
 /// `ClusterConfig.load(path:)`: what pacerd reads, and the file checks it makes first.
 @Suite("cluster configuration file on disk")
 struct ConfigFileTests {
-    func scratch() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-conf-\(getpid())-\(UUID().uuidString.prefix(6))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func scratch() throws -> String { try Tool.scratchDirectory("conf") }
 
     func write(_ dir: String, mode: mode_t = 0o644, _ text: String = ClusterConfigTests.good) throws -> String {
         let path = "\(dir)/pacer.conf"
@@ -77,19 +74,3 @@ struct ConfigFileTests {
     }
 }
 
-/// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
-/// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
-func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
-    let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
-    Thread.detachNewThread { box.value = body(); done.signal() }
-    if done.wait(timeout: .now() + seconds) == .timedOut {
-        let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-        if fd >= 0 { close(fd) }
-        _ = done.wait(timeout: .now() + 5)
-        return nil
-    }
-    return box.value
-}
-
-/// Where a timed-out thread's result lands (written once, read after the semaphore).
-final class ResultBox<T>: @unchecked Sendable { var value: T? }

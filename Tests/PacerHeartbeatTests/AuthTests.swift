@@ -2,14 +2,11 @@
 import Foundation
 import PacerHeartbeat
 import Testing
+import PacerTestKit
 
 @Suite("authentication")
 struct AuthTests {
-    func scratch() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-auth-\(getpid())-\(UUID().uuidString.prefix(6))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func scratch() throws -> String { try Tool.scratchDirectory("auth") }
 
     @Test("keygen writes 256 random bytes with mode 0600 and refuses to overwrite")
     func keygen() throws {
@@ -97,23 +94,6 @@ struct AuthTests {
         }
     }
 }
-
-/// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
-/// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
-func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
-    let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
-    Thread.detachNewThread { box.value = body(); done.signal() }
-    if done.wait(timeout: .now() + seconds) == .timedOut {
-        let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-        if fd >= 0 { close(fd) }
-        _ = done.wait(timeout: .now() + 5)
-        return nil
-    }
-    return box.value
-}
-
-/// Where a timed-out thread's result lands (written once, read after the semaphore).
-final class ResultBox<T>: @unchecked Sendable { var value: T? }
 
 @Suite("cluster bundle")
 struct ClusterBundleTests {

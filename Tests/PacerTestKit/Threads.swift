@@ -59,3 +59,23 @@ public func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     }
     group.wait()
 }
+
+/// Runs `body` on its own thread; nil if it has not finished after `seconds` (a writer then
+/// opens the FIFO at `unblocking`, so a reader stuck in open(2) gets out and the test process can end).
+public func withTimeout<T: Sendable>(seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> T) -> T? {
+    let box = ResultBox<T>(), done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread { box.value = body(); done.signal() }
+    if done.wait(timeout: .now() + seconds) == .timedOut {
+        let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+        if fd >= 0 { close(fd) }
+        _ = done.wait(timeout: .now() + 5)
+        return nil
+    }
+    return box.value
+}
+
+/// Where a timed-out thread's result lands (written once, read after the semaphore).
+public final class ResultBox<T>: @unchecked Sendable {
+    public var value: T?
+    public init() {}
+}

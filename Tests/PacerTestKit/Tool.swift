@@ -124,3 +124,14 @@ public enum Tool {
         packageRoot.appendingPathComponent("Tests/\(target)/Fixtures").path
     }
 }
+
+extension Tool {
+    /// A new empty folder under the temporary directory, named for the test process and `tag`
+    /// (`pacer-TAG-PID-…`); the caller removes it.
+    public static func scratchDirectory(_ tag: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pacer-\(tag)-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
