@@ -7,12 +7,6 @@ public struct ToolResult: Sendable {
     public var stdout: String
     public var stderr: String
 
-    public init(status: Int32, stdout: String, stderr: String) {
-        self.status = status
-        self.stdout = stdout
-        self.stderr = stderr
-    }
-
     /// Standard output without leading and trailing white space (a one-line answer).
     public var trimmedStdout: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
 }
