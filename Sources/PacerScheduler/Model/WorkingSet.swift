@@ -197,8 +197,7 @@ final class WorkingSet {
             action.setReason(nil, overwrite: true)
             action.flags.insert(.runnable)
         } else {
-            let policy = haveQuorum ? NoQuorumPolicy.ignore : noQuorumPolicy
-            switch policy {
+            switch effectiveQuorumPolicy(rsc) {
             case .stop:
                 action.flags.remove(.runnable)
                 action.setReason("no quorum", overwrite: true)
@@ -211,6 +210,18 @@ final class WorkingSet {
                 action.flags.insert(.runnable)
             }
         }
+    }
+
+    /// Mirrors `effective_quorum_policy()`: with quorum, ignore; with `demote`, a
+    /// promotable instance may stay but not promoted, anything else stops.
+    private func effectiveQuorumPolicy(_ rsc: Resource) -> NoQuorumPolicy {
+        if haveQuorum { return .ignore }
+        guard noQuorumPolicy == .demote else { return noQuorumPolicy }
+        // Pacer keeps an unpromoted instance's role as Started.
+        let inRole = rsc.role == .promoted || rsc.role == .unpromoted || (rsc.role == .started && rsc.inPromotable)
+        guard inRole else { return .stop }
+        if rsc.nextRole > .unpromoted { rsc.nextRole = .unpromoted }
+        return .ignore
     }
 
     /// All actions of `rsc` with `task` (on `node` if given). Mirrors `pe__resource_actions()`.
