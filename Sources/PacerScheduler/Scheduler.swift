@@ -39,6 +39,7 @@ public enum Scheduler {
         ws.unpackResources()
         ws.unpackStatus()
         let before = ws.clusterStatus()
+        ws.applyNodeHealth()
         ws.unpackConstraints()
         ws.applyNodeCriteria()
         ws.createInternalConstraints()

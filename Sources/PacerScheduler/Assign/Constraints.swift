@@ -120,7 +120,7 @@ extension WorkingSet {
     /// Mirrors `pcmk__apply_location()` / `pcmk__group_apply_location()`: in a
     /// colocated group only the first member gets the scores (the others get the
     /// nodes with score 0), since the first member's placement already includes theirs.
-    private func applyLocation(_ rsc: Resource, _ list: [(Node, Int)]) {
+    func applyLocation(_ rsc: Resource, _ list: [(Node, Int)]) {
         for (node, score) in list {
             if rsc.allowed[node.index] == nil { rsc.allowed[node.index] = score }
             else { rsc.allowed[node.index] = Score.add(rsc.allowed[node.index]!, score) }
