@@ -161,3 +161,42 @@ extension WorkingSet {
         }
     }
 }
+
+// MARK: unfencing
+
+extension WorkingSet {
+    /// Mirrors `pcmk__node_unfenced()`: `#node-unfenced` is set and not 0.
+    func nodeUnfenced(_ node: Node) -> Bool {
+        guard let value = node.attributes["#node-unfenced"] else { return false }
+        return value != "0"
+    }
+
+    /// Requires unfencing `node` when it is up and clean. Mirrors `trigger_unfencing()`
+    /// for a node.
+    func triggerUnfencing(_ node: Node, reason: String) {
+        guard enableUnfencing, node.online, !node.unclean, !node.shutdown else { return }
+        fenceOp(node, op: "on", optional: false, reason: reason)
+    }
+
+    /// Orders `action` (a probe or start) after unfencing `node`, which becomes required
+    /// if the node has never been unfenced. Mirrors `pcmk__order_vs_unfence()`.
+    func orderVsUnfence(_ rsc: Resource, _ node: Node, _ action: Action, _ flags: OrderFlags) {
+        guard (rsc.isFenceDevice && enableUnfencing) || rsc.needsUnfencing else { return }
+        let unfence = fenceOp(node, op: "on", optional: true, reason: nil)
+        orderActions(unfence, action, flags)
+        if !nodeUnfenced(node) { triggerUnfencing(node, reason: "required by \(rsc.id) \(action.task)") }
+    }
+
+    /// Stops before and starts after unfencing each allowed node, on that node.
+    /// Mirrors `pcmk__order_restart_vs_unfence()`.
+    func orderRestartVsUnfence(_ rsc: Resource) {
+        guard !rsc.isFenceDevice, enableUnfencing, rsc.needsUnfencing else { return }
+        for node in nodes.filter({ rsc.allowed[$0.index] != nil }).sorted(by: { $0.uname < $1.uname }) {
+            let unfence = fenceOp(node, op: "on", optional: true, reason: nil)
+            newOrdering(firstRsc: rsc, firstKey: opKey(rsc.id, "stop"), firstAction: nil, thenRsc: nil, thenKey: nil,
+                        thenAction: unfence, flags: [.optional, .sameNode])
+            newOrdering(firstRsc: nil, firstKey: nil, firstAction: unfence, thenRsc: rsc, thenKey: opKey(rsc.id, "start"),
+                        thenAction: nil, flags: [.impliesThenOnNode, .sameNode])
+        }
+    }
+}

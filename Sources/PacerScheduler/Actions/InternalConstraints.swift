@@ -19,6 +19,7 @@ extension WorkingSet {
                 orderResourceActions(rsc, "demote", rsc, "stop", [.promotedImpliesFirst])
                 orderResourceActions(rsc, "start", rsc, "promote", [.runnableLeft])
             }
+            orderRestartVsUnfence(rsc)
             createUtilizationConstraints(rsc)
         case .group:
             orderResourceActions(rsc, "stop", rsc, "stopped", [.runnableLeft])

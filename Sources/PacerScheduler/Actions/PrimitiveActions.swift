@@ -171,6 +171,9 @@ extension WorkingSet {
                 stop.setReason("being multiply active", overwrite: true)
             }
             if !rsc.managed { stop.flags.remove(.runnable) }
+            if rsc.needsUnfencing {
+                orderActions(stop, fenceOp(current, op: "on", optional: true, reason: nil), .impliesFirst)
+            }
         }
     }
 
@@ -179,5 +182,6 @@ extension WorkingSet {
         let start = startAction(rsc, node, optional: true)
         if start.runnable && !optional { start.flags.remove(.optional) }
         if isExpectedNode(rsc, node) { start.flags.insert(.pseudo) }
+        orderVsUnfence(rsc, node, start, .impliesThen)
     }
 }

@@ -16,11 +16,13 @@ extension WorkingSet {
         if rsc.orphan || rsc.knownOn.contains(node.index) { return }
         let p = customAction(rsc, key: opKey(rsc.id, "monitor"), task: "monitor", node: node, optional: false)
         p.flags.remove(.optional)
+        orderVsUnfence(rsc, node, p, .optional)
         p.expectedRC = 7
         var flags: OrderFlags = [.optional]
         if !p.runnable && rsc.runningOn.isEmpty { flags.insert(.runnableLeft) }
-        // A cloned resource's probe comes before the clone's start.
-        let then = rsc.top.variant == .clone ? rsc.top : rsc
+        // A cloned resource's probe comes before the clone's start (a fence device's,
+        // with unfencing, before its own).
+        let then = rsc.top.variant == .clone && !(rsc.isFenceDevice && enableUnfencing) ? rsc.top : rsc
         newOrdering(firstRsc: rsc, firstKey: nil, firstAction: p, thenRsc: then,
                     thenKey: opKey(then.id, "start"), thenAction: nil, flags: flags)
     }

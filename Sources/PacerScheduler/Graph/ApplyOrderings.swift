@@ -93,6 +93,8 @@ extension WorkingSet {
             for probe in probes {
                 for then in thens {
                     if then.task == "do_shutdown", let pn = probe.node, let tn = then.node, pn !== tn { continue }
+                    // Probes on a node come after unfencing it, not before.
+                    if then.task == "stonith", then.fenceAction == "on", let pn = probe.node, pn === then.node { continue }
                     orderActions(probe, then, flags)
                 }
             }

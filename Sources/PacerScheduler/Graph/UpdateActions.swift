@@ -173,10 +173,18 @@ extension WorkingSet {
                                         _ thenFlags: ActionFlags, _ order: ActionEdge) -> (Bool, Bool) {
         var cf = false, ct = false
         func merge(_ r: (Bool, Bool)) { if r.0 { cf = true }; if r.1 { ct = true } }
-        let type = order.type
+        var type = order.type
+        var impliesNode = then.node
+        if type.contains(.impliesThenOnNode) {
+            // Unfencing restarts only the instances on the unfenced node.
+            type.remove(.impliesThenOnNode)
+            type.insert(.impliesThen)
+            impliesNode = first.node
+        }
         if type.contains(.impliesThen) {
             if then.rsc != nil {
-                merge(updateOrdered(first, then, firstFlags.intersection(.optional), filter: .optional, type: .impliesThen))
+                merge(updateOrdered(first, then, firstFlags.intersection(.optional), filter: .optional, type: .impliesThen,
+                                    node: impliesNode))
             } else if !firstFlags.contains(.optional) && then.optional {
                 then.flags.remove(.optional); ct = true
             }
@@ -238,9 +246,9 @@ extension WorkingSet {
 
     /// Dispatches on the `then` resource's variant (`update_ordered_actions`).
     private func updateOrdered(_ first: Action, _ then: Action, _ flags: ActionFlags, filter: ActionFlags,
-                               type: OrderFlags) -> (Bool, Bool) {
+                               type: OrderFlags, node: Node?? = nil) -> (Bool, Bool) {
         if let rsc = then.rsc, rsc.variant == .clone {
-            return updateOrderedClone(first, then, rsc, node: then.node, flags, filter: filter, type: type)
+            return updateOrderedClone(first, then, rsc, node: node ?? then.node, flags, filter: filter, type: type)
         }
         var r = updateOrderedPrimitive(first, then, flags, filter: filter, type: type)
         if let rsc = then.rsc, rsc.variant == .group {

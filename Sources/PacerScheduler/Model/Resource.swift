@@ -104,6 +104,8 @@ final class Resource {
     var restartTypeRestart = false
     var needsQuorum = true
     var needsFencing = false
+    /// `pe_rsc_needs_unfencing`: starts only on a node that has been unfenced.
+    var needsUnfencing = false
     var critical = true
     /// What the resource uses of a node's capacity (`<utilization>`).
     var utilization: [String: Int] = [:]

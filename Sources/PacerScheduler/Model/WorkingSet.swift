@@ -55,6 +55,8 @@ final class WorkingSet {
     /// `stonith-action` (`poweroff` read as `off`).
     var stonithAction = "reboot"
     var concurrentFencing = false
+    /// `pe_flag_enable_unfencing`: some resource requires unfencing or a device provides it.
+    var enableUnfencing = false
     /// `placement-strategy`: default, utilization, minimal or balanced.
     var placementStrategy = "default"
     var dcUUID: String?

@@ -22,6 +22,7 @@ extension WorkingSet {
         if stonithAction == "poweroff" { stonithAction = "off" }
         if stonithAction != "reboot" && stonithAction != "off" && stonithAction != "on" { stonithAction = "reboot" }
         concurrentFencing = isTrue(properties["concurrent-fencing"])
+        enableUnfencing = configuresUnfencing(config)
         let strategy = properties["placement-strategy"]?.lowercased() ?? "default"
         placementStrategy = ["default", "utilization", "minimal", "balanced"].contains(strategy) ? strategy : "default"
         symmetric = properties["symmetric-cluster"].map(isTrue) ?? true
@@ -49,6 +50,27 @@ extension WorkingSet {
         if let legacy = properties["is-managed-default"], rscDefaults["is-managed"] == nil {
             rscDefaults["is-managed"] = legacy
         }
+    }
+
+    /// Mirrors `XPATH_ENABLE_UNFENCING`: a `provides` or `requires` meta-attribute of
+    /// `unfencing` on any resource or in `rsc_defaults`.
+    private func configuresUnfencing(_ config: XMLElement) -> Bool {
+        func unfencingPair(_ set: XMLElement) -> Bool {
+            set.elements(named: "nvpair").contains { ($0["name"] == "provides" || $0["name"] == "requires") && $0["value"] == "unfencing" }
+        }
+        var found = false
+        func walk(_ el: XMLElement) {
+            for child in el.elements {
+                if found { return }
+                if child.name == "meta_attributes" && unfencingPair(child) { found = true; return }
+                walk(child)
+            }
+        }
+        if let resources = config.firstElement(named: "resources") { walk(resources) }
+        if let defaults = config.firstElement(named: "rsc_defaults") {
+            found = found || defaults.elements(named: "meta_attributes").contains(where: unfencingPair)
+        }
+        return found
     }
 
     func unpackNodes() {

@@ -126,12 +126,14 @@ extension WorkingSet {
             if !stonithEnabled || rsc.isFenceDevice { requires = "quorum" }
         } else if requires != "nothing" && requires != "quorum" {
             if rsc.isFenceDevice || isRemoteConnection(rsc) { requires = "quorum" }
+            else if enableUnfencing { requires = stonithEnabled ? "unfencing" : "quorum" }
             else if stonithEnabled { requires = "fencing" }
             else if noQuorumPolicy == .ignore { requires = "nothing" }
             else { requires = "quorum" }
         }
         rsc.needsQuorum = requires == "quorum"
         rsc.needsFencing = requires == "fencing" || requires == "unfencing"
+        rsc.needsUnfencing = requires == "unfencing"
         if let v = m["failure-timeout"] { rsc.failureTimeout = IntervalSpec.intervalMilliseconds(v) / 1000 }
         if let v = m["allow-migrate"] { rsc.allowMigrate = isTrue(v) } else { rsc.allowMigrate = isRemoteConnection(rsc) }
         if let v = m["target-role"] { rsc.nextRole = targetRole(v, rsc: rsc) ?? .unknown }
