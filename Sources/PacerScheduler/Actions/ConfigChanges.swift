@@ -29,8 +29,15 @@ extension WorkingSet {
         return nil
     }
 
-    private func agentChanged(_ rsc: Resource, _ entry: XMLElement) -> Bool {
-        rsc.xml["type"] != entry["type"] || rsc.xml["class"] != entry["class"] || rsc.xml["provider"] != entry["provider"]
+    /// Mirrors `pcmk__rsc_agent_changed()`: a fence device whose agent changed asks for
+    /// unfencing, once per changed attribute.
+    private func agentChanged(_ rsc: Resource, _ entry: XMLElement, _ node: Node) -> Bool {
+        var changed = false
+        for name in ["type", "class", "provider"] where rsc.xml[name] != entry[name] {
+            changed = true
+            triggerUnfencing(node, device: rsc, reason: "Device definition changed")
+        }
+        return changed
     }
 
     private func processHistory(_ entry: XMLElement, _ rsc: Resource, _ node: Node) {
@@ -40,10 +47,10 @@ extension WorkingSet {
             return
         }
         if !rsc.runningOn.contains(where: { $0 === node }) {
-            if agentChanged(rsc, entry) { scheduleCleanup(rsc, node, optional: false) }
+            if agentChanged(rsc, entry, node) { scheduleCleanup(rsc, node, optional: false) }
             return
         }
-        if agentChanged(rsc, entry) {
+        if agentChanged(rsc, entry, node) {
             // pcmk__rsc_agent_changed() forces the restart, then the history is cleaned up.
             customAction(rsc, key: opKey(rsc.id, "stop"), task: "stop", node: node, optional: false)
             rsc.startPending = true
@@ -131,17 +138,19 @@ extension WorkingSet {
         case .match:
             return false
         case .restart:
-            forceRestart(rsc, task: task, intervalMs: op.intervalMs)
+            forceRestart(rsc, node, task: task, intervalMs: op.intervalMs)
             return true
         case .all, .unknown:
             if op.intervalMs > 0 {
                 // pcmk__reschedule_recurring()
                 let key = opKey(rsc.id, op.task, op.intervalMs)
                 customAction(rsc, key: key, task: op.task, node: node, optional: true).reschedule = true
+                triggerUnfencing(node, device: rsc, reason: "Device parameters changed (reschedule)")
             } else if op.xml["op-restart-digest"] != nil || forcedRestartDigests.contains(historyKey(node, op)) {
+                triggerUnfencing(node, device: rsc, reason: "Device parameters changed (reload)")
                 scheduleReload(rsc, node)
             } else {
-                forceRestart(rsc, task: task, intervalMs: op.intervalMs)
+                forceRestart(rsc, node, task: task, intervalMs: op.intervalMs)
             }
             return true
         }
@@ -165,9 +174,10 @@ extension WorkingSet {
         orderResourceActions(rsc, "delete", rsc, "start", flags)
     }
 
-    private func forceRestart(_ rsc: Resource, task: String, intervalMs: Int) {
+    private func forceRestart(_ rsc: Resource, _ node: Node, task: String, intervalMs: Int) {
         let a = customAction(rsc, key: opKey(rsc.id, task, intervalMs), task: task, node: nil, optional: false)
         a.setReason("resource definition change", overwrite: true)
+        triggerUnfencing(node, device: rsc, reason: "Device parameters changed")
     }
 
     private func scheduleReload(_ rsc: Resource, _ node: Node) {

@@ -171,11 +171,18 @@ extension WorkingSet {
         return value != "0"
     }
 
-    /// Requires unfencing `node` when it is up and clean. Mirrors `trigger_unfencing()`
-    /// for a node.
-    func triggerUnfencing(_ node: Node, reason: String) {
-        guard enableUnfencing, node.online, !node.unclean, !node.shutdown else { return }
-        fenceOp(node, op: "on", optional: false, reason: reason)
+    /// Requires unfencing `node` when it is up and clean, or, for a fence device whose
+    /// definition changed, every such node the device may run on. Mirrors `trigger_unfencing()`.
+    func triggerUnfencing(_ node: Node?, device: Resource? = nil, reason: String) {
+        guard enableUnfencing else { return }
+        if let device, !device.isFenceDevice { return }
+        if let node, node.online, !node.unclean, !node.shutdown {
+            fenceOp(node, op: "on", optional: false, reason: reason)
+        } else if let device {
+            for n in nodes where device.allowed[n.index] != nil && n.online && !n.unclean && !n.shutdown {
+                triggerUnfencing(n, device: device, reason: reason)
+            }
+        }
     }
 
     /// Orders `action` (a probe or start) after unfencing `node`, which becomes required
