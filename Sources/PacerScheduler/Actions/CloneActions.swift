@@ -106,9 +106,9 @@ extension WorkingSet {
         if rsc.clone!.promotable { orderPromotableInstances(rsc) }
     }
 
-    /// Mirrors `pcmk__order_promotable_instances()` (without the restart orderings
-    /// of `pcmk__promotable_restart_ordering()`).
+    /// Mirrors `pcmk__order_promotable_instances()`.
     private func orderPromotableInstances(_ rsc: Resource) {
+        promotableRestartOrdering(rsc)
         var previous: Resource?
         let ordered = rsc.clone!.ordered
         for child in rsc.children {
@@ -121,6 +121,18 @@ extension WorkingSet {
             if ordered, let previous { orderResourceActions(child, "demote", previous, "demote", [.optional]) }
             previous = child
         }
+    }
+
+    /// Starts and promotes after every instance stopped and demoted, promotes after the
+    /// starts, the clone's demote before its demoted. Mirrors `pcmk__promotable_restart_ordering()`.
+    private func promotableRestartOrdering(_ rsc: Resource) {
+        orderResourceActions(rsc, "stopped", rsc, "start", [.optional])
+        orderResourceActions(rsc, "stopped", rsc, "promote", [.optional])
+        orderResourceActions(rsc, "demoted", rsc, "stop", [.optional])
+        orderResourceActions(rsc, "demoted", rsc, "start", [.optional])
+        orderResourceActions(rsc, "demoted", rsc, "promote", [.optional])
+        orderResourceActions(rsc, "running", rsc, "promote", [.optional])
+        orderResourceActions(rsc, "demote", rsc, "demoted", [.optional])
     }
 
     /// Whether any instance has a required promote or demote (`check_for_role_change()`).
