@@ -3,7 +3,7 @@ import PacerModel
 
 /// Rule evaluation for location rules and attribute sets on node attributes.
 /// Mirrors `pe_test_rule()` / `pe__eval_attr_expr()` (lib/pengine/rules.c) for
-/// `expression` elements; date expressions are treated as not matching.
+/// `expression` elements, and `date_expression` (`DateRules.swift`).
 extension WorkingSet {
     func evaluateRule(_ rule: XMLElement, node: Node?) -> Bool {
         if let ref = rule["id-ref"], let target = element(withID: ref) { return evaluateRule(target, node: node) }
@@ -16,7 +16,8 @@ extension WorkingSet {
             switch child.name {
             case "expression": r = evaluateExpression(child, node: node)
             case "rule": r = evaluateRule(child, node: node)
-            case "date_expression", "rsc_expression", "op_expression": r = false
+            case "date_expression": r = evaluateDateExpression(child)
+            case "rsc_expression", "op_expression": r = false
             default: continue
             }
             count += 1
