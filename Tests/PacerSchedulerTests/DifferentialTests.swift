@@ -16,7 +16,7 @@ struct DifferentialTests {
         "no-quorum-stop", "no-quorum-ignore", "no-quorum-freeze", "seed-pair",
         "on-fail", "multiple-active", "unmanaged", "failure-timeout", "asymmetric", "priority",
         "failed-start-stop", "orphan", "migration", "ticket",
-        "clone", "clone-unique", "clone-group-interleave",
+        "clone", "clone-unique", "clone-group-interleave", "date-rules",
     ]
 
     @Test("summary equals crm_simulate's", arguments: fixtures)
