@@ -53,6 +53,10 @@ extension WorkingSet {
             var flags: OrderFlags = [.optional]
             if firstMigratable { flags.insert(.applyFirstNonMigratable) }
             appendOrdering(first, "stop", then, "migrate_to", flags)
+        } else if thenMigratable && firstTask == "promote" && thenTask == "start" {
+            appendOrdering(first, "promote", then, "migrate_to", [.optional])
+        } else if thenMigratable && firstTask == "demote" && thenTask == "stop" {
+            appendOrdering(first, "demote", then, "migrate_to", [.optional])
         }
     }
 
