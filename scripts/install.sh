@@ -23,4 +23,10 @@ install -D -m 0644 dist/pacerd.service "$destdir/lib/systemd/system/pacerd.servi
 install -D -m 0644 README.md "$destdir$prefix/share/doc/pacer/README.md"
 ./agents/install.sh ${destdir:+--destdir "$destdir"}
 getent group haclient >/dev/null || groupadd --system haclient 2>/dev/null || true
+# Alert agents run as hacluster, as under Pacemaker (whose package makes the same user).
+getent passwd hacluster >/dev/null || useradd --system --gid haclient --home-dir /var/lib/pacer --no-create-home \
+  --shell /usr/sbin/nologin --comment "cluster user" hacluster 2>/dev/null || true
+if [ -z "$destdir" ] && getent passwd hacluster >/dev/null; then
+  install -d -o hacluster -g haclient -m 0750 /var/lib/pacer/alerts   # alert agents' state
+fi
 echo "installed pacer and pacerd under $destdir$prefix/sbin; next: pacer cluster init …, then systemctl enable --now pacerd"

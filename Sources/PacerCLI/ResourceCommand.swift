@@ -14,7 +14,7 @@ struct ResourceCommand: ParsableCommand {
         commandName: "resource",
         abstract: "Start, stop, move, ban and clean up resources.",
         subcommands: [Start.self, Stop.self, Restart.self, Manage.self, Unmanage.self, Move.self, Ban.self, Clear.self,
-                      Cleanup.self, Refresh.self, Failcount.self, Param.self, Meta.self, Locate.self, Maintenance.self])
+                      Cleanup.self, Refresh.self, Reload.self, Failcount.self, Param.self, Meta.self, Locate.self, Maintenance.self])
 
     /// Runs an edit of the CIB (file or daemon), turning errors into `pacer: …` exits.
     static func edit(_ cib: CIBOptions, _ body: (inout XMLElement) throws(CrmError) -> Void) {
@@ -290,6 +290,29 @@ struct ResourceCommand: ParsableCommand {
             } else {
                 print("resource \(target.resource) is running on: \(nodes.joined(separator: " "))")
             }
+        }
+    }
+
+    struct Reload: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reload a resource that runs on this node: its agent's reload action, run by pacerd between its monitors.",
+            discussion: """
+            The agent reloads with the parameters the resource was started with (HAProxy, for one, re-reads its \
+            configuration without losing a connection). Works on the running cluster only. Exit status: 0 reloaded, \
+            7 not running on this node (pacer resource locate RSC tells where), 1 the agent failed.
+            """)
+        @OptionGroup var target: Target
+        func run() {
+            guard case .daemon(let ipc) = target.cib.resolve() else { fail("reload runs the agent on the live cluster; it has no meaning for a CIB file", code: 64) }
+            do {
+                let reply = try CIBTarget.request(ipc, ["reload", target.resource])
+                let text = reply.dropFirst().first ?? "unexpected reply from pacerd"
+                switch reply.first {
+                case "ok": print(text)
+                case "not-running": fail(text, code: 7)
+                default: fail(text, code: 1)
+                }
+            } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
         }
     }
 

@@ -5,6 +5,7 @@ import PacerIPC
 import Logging
 import PacerController
 import PacerExecutor
+import PacerModel
 import PacerEventLoop
 
 /// Running agent actions on this node.
@@ -97,4 +98,49 @@ extension Daemon {
             peerLink.send(["recurring-failed"] + RequestCodec.encode(request) + RequestCodec.encode(outcome))
         }
     }
+
+    /// `pacer resource reload RSC`: the agent's `reload` for a resource started here, with the
+    /// parameters it was started with, run by the executor between the resource's other
+    /// actions (never beside its monitor). `reply(status, text)` on the loop thread: `ok`,
+    /// `not-running` when it is not active on this node, `error` when the agent failed.
+    func reloadHere(_ resource: String, user: String, reply: @escaping (String, String) -> Void) {
+        guard let started = startedWith[resource] else {
+            let elsewhere = controller.cib.firstElement(named: "configuration")?.path(toID: resource) == nil
+                ? "no resource '\(resource)' is configured" : "\(resource) is not running on \(node)"
+            reply("not-running", elsewhere)
+            return
+        }
+        let action = AgentAction(resourceID: resource, agent: started.agent, name: "reload",
+                                 parameters: started.parameters.map { ($0.name, $0.value) },
+                                 meta: [.init(name: "on_node", value: node), .init(name: "name", value: "reload")],
+                                 timeout: Self.reloadTimeout)
+        logger.info("Reloading on request", metadata: ["rsc": "\(resource)", "user": "\(user)", "node": "\(node)"])
+        let executor = self.executor
+        let loop = self.loop
+        let node = self.node
+        let answer = LoopBound(reply)
+        Task {
+            let result = await executor.execute(action)
+            loop.post { [self] in
+                let outcome = Daemon.outcome(result)
+                if outcome.rc == 0 && outcome.opStatus == 0 {
+                    answer.value("ok", "reloaded \(resource) on \(node)")
+                } else {
+                    logger.warning("Reload failed", metadata: ["rsc": "\(resource)", "rc": "\(outcome.rc)", "reason": "\(outcome.exitReason)"])
+                    let reason = outcome.exitReason.isEmpty ? "" : ": \(outcome.exitReason)"
+                    answer.value("error", "reload of \(resource) on \(node) failed (\(result.status), rc=\(outcome.rc))\(reason)")
+                }
+            }
+        }
+    }
+
+    /// How long a reload may take (the haproxy agent's meta-data advertises 40 s).
+    static let reloadTimeout: Duration = .seconds(60)
+}
+
+/// A value that crosses to another thread only to be handed back to the event loop, and is
+/// used on the loop thread alone.
+struct LoopBound<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

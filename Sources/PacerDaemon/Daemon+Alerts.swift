@@ -31,7 +31,30 @@ struct DaemonAlerts {
         var failures = 0
     }
 
-    let runner = AlertRunner()
+    /// Agents run as `hacluster` (group `haclient`), as under Pacemaker, when pacerd is root
+    /// and that user exists; otherwise as pacerd's own user (logged once at start).
+    let runner: AlertRunner
+    let runsAs: String
+
+    init(credentials: (ChildProcess.Credentials, String)? = DaemonAlerts.clusterUser()) {
+        runner = AlertRunner(credentials: credentials?.0)
+        runsAs = credentials?.1 ?? DaemonAlerts.ownUser()
+    }
+
+    /// `hacluster`'s uid and the gid of `haclient` (its primary group when there is no such
+    /// group), when this process is root; nil otherwise.
+    static func clusterUser() -> (ChildProcess.Credentials, String)? {
+        guard geteuid() == 0, let user = getpwnam("hacluster") else { return nil }
+        let gid = getgrnam("haclient")?.pointee.gr_gid ?? user.pointee.pw_gid
+        let credentials = ChildProcess.Credentials(uid: user.pointee.pw_uid, gid: gid)
+        return (credentials, "hacluster (uid \(credentials.uid), gid \(credentials.gid))")
+    }
+
+    static func ownUser() -> String {
+        let uid = geteuid()
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        return "\(String(cString: name)) (uid \(uid))"
+    }
     /// `CRM_alert_node_sequence`: counts every run since the daemon started.
     var sequence = 0
     var started = 0
@@ -118,7 +141,8 @@ extension Daemon {
         for run in runs {
             logger.debug("Sending alert", metadata: ["kind": "\(run.kind)", "alert": "\(run.alertID)", "recipient": "\(run.recipient)"])
             let job = AlertRunner.Job(alertID: run.alertID, path: run.path, recipient: run.recipient, kind: run.kind,
-                                      timeout: .milliseconds(Int64(run.timeoutMs)), environment: run.environment)
+                                      timeout: .milliseconds(Int64(run.timeoutMs)),
+                                      environment: ownIPC(unless: run.environment) + run.environment)
             let loop = self.loop
             let accepted = alerts.runner.submit(job) { [unowned self] result in
                 loop.post { self.alertFinished(result, what: what, at: time.epoch) }
@@ -132,6 +156,12 @@ extension Daemon {
                                 ["alert": "\(run.alertID)", "kind": "\(run.kind)"])
             }
         }
+    }
+
+    /// `PACER_IPC` naming this daemon, so that `pacer` in an agent (`pacer resource reload`,
+    /// `pacer node attribute`) reaches this node's pacerd; unless the alert sets it itself.
+    func ownIPC(unless environment: [String]) -> [String] {
+        environment.contains { $0.hasPrefix("PACER_IPC=") } ? [] : ["PACER_IPC=\(config.ipcName)"]
     }
 
     func alertFinished(_ result: AlertRunner.Result, what: String, at: Int) {

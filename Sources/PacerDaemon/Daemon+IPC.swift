@@ -31,6 +31,18 @@ extension Daemon {
             request.reply(WireStrings.encode(["ok", controller.cib.serialized()]))
         case "status":
             request.reply(WireStrings.encode(["ok", controller.cib.serialized()] + statusLines()))
+        case "reload":
+            guard request.client.mayWrite else {
+                request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may reload resources (uid \(request.client.uid))"]))
+                return
+            }
+            guard message.count == 2 else {
+                request.reply(WireStrings.encode(["error", "reload needs one resource"]))
+                return
+            }
+            reloadHere(message[1], user: Self.userName(request.client.uid)) { status, text in
+                request.reply(WireStrings.encode([status, text]))
+            }
         case "replace-config", "cleanup", "attribute":
             guard request.client.mayWrite else {
                 request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may change the cluster (uid \(request.client.uid))"]))

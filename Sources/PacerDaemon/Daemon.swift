@@ -201,6 +201,7 @@ public final class Daemon: @unchecked Sendable {
         } else {
             logger.info("No writable cgroup2 here: resource processes are watched by their monitors only")
         }
+        logger.info("Alert agents run as \(alerts.runsAs)")
         apply(controller.handle(.started, now: Self.epochSeconds()))
         // Failure timeouts and time-based rules need a periodic look even when nothing happens.
         scheduleRecheck()

@@ -56,11 +56,15 @@ public final class AlertRunner: @unchecked Sendable {
     public let maxQueued: Int
     private let inherited: [String]
     private let killGrace: Duration
+    /// Who agents run as (nil: the daemon's own user).
+    public let credentials: ChildProcess.Credentials?
     private var mutex = pthread_mutex_t()
     private var running = 0
     private var queue: [(Job, @Sendable (Result) -> Void)] = []
 
-    public init(maxParallel: Int = 8, maxQueued: Int = 256, killGrace: Duration = .zero, inherited: [String: String]? = nil) {
+    public init(maxParallel: Int = 8, maxQueued: Int = 256, killGrace: Duration = .zero, inherited: [String: String]? = nil,
+                credentials: ChildProcess.Credentials? = nil) {
+        self.credentials = credentials
         self.maxParallel = max(1, maxParallel)
         self.maxQueued = max(0, maxQueued)
         self.killGrace = killGrace
@@ -118,6 +122,7 @@ public final class AlertRunner: @unchecked Sendable {
         var child = ChildProcess(path: job.path, arguments: [], environment: environment, timeout: job.timeout)
         child.killGrace = killGrace
         child.limit = 4096
+        child.credentials = credentials
         let outcome = child.runBlocking()
         let text = String(decoding: outcome.stderr.isEmpty ? outcome.stdout : outcome.stderr, as: UTF8.self)
         let last = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""

@@ -20,6 +20,15 @@ public struct ChildProcess: Sendable {
     public var limit: Int = 64 * 1024
     /// An open `cgroup.procs` to start the program in (its daemons stay there); -1 for none.
     public var cgroupProcsFD: Int32 = -1
+    /// The user and group to run the program as (nil: the caller's).
+    public var credentials: Credentials?
+
+    /// A user to run a program as: its uid and one group (also its only supplementary group).
+    public struct Credentials: Sendable, Equatable {
+        public var uid: UInt32
+        public var gid: UInt32
+        public init(uid: UInt32, gid: UInt32) { self.uid = uid; self.gid = gid }
+    }
 
     public init(path: String, arguments: [String], environment: [String], timeout: Duration) {
         self.path = path
@@ -72,7 +81,11 @@ public struct ChildProcess: Sendable {
         for attempt in 0..<10 {
             rc = withCStrings([path] + arguments) { argv in
                 withCStrings(environment) { envp in
-                    pacer_spawn_in_cgroup(path, argv, envp, out[1], err[1], cgroupProcsFD, &pid)
+                    if let credentials {
+                        pacer_spawn_as(path, argv, envp, out[1], err[1], cgroupProcsFD, credentials.uid, credentials.gid, &pid)
+                    } else {
+                        pacer_spawn_in_cgroup(path, argv, envp, out[1], err[1], cgroupProcsFD, &pid)
+                    }
                 }
             }
             guard rc == ETXTBSY, attempt < 9 else { break }

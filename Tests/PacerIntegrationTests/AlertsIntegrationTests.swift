@@ -33,6 +33,16 @@ struct AlertsIntegrationTests {
         return path
     }
 
+    /// A folder the agents may write to: they run as hacluster (group haclient), as under Pacemaker.
+    func output(_ cluster: TwoNodeCluster) throws -> String {
+        let user = try #require(getpwnam("hacluster"), "no hacluster user (scripts/setup-debian.sh installs Pacemaker, which makes it)")
+        let group = getgrnam("haclient")?.pointee.gr_gid ?? user.pointee.pw_gid
+        let path = "\(cluster.root)/out"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try #require(chown(path, user.pointee.pw_uid, group) == 0, "chown \(path)")
+        return path
+    }
+
     func bothMembers(_ cluster: TwoNodeCluster) -> Bool {
         ["alpha", "bravo"].allSatisfy { node in
             let cib = cluster.cib(node)
@@ -47,7 +57,7 @@ struct AlertsIntegrationTests {
         try cluster.start("alpha")
         try cluster.start("bravo")
         #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")
-        let log = "\(cluster.root)/alerts.log"
+        let log = "\(try output(cluster))/alerts.log"
         try configure(cluster, through: "alpha", """
         property stonith-enabled=false no-quorum-policy=ignore
         rsc_defaults resource-stickiness=INFINITY migration-threshold=1
@@ -107,7 +117,7 @@ struct AlertsIntegrationTests {
     @Test("a hanging agent is killed with its group at its timeout; a missing one is logged once a minute; status counts both")
     func hangingAndMissing() throws {
         let cluster = try TwoNodeCluster()
-        let pids = "\(cluster.root)/hang.pids"
+        let pids = "\(try output(cluster))/hang.pids"
         let hang = try script(cluster, "hang.sh", "echo $$ >> \(pids)\nexec sleep 600")
         try cluster.start("alpha")
         try cluster.start("bravo")
@@ -154,7 +164,9 @@ struct AlertsIntegrationTests {
     func smtpAndSnmp() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "\(Self.samples)/alert_snmp.sh.sample"), "Pacemaker's sample agents are not installed")
         let cluster = try TwoNodeCluster()
-        let mail = "\(cluster.root)/mail.log", traps = "\(cluster.root)/traps.log"
+        let out = try output(cluster)
+        let mail = "\(out)/mail.log", traps = "\(out)/traps.log", whoami = "\(out)/whoami"
+        let identity = try script(cluster, "whoami.sh", "id -un > \(whoami); id -gn >> \(whoami); id -Gn >> \(whoami)")
         _ = try script(cluster, "sendmail", "echo \"sendmail $*\" >> \(mail)\ncat >> \(mail)")
         _ = try script(cluster, "crm_attribute", "echo it")
         let snmptrap = try script(cluster, "snmptrap", "echo \"$*\" >> \(traps)")
@@ -165,7 +177,8 @@ struct AlertsIntegrationTests {
         property stonith-enabled=false no-quorum-policy=ignore
         primitive d1 ocf:pacer:Dummy op monitor interval=1s
         alert smtp \(Self.samples)/alert_smtp.sh.sample attributes email_sender=pacer@example.org PATH=\(cluster.root)/bin:/usr/bin:/bin to ops@example.org
-        alert snmp \(Self.samples)/alert_snmp.sh.sample attributes trap_binary=\(snmptrap) trap_snmp_persistent_dir=\(cluster.root)/snmp to 192.0.2.7
+        alert snmp \(Self.samples)/alert_snmp.sh.sample attributes trap_binary=\(snmptrap) trap_snmp_persistent_dir=\(out)/snmp to 192.0.2.7
+        alert identity \(identity)
         """)
         #expect(cluster.wait { ((try? String(contentsOfFile: traps, encoding: .utf8)) ?? "").contains("Operation s start") },
                 "no trap\n\(cluster.dumpLogs())")
@@ -183,6 +196,9 @@ struct AlertsIntegrationTests {
         #expect(sent.contains("To: ops@example.org\n"), "\(sent)")
         #expect(sent.contains(": Resource operation 'start' for 'd1' on '\(node)': ok"), "\(sent)")
         #expect(sent.contains("CRM_alert_kind=resource"), "\(sent)")
+        // Agents run as hacluster, group haclient and no other, as under Pacemaker (not as root).
+        #expect(cluster.wait { ((try? String(contentsOfFile: whoami, encoding: .utf8)) ?? "").hasSuffix("\n") })
+        #expect((try? String(contentsOfFile: whoami, encoding: .utf8)) == "hacluster\nhaclient\nhaclient\n")
         #expect(cluster.wait {
             let text = (try? cluster.pacer(node, ["status"]).stdout) ?? ""
             return text.contains(" 0 failed") && text.contains("* smtp to ops@example.org (") && text.contains("* snmp to 192.0.2.7 (")
@@ -213,23 +229,28 @@ struct AlertsIntegrationTests {
 
         """.write(toFile: cfg, atomically: true, encoding: .utf8)
         try "backend be\n  mode http\n  server s1 127.0.0.1:9\n".write(toFile: backends, atomically: true, encoding: .utf8)
-        let example = Tool.packageRoot.appendingPathComponent("cib-examples/alerts/haproxy-backends.sh").path
+        // The agent and pacer run as hacluster: copies where it may read them (a clone may sit in /root).
+        try fm.createDirectory(atPath: "\(cluster.root)/bin", withIntermediateDirectories: true)
+        let example = "\(cluster.root)/bin/haproxy-backends.sh", pacer = "\(cluster.root)/bin/pacer"
+        try fm.copyItem(atPath: Tool.packageRoot.appendingPathComponent("cib-examples/alerts/haproxy-backends.sh").path, toPath: example)
+        try fm.copyItem(atPath: Tool.pacer, toPath: pacer)
         try cluster.start("alpha")
         try cluster.start("bravo")
         #expect(cluster.wait { bothMembers(cluster) }, "the pair did not form\n\(cluster.dumpLogs())")
         // As cib-examples/proxy-pair-alerts.crm, with this test's paths; HAProxy on alpha, the DC. The
-        // monitor is slow on purpose: a reload run by an alert is not serialised with the resource's
-        // monitor, and a monitor caught mid-reload may read the replaced pid (see the README).
+        // agent runs as hacluster and asks pacerd for the reload (pacer resource reload), which runs
+        // it between the resource's monitors: a monitor every second never sees a reload half done.
+        let state = "\(try output(cluster))/alert-state"
         try configure(cluster, through: "alpha", """
         property stonith-enabled=false no-quorum-policy=ignore
         rsc_defaults resource-stickiness=INFINITY migration-threshold=1
-        primitive haproxyd ocf:heartbeat:haproxy params conffile=\(cfg) extraconf="-f \(backends)" op monitor interval=30s
+        primitive haproxyd ocf:heartbeat:haproxy params conffile=\(cfg) extraconf="-f \(backends)" op monitor interval=1s
         location haproxyd-on-alpha haproxyd 100: alpha
-        alert haproxy-backends \(example) attributes backends=\(backends) rsc=haproxyd conffile=\(cfg) extraconf="-f \(backends)" agent=\(agent) statedir=\(cluster.root)/alert-state select nodes resources attributes { backends }
+        alert haproxy-backends \(example) attributes backends=\(backends) rsc=haproxyd pacer=\(pacer) statedir=\(state) select nodes resources attributes { backends }
         """)
         let pidfile = "\(cluster.root)/alpha/rsctmp/haproxy-haproxyd.pid"
         func pid() -> String { ((try? String(contentsOfFile: pidfile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        let mark = "\(cluster.root)/alert-state/haproxy-backends-haproxyd.sum"
+        let mark = "\(state)/haproxy-backends-haproxyd.sum"
         #expect(cluster.wait { !pid().isEmpty && fm.fileExists(atPath: mark) }, "HAProxy did not start, or its start was not alerted\n\(cluster.dumpLogs())")
         let started = pid()
         // A reloaded HAProxy was started by the alert, outside the resource's cgroup: end it whatever happens.
@@ -248,6 +269,12 @@ struct AlertsIntegrationTests {
         #expect(cluster.wait(upTo: 15) { !pid().isEmpty && pid() != started }, "no reload after the list changed\n\(cluster.dumpLogs())")
         let reloaded = pid()
         seen.insert(Int32(reloaded) ?? 0)
+        // pacer resource reload by hand: where the resource does not run, exit 7 and nothing done.
+        let elsewhere = try cluster.pacer("bravo", ["resource", "reload", "haproxyd"])
+        #expect(elsewhere.status == 7 && elsewhere.stderr.contains("haproxyd is not running on bravo"), "\(elsewhere.stderr)")
+        let unknown = try cluster.pacer("alpha", ["resource", "reload", "nosuch"])
+        #expect(unknown.status == 7 && unknown.stderr.contains("no resource 'nosuch' is configured"), "\(unknown.stderr)")
+        #expect(pid() == reloaded)
 
         // serf's member-leave: the list changes, the peer is lost; the survivor running HAProxy reloads it.
         try "backend be\n  mode http\n  server s1 127.0.0.1:9\n".write(toFile: backends, atomically: true, encoding: .utf8)

@@ -16,16 +16,19 @@
 #     (crm_attribute -l reboot under Pacemaker);
 #   - the haproxy resource's start: the list it started with is recorded, so the next
 #     event does not reload for nothing.
+# Alert agents run as hacluster (under Pacer as under Pacemaker), which may not signal a
+# HAProxy started as root: the reload is asked of pacerd (`pacer resource reload`, open to
+# haclient), which runs the agent's reload with the resource's parameters, between its
+# monitors. pacerd sets PACER_IPC so that this reaches the node's own daemon.
 # See cib-examples/proxy-pair-alerts.crm for its configuration.
 #
 # Instance attributes (environment variables):
 #   backends   the backend list file HAProxy reads   (default /etc/haproxy/backends.cfg)
 #   update     a command run first that rewrites it  (default: none)
 #   rsc        the haproxy resource's id             (default haproxyd)
-#   conffile, extraconf, pidfile, binpath
-#              the haproxy resource's parameters, when not the agent's defaults
-#   agent      the haproxy OCF agent                 (default $OCF_ROOT/resource.d/heartbeat/haproxy)
-#   statedir   where the loaded list's checksum is kept (default /run/pacer)
+#   pacer      the pacer command                     (default pacer)
+#   statedir   where the loaded list's checksum is kept, writable by hacluster
+#              (default /var/lib/pacer/alerts, which Pacer's package makes)
 #
 # Exit status: 0 when nothing was to be done or the reload worked, 1 otherwise (the
 # daemon logs it, once a minute at most, and never retries).
@@ -38,9 +41,9 @@ fi
 : "${backends:=/etc/haproxy/backends.cfg}"
 : "${update:=}"
 : "${rsc:=haproxyd}"
-: "${OCF_ROOT:=/usr/lib/ocf}"
-: "${agent:=${OCF_ROOT}/resource.d/heartbeat/haproxy}"
-: "${statedir:=/run/pacer}"
+: "${pacer:=pacer}"
+: "${statedir:=/var/lib/pacer/alerts}"
+PATH=$PATH:/usr/sbin:/sbin
 
 case "${CRM_alert_kind:-}" in
 node) ;;
@@ -54,8 +57,7 @@ esac
 if [ -n "$update" ]; then
 	sh -c "$update" || { echo "update command failed: $update" >&2; exit 1; }
 fi
-# One run at a time: events come in bursts (a lost peer's attributes go with it), and two
-# reloads at once would leave the first new HAProxy running outside the pid file.
+# One run at a time: events come in bursts (a lost peer's attributes go with it).
 mkdir -p "$statedir" || exit 1
 exec 9>"$statedir/haproxy-backends-$rsc.lock"
 flock 9 || exit 1
@@ -68,15 +70,12 @@ if [ "$CRM_alert_kind" = resource ]; then
 	exit 0
 fi
 
-export OCF_ROOT OCF_RESOURCE_INSTANCE="$rsc"
-for p in conffile extraconf pidfile binpath; do
-	eval "v=\${$p:-}"
-	# shellcheck disable=SC2154  # v is set by the eval
-	[ -n "$v" ] && export "OCF_RESKEY_$p=$v"
-done
-
-# Only where HAProxy runs, and only when the list changed since it was loaded.
-"$agent" monitor >/dev/null 2>&1 9>&- || exit 0
+# Only when the list changed since it was loaded, and only where HAProxy runs: pacer exits 7
+# when the resource is not running on this node.
 [ "$sum" = "$(cat "$mark" 2>/dev/null)" ] && exit 0
-"$agent" reload 9>&- || exit 1   # (HAProxy must not inherit the lock)
-remember
+"$pacer" resource reload "$rsc" >/dev/null 9>&-
+case $? in
+0) remember ;;
+7) ;;
+*) exit 1 ;;
+esac

@@ -15,6 +15,11 @@ int pacer_spawn(const char *path, char *const argv[], char *const envp[], int st
 /// negative `cgroup_procs_fd` is plain `pacer_spawn`.
 int pacer_spawn_in_cgroup(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
                           int cgroup_procs_fd, pid_t *pid);
+/// `pacer_spawn_in_cgroup` (a negative `cgroup_procs_fd`: no cgroup) that also runs the
+/// program as `uid`/`gid` (supplementary groups: `gid` only); (uid_t)-1 / (gid_t)-1 keep
+/// the caller's. A failure to change them is reported like a failed exec.
+int pacer_spawn_as(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
+                   int cgroup_procs_fd, uid_t uid, gid_t gid, pid_t *pid);
 /// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0 or -1 with errno set.
 int pacer_pipe(int fds[2]);
 /// Blocks SIGTERM and SIGINT in the calling thread (and threads it creates later) and
