@@ -34,6 +34,29 @@ primitive haproxyd ocf:heartbeat:haproxy params conffile=$WORK/haproxy.cfg op mo
 group proxyGroup vIP haproxyd
 commit
 EOF
+  # PACER_GROUP=alerts: the same, with two alerts on every event (issue #14): one that hangs
+  # (sleep 600, killed at its 2 s timeout) and Pacemaker's alert_file.sh.sample. Agents run as
+  # hacluster: their folder is its, and the path to it traversable.
+  chmod 0755 "$ROOT" "$WORK"
+  install -d -m 0755 "$WORK/alert-bin"
+  install -d -m 0755 -o hacluster -g haclient "$WORK/alert-out" 2>/dev/null || install -d -m 0777 "$WORK/alert-out"
+  printf '#!/bin/sh\necho "$$" >> %s/hang.pids\nexec sleep 600\n' "$WORK/alert-out" >"$WORK/alert-bin/hang.sh"
+  chmod 0755 "$WORK/alert-bin/hang.sh"
+  sed '$d' "$WORK/two.crm" >"$WORK/alerts.crm"
+  cat >>"$WORK/alerts.crm" <<EOF
+alert hang $WORK/alert-bin/hang.sh meta timeout=2s
+alert events /usr/share/pacemaker/alerts/alert_file.sh.sample to $WORK/alert-out/events.log
+commit
+EOF
+}
+
+# For PACER_GROUP=alerts: how often the hanging agent started, and alert_file's lines, on this cluster.
+pacer_alert_counts() {
+  local runs=0 lines=0
+  [ -f "$WORK/alert-out/hang.pids" ] && runs=$(wc -l <"$WORK/alert-out/hang.pids")
+  [ -f "$WORK/alert-out/events.log" ] && lines=$(wc -l <"$WORK/alert-out/events.log")
+  rm -f "$WORK/alert-out/hang.pids" "$WORK/alert-out/events.log"
+  echo "hanging agent started $runs times, alert_file wrote $lines lines"
 }
 
 # pacer_ctl NODE ARGS...: `pacer ARGS` against NODE's daemon. Its IPC name is pacer.conf's (the
@@ -50,6 +73,7 @@ pacer_members() { pacer_ctl alpha cluster show 2>/dev/null | grep -q 'peer-state
 pacer_start() {
   local node script="$WORK/two.crm"
   [ "$PACER_GROUP" = canonical ] && script="$WORK/pair.crm"
+  [ "$PACER_GROUP" = alerts ] && script="$WORK/alerts.crm"
   for node in alpha bravo; do
     rm -rf "${WORK:?}/$node" "$WORK/$node.pid" "$WORK/$node.log"
     "$REPO/scripts/netns-pair.sh" start "$TAG" "$WORK" "$node" "$PACER_EXE/pacerd"
@@ -102,5 +126,6 @@ pacer_settings() {
     "pacer status: ${detection:-?}; stonith-enabled=false no-quorum-policy=ignore resource-stickiness=INFINITY" \
     "migration-threshold=1, monitors 5s; group: $([ "$PACER_GROUP" = canonical ] &&
       echo "cib-examples/proxy-pair.crm (VIPcheck start-delay 2s wait 5 -> IPaddr2 -> haproxy)" ||
-      echo "$PACER_VIP_AGENT + haproxy (Pacer's agent)")"
+      echo "$PACER_VIP_AGENT + haproxy (Pacer's agent)")$([ "$PACER_GROUP" = alerts ] &&
+      echo "; alerts: a hanging agent (sleep 600, meta timeout=2s) and alert_file.sh.sample on every event")"
 }

@@ -76,8 +76,9 @@ for stack in $STACKS; do
       title[pcmk-t$token]="Pacemaker+Corosync, token $token ms"
     done ;;
   keepalived) cases+=(keepalived); prefix[keepalived]=kad; title[keepalived]="keepalived, advert_int 1, check 1s fall 2" ;;
-  pacer) cases+=(pacer pacer-canonical); prefix[pacer]=pacer prefix[pacer-canonical]=pacer
-    title[pacer]="Pacer, IPaddr2 + haproxy"; title[pacer-canonical]="Pacer, canonical proxy-pair.crm (VIPcheck)" ;;
+  pacer) cases+=(pacer pacer-alerts pacer-canonical); prefix[pacer]=pacer prefix[pacer-canonical]=pacer prefix[pacer-alerts]=pacer
+    title[pacer]="Pacer, IPaddr2 + haproxy"; title[pacer-canonical]="Pacer, canonical proxy-pair.crm (VIPcheck)"
+    title[pacer-alerts]="Pacer, IPaddr2 + haproxy, 2 alerts (1 hangs)" ;;
   *) die "unknown stack '$stack' (pacemaker, keepalived, pacer)" ;;
   esac
 done
@@ -85,7 +86,8 @@ done
 # One case: its own topology, RUNS fresh clusters per fault; idle figures on the first cluster.
 run_case() {
   local label=$1 p=${prefix[$1]} n=$2 fault run context idle_done=""
-  case $label in pcmk-t*) PCMK_TOKEN=${label#pcmk-t} ;; pacer-canonical) PACER_GROUP=canonical ;; pacer) PACER_GROUP=pair ;; esac
+  case $label in pcmk-t*) PCMK_TOKEN=${label#pcmk-t} ;; pacer-canonical) PACER_GROUP=canonical ;; pacer) PACER_GROUP=pair ;;
+    pacer-alerts) PACER_GROUP=alerts ;; esac
   note "== ${title[$label]}"
   "${p}_topology" "fo$$-$n" "$ROOT/$label"
   for fault in node haproxy; do
@@ -106,6 +108,7 @@ run_case() {
         echo "$label $fault $run" >>"$ROOT/failed"
         note "$label $fault run $run: the cluster did not come up (logs in $ROOT/$label; KEEP=1 keeps them)"
       fi
+      if [ "$label" = pacer-alerts ]; then note "$label $fault run $run: $(pacer_alert_counts)"; fi
       "${p}_stop"
       topo_reset
     done
