@@ -13,7 +13,8 @@ struct Configure: ParsableCommand {
         abstract: "Edit the cluster configuration with crmsh's syntax.",
         discussion: """
         Commands: property, rsc_defaults, op_defaults, node, primitive, rsc_template, group,
-        clone, ms, tag, alert, location, colocation, order, delete, show [xml], verify.
+        clone, ms, tag, alert, location, colocation, order, delete, erase, show [xml], verify,
+        load [--force] replace|update FILE|- (crm text, as configure show prints it).
         Examples:
           pacer configure property stonith-enabled=false
           pacer configure primitive vip ocf:heartbeat:IPaddr2 params ip=192.0.2.10 op monitor interval=5s
@@ -36,6 +37,7 @@ struct Configure: ParsableCommand {
     }
 
     func run() throws {
+        if script == nil, words.first == "load" { return load(Array(words.dropFirst())) }
         let file = cib.resolve()
         let text: String
         if let script {
@@ -77,6 +79,39 @@ struct Configure: ParsableCommand {
             }
         }
         if problems > 0 { throw ExitCode(78) }
+    }
+
+    /// `load [--force] replace|update FILE|-` (crmsh's `configure load`): the file's crm text
+    /// replaces the configuration, or updates the objects it defines; all or nothing.
+    func load(_ arguments: [String]) {
+        let force = arguments.contains("--force") || arguments.contains("force")
+        let rest = arguments.filter { $0 != "--force" && $0 != "force" }
+        if rest.first == "xml" {
+            fail("configure load xml: only crm syntax can be loaded (pacer configure show prints it); for XML use cibadmin --replace on a CIB file", code: 64)
+        }
+        guard rest.count == 2, let mode = CrmLoad.Mode(rawValue: rest[0]) else {
+            fail("usage: pacer configure load [--force] replace|update FILE|-   (got: load \(arguments.joined(separator: " ")))", code: 64)
+        }
+        let path = rest[1]
+        let text: String
+        do { text = try readScript(path) } catch { fail("cannot read \(path): \(error)", code: 66) }
+        let target = cib.resolve()
+        var live = false
+        if case .daemon = target { live = true }
+        do {
+            try target.update { (root: inout XMLElement) throws(CrmError) in
+                root = try CrmLoad.apply(mode, text: text, to: root, liveCluster: live, force: force)
+            }
+        } catch let error as CrmError {
+            let place = error.line > 0 ? "\(path == "-" ? "<stdin>" : path):\(error.line): " : ""
+            fail("configure load \(mode.rawValue): \(place)\(error.message); nothing was changed", code: error.exitCode)
+        } catch let error as CIBError {
+            fail(error.description, code: error.exitCode)
+        } catch let error as CLIFailure {
+            fail(error.description, code: error.code)
+        } catch {
+            fail("\(error)", code: 1)
+        }
     }
 
     func readScript(_ path: String) throws -> String {
