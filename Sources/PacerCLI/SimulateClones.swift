@@ -116,7 +116,8 @@ enum CloneStatusView {
             activeInstances += started.count
         }
         if !c.unique && c.max > activeInstances {
-            let running = Set(r.members.flatMap { $0.isGroup ? $0.members.flatMap(\.nodes) : $0.nodes })
+            // pe__clone_default(): nodes missing from the clone's own running_on.
+            let running = Set(c.runningNodes)
             var table: [String: String] = [:]
             for node in c.allowedNodes where !running.contains(node) {
                 if let probe = c.failedProbes[node] { table[node] = "Stopped (\(probe))" }

@@ -112,7 +112,8 @@ extension WorkingSet {
                                             configuredStopped: (r.meta["target-role"] ?? r.children.first?.meta["target-role"])?
                                                 .lowercased() == "stopped",
                                             max: info.max,
-                                            allowedNodes: allowed, failedProbes: probes)
+                                            allowedNodes: allowed, failedProbes: probes,
+                                            runningNodes: r.runningOn.map(\.uname))
         }
         func state(_ r: Resource) -> ClusterStatus.ResourceState {
             // Anonymous instances are shown under their configured id.

@@ -76,6 +76,9 @@ public struct ClusterStatus: Sendable {
         public var allowedNodes: [String]
         /// Nodes where a probe of an instance failed, with the reason ("not installed").
         public var failedProbes: [String: String]
+        /// Nodes the clone counts as running on (its `running_on`: an unmanaged
+        /// instance on an offline node does not count).
+        public var runningNodes: [String] = []
     }
     public var nodes: [NodeState]
     public var resources: [ResourceState]
