@@ -18,7 +18,6 @@ extension WorkingSet {
     func fenceOp(_ node: Node, op: String? = nil, optional: Bool, reason: String?) -> Action {
         let op = op ?? stonithAction
         let action = customAction(nil, key: "stonith-\(node.uname)-\(op)", task: "stonith", node: node, optional: true)
-        action.fenceAction = op
         if !optional && canFence(node) {
             action.flags.remove(.optional)
             action.setReason(reason, overwrite: false)

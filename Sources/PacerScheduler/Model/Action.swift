@@ -65,8 +65,6 @@ final class Action {
         get { needs == .nothing }
         set { needs = newValue ? .nothing : .quorum }
     }
-    /// For fencing actions (`stonith`): the fence device action (`reboot`, `off`, `on`).
-    var fenceAction: String?
     var onFail = OnFail.recover
     var failRole = Role.started
     var before: [ActionEdge] = []
@@ -89,6 +87,11 @@ final class Action {
     }
 
     var optional: Bool { flags.contains(.optional) }
+    /// For fencing actions (`stonith-NODE-ACTION`): the device action (`reboot`, `off`, `on`).
+    var fenceAction: String? {
+        guard task == "stonith", let node else { return nil }
+        return String(key.dropFirst("stonith-\(node.uname)-".count))
+    }
     var runnable: Bool { flags.contains(.runnable) }
     var pseudo: Bool { flags.contains(.pseudo) }
 

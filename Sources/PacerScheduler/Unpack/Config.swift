@@ -59,14 +59,9 @@ extension WorkingSet {
             set.elements(named: "nvpair").contains { ($0["name"] == "provides" || $0["name"] == "requires") && $0["value"] == "unfencing" }
         }
         var found = false
-        func walk(_ el: XMLElement) {
-            for child in el.elements {
-                if found { return }
-                if child.name == "meta_attributes" && unfencingPair(child) { found = true; return }
-                walk(child)
-            }
+        config.firstElement(named: "resources")?.forEachElement { el in
+            if !found && el.name == "meta_attributes" && unfencingPair(el) { found = true }
         }
-        if let resources = config.firstElement(named: "resources") { walk(resources) }
         if let defaults = config.firstElement(named: "rsc_defaults") {
             found = found || defaults.elements(named: "meta_attributes").contains(where: unfencingPair)
         }
