@@ -23,6 +23,7 @@ extension WorkingSet {
 
     /// `<utilization>` name/value pairs of a node or resource element.
     func utilization(of el: XMLElement) -> [String: Int] {
+        guard el.firstElement(named: "utilization") != nil else { return [:] }   // most resources: no storage
         var raw: [String: String] = [:]
         nvpairs(of: el, setName: "utilization", into: &raw)
         return raw.mapValues(Self.utilizationValue)
