@@ -52,6 +52,27 @@ struct FuzzTests {
         }
     }
 
+    /// The upstream cases bring clones, promotable clones, fencing, resource sets,
+    /// utilization, tickets and rules into the mutations.
+    @Test("mutated upstream CIBs (clones, fencing, sets, utilization) never crash the scheduler",
+          arguments: [UInt64(11), 12, 13, 14])
+    func mutatedUpstreamCIBsDoNotCrash(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let folder = Tool.corpus + "/upstream/cases"
+        let paths = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".xml") }.sorted()
+            .map { folder + "/" + $0 }
+        for round in 0..<40 {
+            let path = paths.randomElement(using: &rng)!
+            let name = (path as NSString).lastPathComponent
+            var cib = try XMLParser.parse(String(contentsOfFile: path, encoding: .utf8))
+            mutate(&cib, &rng)
+            let a = Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_000))
+            let b = Scheduler.schedule(SchedulerInput(cib: cib, now: 1_700_000_000))
+            #expect(a.summary == b.summary, "seed \(seed) round \(round) (\(name)): non-deterministic summary")
+            #expect(a.actions.map(\.key) == b.actions.map(\.key), "seed \(seed) round \(round) (\(name)): non-deterministic graph")
+        }
+    }
+
     @Test("bad input is reported, not fatal")
     func badInputIsHandled() throws {
         let text = """
