@@ -14,7 +14,8 @@ struct Configure: ParsableCommand {
         discussion: """
         Commands: property, rsc_defaults, op_defaults, node, primitive, rsc_template, group,
         clone, ms, tag, alert, location, colocation, order, delete, erase, show [xml], verify,
-        load [--force] replace|update FILE|- (crm text, as configure show prints it).
+        load [--force] replace|update FILE|- (crm text, as configure show prints it),
+        edit [--force] [ID…] (the crm text of those objects, or of all, in $EDITOR).
         Examples:
           pacer configure property stonith-enabled=false
           pacer configure primitive vip ocf:heartbeat:IPaddr2 params ip=192.0.2.10 op monitor interval=5s
@@ -38,6 +39,7 @@ struct Configure: ParsableCommand {
 
     func run() throws {
         if script == nil, words.first == "load" { return load(Array(words.dropFirst())) }
+        if script == nil, words.first == "edit" { return ConfigureEdit(cib: cib).run(Array(words.dropFirst())) }
         let file = cib.resolve()
         let text: String
         if let script {

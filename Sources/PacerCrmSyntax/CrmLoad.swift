@@ -27,13 +27,16 @@ public enum CrmLoad {
         var line: Int
     }
 
-    public static func apply(_ mode: Mode, text: String, to cib: XMLElement, liveCluster: Bool, force: Bool) throws(CrmError) -> XMLElement {
+    /// `removing`: keys (`objectKeys(in:)`) of current objects to drop unless the text defines
+    /// them again (update only: what `configure edit` of some objects deleted).
+    public static func apply(_ mode: Mode, text: String, to cib: XMLElement, liveCluster: Bool, force: Bool,
+                             removing: Set<String> = []) throws(CrmError) -> XMLElement {
         let loaded = try objects(of: text, source: "load")
         let current = try objects(of: CrmShow.render(cib, ids: []), source: "the current configuration")
         var merged: [Object]
         switch mode {
         case .update:
-            let replacing = Set(loaded.compactMap(\.key))
+            let replacing = Set(loaded.compactMap(\.key)).union(removing)
             merged = current.filter { $0.key.map { !replacing.contains($0) } ?? true }
             merged += loaded
         case .replace:
@@ -85,6 +88,11 @@ public enum CrmLoad {
                 configuration.children[index] = .element(section)
             }
         }
+    }
+
+    /// The keys of the objects a configuration text defines (for `removing`).
+    public static func objectKeys(in text: String) throws(CrmError) -> Set<String> {
+        Set(try objects(of: text, source: "edit").compactMap(\.key))
     }
 
     /// Parses a configuration text into objects; only definitions may be loaded.
