@@ -35,6 +35,8 @@ public struct ControllerInstance: Sendable {
     public private(set) var recurring: [String: [ActionRequest]] = [:]
     /// Node ids for `<nodes>` (e.g. "1" and "2"), by name.
     let nodeIDs: [String: String]
+    /// Actions the scheduler asked for that this controller cannot run, already logged.
+    var announced: Set<String> = []
     var nextRequestID: UInt64 = 1
     /// Whether this node has told the cluster it is shutting down.
     public private(set) var shuttingDown = false
@@ -301,6 +303,13 @@ public struct ControllerInstance: Sendable {
                     cib = recorder.cib
                 } else if action.task == "do_shutdown" {
                     requests.append(.shutdownComplete(node: node))
+                } else {
+                    // Fencing above all: Pacer has no fencer, so a fencing decision is never
+                    // taken as done. What waits on it (the node's resources started
+                    // elsewhere) waits until an operator confirms the node is down
+                    // (stonith-enabled=false) or the node returns; then the scheduler no longer asks.
+                    pending[index] = true
+                    announceUnsupported(action.task, node: node, resource: nil, into: &directives)
                 }
             case .resource:
                 if action.task == "delete", let resource = action.resource, let node = action.node {
@@ -313,8 +322,14 @@ public struct ControllerInstance: Sendable {
                     recurring[node]?.removeAll { $0.resource == resource }
                     continue
                 }
-                guard let resource = action.resource, let node = action.node,
-                      ["start", "stop", "monitor"].contains(action.task) else { continue }
+                guard let resource = action.resource, let node = action.node else { continue }
+                guard ["start", "stop", "monitor"].contains(action.task) else {
+                    // promote, demote, notify, migrate_to/from, reload: not run live yet. Never
+                    // taken as done: what is ordered after it waits.
+                    pending[index] = true
+                    announceUnsupported(action.task, node: node, resource: resource, into: &directives)
+                    continue
+                }
                 guard let request = definitions.request(id: nextRequestID, resource: resource, task: action.task,
                                                         intervalMs: action.intervalMs, node: node) else {
                     directives.append(.log("Scheduled action for an unknown resource", ["rsc": resource, "op": action.task]))
@@ -346,6 +361,22 @@ public struct ControllerInstance: Sendable {
         } else if !idle {
             idle = true
             directives.append(.settled)
+        }
+    }
+
+    /// Logs, once per action, that the scheduler asked for something this controller does not
+    /// run (and so holds back everything ordered after it).
+    mutating func announceUnsupported(_ task: String, node: String, resource: String?, into directives: inout [Directive]) {
+        let key = "\(resource ?? "")/\(task)/\(node)"
+        guard announced.insert(key).inserted else { return }
+        if task == "stonith" {
+            directives.append(.log("Node \(node) must be fenced, and Pacer cannot fence: its resources are not recovered elsewhere "
+                                   + "until it comes back. Once you have made sure it is down, "
+                                   + "'pacer configure property stonith-enabled=false' lets the cluster recover them",
+                                   ["node": node]))
+        } else {
+            directives.append(.log("Scheduled action not supported live yet; actions ordered after it wait",
+                                   ["op": task, "rsc": resource ?? "-", "node": node]))
         }
     }
 }

@@ -80,12 +80,12 @@ struct SimulatedPair {
 }
 
 /// The canonical pair with Dummy agents (no network needed).
-func pairCIB() throws -> XMLElement {
+func pairCIB(stonith: Bool = false) throws -> XMLElement {
     var script = """
     <cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
       <configuration>
         <crm_config><cluster_property_set id="cib-bootstrap-options">
-          <nvpair name="no-quorum-policy" value="ignore" id="o1"/><nvpair name="stonith-enabled" value="false" id="o2"/>
+          <nvpair name="no-quorum-policy" value="ignore" id="o1"/><nvpair name="stonith-enabled" value="\(stonith)" id="o2"/>
         </cluster_property_set></crm_config>
         <nodes/>
         <resources><group id="proxyGroup">
@@ -93,8 +93,10 @@ func pairCIB() throws -> XMLElement {
     for id in ["ckVIP", "vIP_10", "haproxyd"] {
         script += "<primitive id=\"\(id)\" class=\"ocf\" provider=\"pacer\" type=\"Dummy\"><operations><op name=\"monitor\" interval=\"5s\" id=\"\(id)-monitor-5s\"/></operations></primitive>"
     }
+    script += "</group>"
+    if stonith { script += "<primitive id=\"fencer\" class=\"stonith\" type=\"fence_dummy\"/>" }
     script += """
-        </group></resources>
+        </resources>
         <constraints/>
         <rsc_defaults><meta_attributes id="rsc-options">
           <nvpair name="resource-stickiness" value="INFINITY" id="r1"/><nvpair name="migration-threshold" value="1" id="r2"/>
@@ -173,6 +175,30 @@ struct ControllerSimulationTests {
         pair.membership(["alpha", "bravo"])
         #expect(pair.executed.filter { $0.node == first }.allSatisfy { $0.isProbe })
         #expect(pair.executed.filter { $0.task == "start" || $0.task == "stop" }.isEmpty)
+        #expect(pair.location(of: "ckVIP") == [survivor])
+    }
+
+    @Test("a node that must be fenced: Pacer cannot fence, so its resources are not started elsewhere (never two copies)")
+    func fencingNeverAssumed() throws {
+        var pair = SimulatedPair(cib: try pairCIB(stonith: true))
+        pair.send(.started, to: "alpha")
+        pair.send(.started, to: "bravo")
+        pair.membership(["alpha", "bravo"])
+        let first = try #require(pair.location(of: "ckVIP").first, "the group did not start")
+        let survivor = first == "alpha" ? "bravo" : "alpha"
+        pair.executed.removeAll()
+        pair.membership([survivor])          // lost, not known to be down: the scheduler fences it first
+        #expect(pair.location(of: "ckVIP") == [first], "the group started on \(survivor) without fencing \(first)")
+        #expect(pair.startOrder(on: survivor).isEmpty)
+        // Once the node is known to be down (the operator turns fencing off), recovery goes on.
+        pair.running[first] = []
+        pair.recurring[first] = []
+        let text = pair.nodes[survivor]!.cib.serialized()
+        #expect(text.contains("name=\"stonith-enabled\" value=\"true\""))
+        var cib = try XMLParser.parse(text.replacingOccurrences(of: "name=\"stonith-enabled\" value=\"true\"",
+                                                                with: "name=\"stonith-enabled\" value=\"false\""))
+        cib["epoch"] = String((Int(cib["epoch"] ?? "0") ?? 0) + 1)
+        pair.send(.edited(cib), to: survivor)
         #expect(pair.location(of: "ckVIP") == [survivor])
     }
 }
