@@ -166,7 +166,8 @@ struct AlertsIntegrationTests {
         let cluster = try TwoNodeCluster()
         let out = try output(cluster)
         let mail = "\(out)/mail.log", traps = "\(out)/traps.log", whoami = "\(out)/whoami"
-        let identity = try script(cluster, "whoami.sh", "id -un > \(whoami); id -gn >> \(whoami); id -Gn >> \(whoami)")
+        // (Each run writes a file of its own, renamed into place: runs overlap.)
+        let identity = try script(cluster, "whoami.sh", "{ id -un; id -gn; id -Gn; } > \(whoami).$$ && mv \(whoami).$$ \(whoami)")
         _ = try script(cluster, "sendmail", "echo \"sendmail $*\" >> \(mail)\ncat >> \(mail)")
         _ = try script(cluster, "crm_attribute", "echo it")
         let snmptrap = try script(cluster, "snmptrap", "echo \"$*\" >> \(traps)")
