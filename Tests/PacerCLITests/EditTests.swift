@@ -7,14 +7,7 @@ import PacerTestKit
 /// (run under a pseudo-terminal: crmsh refuses to edit in batch mode).
 @Suite("configure edit")
 struct EditTests {
-    func pair(_ dir: TemporaryDirectory) throws -> String {
-        let base = dir.file("base.xml")
-        try Tool.run([Tool.pacer, "cib", "new", base])
-        let script = Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path
-        let configured = try Tool.run([Tool.pacer, "configure", "-f", script], environment: ["CIB_file": base])
-        try #require(configured.status == 0, "\(configured.stderr)")
-        return base
-    }
+    func pair(_ dir: TemporaryDirectory) throws -> String { try configuredProxyPair(dir) }
 
     func editor(_ dir: TemporaryDirectory, _ name: String, _ body: String) throws -> String {
         let path = dir.file(name)

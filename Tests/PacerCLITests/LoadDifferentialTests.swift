@@ -7,14 +7,7 @@ import PacerTestKit
 /// copies of the same CIB: the same XML, ids included; bad input changes nothing.
 @Suite("configure load: what crm configure load writes")
 struct LoadDifferentialTests {
-    func pair(_ dir: TemporaryDirectory) throws -> String {
-        let base = dir.file("base.xml")
-        try Tool.run([Tool.pacer, "cib", "new", base])
-        let script = Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path
-        let configured = try Tool.run([Tool.pacer, "configure", "-f", script], environment: ["CIB_file": base])
-        try #require(configured.status == 0, "\(configured.stderr)")
-        return base
-    }
+    func pair(_ dir: TemporaryDirectory) throws -> String { try configuredProxyPair(dir) }
 
     func same(_ mode: String, _ text: String) throws {
         let dir = try TemporaryDirectory()

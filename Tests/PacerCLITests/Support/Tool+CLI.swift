@@ -43,3 +43,19 @@ func canonicalCIB(_ path: String) throws -> String {
     }
     return text
 }
+
+/// `cib-examples/proxy-pair.crm` configured on a new CIB file in `dir` (no status): the base
+/// the load and edit tests change.
+func configuredProxyPair(_ dir: TemporaryDirectory) throws -> String {
+    let base = dir.file("base.xml")
+    try Tool.run([Tool.pacer, "cib", "new", base])
+    let script = Tool.packageRoot.appendingPathComponent("cib-examples/proxy-pair.crm").path
+    let configured = try Tool.run([Tool.pacer, "configure", "-f", script], environment: ["CIB_file": base])
+    guard configured.status == 0 else { throw CLITestFailure("configure -f proxy-pair.crm: \(configured.stderr)") }
+    return base
+}
+
+struct CLITestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
