@@ -37,6 +37,8 @@ public struct ControllerInstance: Sendable {
     let nodeIDs: [String: String]
     /// Actions the scheduler asked for that this controller cannot run, already logged.
     var announced: Set<String> = []
+    /// Those the scheduler asked for in the transition being read.
+    var askedUnsupported: Set<String> = []
     var nextRequestID: UInt64 = 1
     /// Whether this node has told the cluster it is shutting down.
     public private(set) var shuttingDown = false
@@ -354,6 +356,9 @@ public struct ControllerInstance: Sendable {
                 requests.append(.execute(request))
             }
         }
+        // An action no longer asked for may be logged again if it comes back (a new incident).
+        announced.formIntersection(askedUnsupported)
+        askedUnsupported.removeAll()
         share(from: before, into: &directives)
         directives += requests
         if !inFlight.isEmpty {
@@ -368,6 +373,7 @@ public struct ControllerInstance: Sendable {
     /// run (and so holds back everything ordered after it).
     mutating func announceUnsupported(_ task: String, node: String, resource: String?, into directives: inout [Directive]) {
         let key = "\(resource ?? "")/\(task)/\(node)"
+        askedUnsupported.insert(key)
         guard announced.insert(key).inserted else { return }
         if task == "stonith" {
             directives.append(.log("Node \(node) must be fenced, and Pacer cannot fence: its resources are not recovered elsewhere "
