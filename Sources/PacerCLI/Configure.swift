@@ -100,20 +100,14 @@ struct Configure: ParsableCommand {
         let target = cib.resolve()
         var live = false
         if case .daemon = target { live = true }
-        do {
+        exitOnFailure({
             try target.update { (root: inout XMLElement) throws(CrmError) in
                 root = try CrmLoad.apply(mode, text: text, to: root, liveCluster: live, force: force)
             }
-        } catch let error as CrmError {
+        }, crm: { error in
             let place = error.line > 0 ? "\(path == "-" ? "<stdin>" : path):\(error.line): " : ""
-            fail("configure load \(mode.rawValue): \(place)\(error.message); nothing was changed", code: error.exitCode)
-        } catch let error as CIBError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as CLIFailure {
-            fail(error.description, code: error.code)
-        } catch {
-            fail("\(error)", code: 1)
-        }
+            return "configure load \(mode.rawValue): \(place)\(error.message); nothing was changed"
+        })
     }
 
     func readScript(_ path: String) throws -> String {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import ArgumentParser
 import PacerCIB
+import PacerCrmSyntax
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,6 +23,23 @@ public struct CIBOptions: ParsableArguments {
             return .file(shadow.file)
         }
         return .daemon(name: CIBTarget.daemonName)
+    }
+}
+
+/// Runs `body`, turning a failure into a `pacer: …` exit with its status: a crm error as
+/// `crm` describes it (its `description` unless `crm` is given), CIB and CLI failures as
+/// themselves, anything else with status 1.
+func exitOnFailure(_ body: () throws -> Void, crm describe: (CrmError) -> String = { $0.description }) {
+    do {
+        try body()
+    } catch let error as CrmError {
+        fail(describe(error), code: error.exitCode)
+    } catch let error as CIBError {
+        fail(error.description, code: error.exitCode)
+    } catch let error as CLIFailure {
+        fail(error.description, code: error.code)
+    } catch {
+        fail("\(error)", code: 1)
     }
 }
 

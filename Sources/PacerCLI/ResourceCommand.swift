@@ -18,17 +18,7 @@ struct ResourceCommand: ParsableCommand {
 
     /// Runs an edit of the CIB (file or daemon), turning errors into `pacer: …` exits.
     static func edit(_ cib: CIBOptions, _ body: (inout XMLElement) throws(CrmError) -> Void) {
-        do {
-            try cib.resolve().update(body)
-        } catch let error as CrmError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as CIBError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as CLIFailure {
-            fail(error.description, code: error.code)
-        } catch {
-            fail("\(error)", code: 1)
-        }
+        exitOnFailure { try cib.resolve().update(body) }
     }
 
     static func load(_ cib: CIBOptions) -> XMLElement {
