@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "PacerModel", swiftSettings: upcoming),
         .target(name: "PacerCrmSyntax", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
-        .target(name: "PacerController", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
+        .target(name: "PacerTransition", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
+        .target(name: "PacerController", dependencies: ["PacerModel", "PacerScheduler", "PacerTransition"], swiftSettings: upcoming),
         .target(name: "PacerMonView", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
         .target(name: "PacerMembership", swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
@@ -58,7 +59,7 @@ let package = Package(
             name: "PacerDaemon",
             dependencies: [
                 "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerEventLoop", "PacerIPC", "PacerExecutor", "PacerController",
-                "PacerCIB", "PacerModel", "PacerXML", "CPacerSys", .product(name: "Logging", package: "swift-log"),
+                "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "CPacerSys", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),
         .executableTarget(
@@ -66,7 +67,7 @@ let package = Package(
             dependencies: ["PacerDaemon", "PacerConfig", "CPacerSys", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming),
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
-        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerIPC", "PacerHeartbeat"], path: "Sources/pacer-bench"),
+        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerModel", "PacerIPC", "PacerHeartbeat"], path: "Sources/pacer-bench"),
         // tests: PacerTestKit is the one copy of what several test targets need (never imported by Sources/)
         .target(name: "PacerTestKit", dependencies: ["PacerEventLoop"], path: "Tests/PacerTestKit", swiftSettings: upcoming),
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
@@ -78,10 +79,15 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming),
         .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat", "PacerTestKit"], swiftSettings: upcoming),
-        .testTarget(name: "PacerControllerTests", dependencies: ["PacerController", "PacerModel", "PacerXML"], swiftSettings: upcoming),
+        .testTarget(
+            name: "PacerControllerTests", dependencies: ["PacerController", "PacerTransition", "PacerModel", "PacerXML"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "PacerTransitionTests", dependencies: ["PacerTransition", "PacerScheduler", "PacerModel", "PacerXML"],
+            swiftSettings: upcoming),
         .testTarget(name: "PacerIntegrationTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig", "PacerTestKit"], swiftSettings: upcoming),
-        .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerEventLoopTests", dependencies: ["PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC", "PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerMonViewTests", dependencies: ["PacerMonView", "PacerModel", "PacerXML", "PacerTestKit"], swiftSettings: upcoming),

@@ -87,7 +87,7 @@ struct RaCommand: AsyncParsableCommand {
             let result = await Executor(directory: options.directory).execute(request)
             if action == "meta-data" || action == "usage" { print(result.stdout, terminator: "") }
             var line = "Operation \(action) (\(id)) returned \(result.rc) (\(ActionResult.name(of: result.rc))"
-            if result.status == .timedOut { line = "Operation \(action) (\(id)) timed out after \(Int(timeout * 1000))ms (\(result.exitReason)" }
+            if result.status == .timeout { line = "Operation \(action) (\(id)) timed out after \(Int(timeout * 1000))ms (\(result.exitReason)" }
             else if !result.exitReason.isEmpty { line += ": \(result.exitReason)" }
             print(line + ")")
             if result.rc != 0, !result.stderr.isEmpty { printError(result.stderr.trimmingTrailingNewlines) }

@@ -124,12 +124,19 @@ struct SimulationInjector {
     private var pending: [(node: String, rscs: [(rsc: String, entry: PendingEntry)])] = []
     private var pendingIndex: [String: (Int, [String: Int])] = [:]
 
+    /// - Parameter digest: the scheduler's digest of a transition's action; an injected
+    ///   operation's is computed from the configuration.
     private mutating func recordResult(rsc: String, cls: String, provider: String?, type: String, task: String,
-                                       intervalMs: Int, node: String, rc: Int, target: Int) {
+                                       intervalMs: Int, node: String, rc: Int, target: Int, digest known: String? = nil) {
         let call = nextCallID
         nextCallID += 1
-        if digestCalculator == nil { digestCalculator = OperationDigest.Calculator(cib: cib) }
-        let digest = digestCalculator!.digest(resource: rsc, task: task, intervalMs: intervalMs, node: node)
+        let digest: String
+        if let known {
+            digest = known
+        } else {
+            if digestCalculator == nil { digestCalculator = OperationDigest.Calculator(cib: cib) }
+            digest = digestCalculator!.digest(resource: rsc, task: task, intervalMs: intervalMs, node: node)
+        }
         // As pcmk__create_history_xml() records results: transition -1 (newer than any
         // pending op), reloads recorded as starts; a failure goes to RSC_last_failure_0
         // (without a digest), and for non-recurring ops also to RSC_last_0.
@@ -242,9 +249,12 @@ struct SimulationInjector {
             }
             return
         case .resource:
-            guard let rsc = a.resource, ["start", "stop", "monitor", "reload", "reload-agent", "migrate_to", "migrate_from", "promote", "demote"].contains(a.task) else { return }
-            recordResult(rsc: rsc, cls: a.agentClass ?? "ocf", provider: a.agentProvider, type: a.agentType ?? "",
-                         task: a.task, intervalMs: a.intervalMs, node: node, rc: a.expectedRC, target: a.expectedRC)
+            guard let rsc = a.resource, let operation = a.operation,
+                  ["start", "stop", "monitor", "reload", "reload-agent", "migrate_to", "migrate_from", "promote", "demote"].contains(a.task)
+            else { return }
+            recordResult(rsc: rsc, cls: operation.agent.resourceClass, provider: operation.agent.provider, type: operation.agent.type,
+                         task: a.task, intervalMs: a.intervalMs, node: node, rc: a.expectedRC, target: a.expectedRC,
+                         digest: operation.digest)
         }
     }
 }

@@ -4,45 +4,63 @@ import PacerHeartbeat
 import PacerIPC
 import Logging
 import PacerController
+import PacerTransition
 import PacerExecutor
 import PacerModel
 import PacerEventLoop
 
 /// Running agent actions on this node.
 extension Daemon {
-    func agentAction(_ request: ActionRequest) -> AgentAction {
-        let agent = ResourceAgent(resourceClass: request.agentClass, provider: request.agentProvider, type: request.agentType)
-        var meta: [AgentAction.Parameter] = [.init(name: "on_node", value: request.node)]
-        if request.startDelayMs > 0 { meta.append(.init(name: "start_delay", value: String(request.startDelayMs))) }
-        if request.isRecurring || !request.isProbe { meta.append(.init(name: "name", value: request.task)) }
-        return AgentAction(resourceID: request.resource, agent: agent, name: request.task,
-                           parameters: request.parameters.map { ($0.name, $0.value) }, meta: meta,
-                           interval: .milliseconds(Int64(request.intervalMs)), timeout: .milliseconds(Int64(request.timeoutMs)),
-                           checkLevel: request.checkLevel)
-    }
-
     static func outcome(_ result: ActionResult) -> ActionOutcome {
-        ActionOutcome(rc: result.rc, opStatus: result.status.rawValue, exitReason: result.exitReason,
-                      execMs: Int(result.elapsed.milliseconds))
+        ActionOutcome(rc: result.rc, status: result.status, exitReason: result.exitReason, execMs: Int(result.elapsed.milliseconds))
     }
 
     /// Runs `request` here (after its start-delay); `completion` runs on the loop thread.
+    ///
+    /// As Pacemaker's controller does, a result that the scheduler compares with the
+    /// configuration later (a start, a probe, a reload) carries the agent's restart list from
+    /// its meta-data, fetched alongside the action the first time an agent is used; a
+    /// scheduled `reload-agent` runs as the agent's own reload action (`reload` before OCF 1.1).
     func runLocal(_ request: ActionRequest, completion: @escaping @Sendable (ActionOutcome) -> Void) {
-        var configured = agentAction(request)
-        // As Pacemaker's controller does, a stop uses the parameters the resource was started
-        // with here: the configuration may have changed since, or lost the resource (an orphan).
-        if request.task == "stop", let started = startedWith[request.resource], started.agent == configured.agent {
+        let operation = request.operation
+        let isReload = operation.task == "reload-agent" || operation.task == "reload"
+        let recordsDigests = operation.intervalMs == 0 && operation.task != "stop" && operation.agent.resourceClass == "ocf"
+        if isReload {
+            withMetadata(operation.agent) { [unowned self] found in
+                self.execute(request, as: found?.reloadAction ?? "reload-agent", metadata: found, completion: completion)
+            }
+            return
+        }
+        if recordsDigests { withMetadata(operation.agent) { _ in } }   // fetched while the action runs
+        execute(request, as: operation.task, metadata: nil, completion: completion)
+    }
+
+    private func execute(_ request: ActionRequest, as name: String, metadata known: AgentMetadata?,
+                         completion: @escaping @Sendable (ActionOutcome) -> Void) {
+        let operation = request.operation
+        var configured = AgentAction(operation, name: name)
+        let isStartLike = ["start", "reload-agent", "reload"].contains(operation.task)
+        // A stop uses the parameters the resource was started with here: the configuration may
+        // have changed since, or lost the resource (an orphan).
+        if operation.task == "stop", let started = startedWith[operation.resource], started.agent == configured.agent {
             configured.parameterList = started.parameters
         }
         let action = configured
-        let completion: @Sendable (ActionOutcome) -> Void = { [unowned self] outcome in
-            if request.task == "start" && outcome.rc == 0 && outcome.opStatus == 0 {
-                self.startedWith[request.resource] = (action.agent, action.parameterList)
-            } else if request.task == "stop" && outcome.rc == 0 && outcome.opStatus == 0 {
-                self.startedWith[request.resource] = nil
+        let needsRestartList = operation.intervalMs == 0 && operation.task != "stop" && operation.agent.resourceClass == "ocf"
+        let finish: @Sendable (ActionOutcome) -> Void = { [unowned self] result in
+            var outcome = result
+            let done = outcome.rc == 0 && outcome.status == .done
+            if isStartLike && done {
+                self.startedWith[operation.resource] = (action.agent, action.parameterList)
+            } else if operation.task == "stop" && done {
+                self.startedWith[operation.resource] = nil
             }
             self.alertOperation(request, outcome)
-            completion(outcome)
+            guard needsRestartList else { return completion(outcome) }
+            self.withMetadata(operation.agent) { found in
+                outcome.forceRestart = (known ?? found)?.forceRestartParameters
+                completion(outcome)
+            }
         }
         let executor = self.executor
         let loop = self.loop
@@ -50,11 +68,11 @@ extension Daemon {
         let run: @Sendable () -> Void = {
             Task {
                 let result = await executor.execute(action)
-                loop.post { completion(Daemon.outcome(result)) }
+                loop.post { finish(Daemon.outcome(result)) }
             }
         }
-        if request.startDelayMs > 0 {
-            loop.addTimer(after: .milliseconds(Int64(request.startDelayMs))) { run() }
+        if operation.startDelayMs > 0 {
+            loop.addTimer(after: .milliseconds(Int64(operation.startDelayMs))) { run() }
         } else {
             run()
         }
@@ -63,30 +81,37 @@ extension Daemon {
     /// Starts a recurring operation here; its first run is one interval from now (the
     /// controller has just run it once). Results that differ from the last one are reported.
     func startRecurring(_ request: ActionRequest) {
-        let action = agentAction(request)
+        let action = AgentAction(request.operation)
         let loop = self.loop
         lastRecurringRC[request.operationKey] = request.expectedRC
         Task {
             let id = await executor.startRecurring(action, startDelay: action.interval) { [self] _, result in
                 loop.post { self.recurringResult(request, Daemon.outcome(result)) }
             }
-            loop.post { [self] in self.recurring[request.resource, default: []].append(id) }
+            loop.post { [self] in self.recurring[request.resource, default: []].append((request.intervalMs, id)) }
         }
     }
 
-    func cancelRecurring(_ resource: String) {
-        alertCancelled(resource)
-        let ids = recurring.removeValue(forKey: resource) ?? []
-        for key in lastRecurringRC.keys where key.hasPrefix("\(resource)_") { lastRecurringRC[key] = nil }
-        guard !ids.isEmpty else { return }
+    /// Cancels a resource's recurring operations here: all of them, or the one of `intervalMs`.
+    func cancelRecurring(_ resource: String, intervalMs: Int? = nil) {
+        let handles = recurring[resource] ?? []
+        let cancelled = handles.filter { intervalMs == nil || $0.intervalMs == intervalMs }
+        let kept = handles.filter { intervalMs != nil && $0.intervalMs != intervalMs }
+        recurring[resource] = kept.isEmpty ? nil : kept
+        if intervalMs == nil { alertCancelled(resource) }
+        for key in lastRecurringRC.keys where key.hasPrefix("\(resource)_") {
+            if let intervalMs, !key.hasSuffix("_\(intervalMs)") { continue }
+            lastRecurringRC[key] = nil
+        }
+        guard !cancelled.isEmpty else { return }
         let executor = self.executor
-        Task { for id in ids { await executor.cancelRecurring(id) } }
+        Task { for handle in cancelled { await executor.cancelRecurring(handle.id) } }
     }
 
     func recurringResult(_ request: ActionRequest, _ outcome: ActionOutcome) {
         guard let last = lastRecurringRC[request.operationKey] else { return }   // cancelled meanwhile
         alertRecurring(request, outcome)
-        guard outcome.rc != last || outcome.opStatus != 0 else { return }
+        guard outcome.rc != last || outcome.status != .done else { return }
         lastRecurringRC[request.operationKey] = outcome.rc
         guard !outcome.succeeded(for: request) else { return }
         logger.warning("Recurring operation failed", metadata: ["op": "\(request.operationKey)", "rc": "\(outcome.rc)",
@@ -123,7 +148,7 @@ extension Daemon {
             let result = await executor.execute(action)
             loop.post { [self] in
                 let outcome = Daemon.outcome(result)
-                if outcome.rc == 0 && outcome.opStatus == 0 {
+                if outcome.rc == 0 && outcome.status == .done {
                     answer.value("ok", "reloaded \(resource) on \(node)")
                 } else {
                     logger.warning("Reload failed", metadata: ["rsc": "\(resource)", "rc": "\(outcome.rc)", "reason": "\(outcome.exitReason)"])

@@ -3,6 +3,7 @@ import Logging
 import PacerConfig
 import PacerIPC
 import PacerController
+import PacerTransition
 import PacerExecutor
 import PacerHeartbeat
 import PacerMembership
@@ -87,14 +88,14 @@ extension Daemon {
     /// A local operation finished (run for the DC here, or for ourselves as DC).
     func alertOperation(_ request: ActionRequest, _ outcome: ActionOutcome) {
         if request.isRecurring {
-            alerts.recurring[request.operationKey] = (request, outcome.rc, outcome.opStatus)
+            alerts.recurring[request.operationKey] = (request, outcome.rc, outcome.status.rawValue)
         }
-        alert(.resource(resourceOperation(request, rc: outcome.rc, status: outcome.opStatus, execMs: outcome.execMs)))
+        alert(.resource(resourceOperation(request, rc: outcome.rc, status: outcome.status.rawValue, execMs: outcome.execMs)))
     }
 
     /// A recurring operation's later result: alerted only when it differs from the last one alerted.
     func alertRecurring(_ request: ActionRequest, _ outcome: ActionOutcome) {
-        if let last = alerts.recurring[request.operationKey], last.rc == outcome.rc, last.status == outcome.opStatus { return }
+        if let last = alerts.recurring[request.operationKey], last.rc == outcome.rc, last.status == outcome.status.rawValue { return }
         alertOperation(request, outcome)
     }
 
@@ -125,7 +126,7 @@ extension Daemon {
 
     func resourceOperation(_ request: ActionRequest, rc: Int32, status: Int, execMs: Int) -> Alerts.ResourceOperation {
         Alerts.ResourceOperation(node: node, resource: request.resource, task: request.task, intervalMs: request.intervalMs,
-                                 targetRC: request.expectedRC, status: status, rc: rc, execMs: execMs, timeoutMs: request.timeoutMs)
+                                 targetRC: request.expectedRC, status: status, rc: rc, execMs: execMs, timeoutMs: request.operation.timeoutMs)
     }
 
     /// Runs every configured alert that selects `event`, once per recipient.

@@ -2,6 +2,7 @@
 import PacerConfig
 import Logging
 import PacerController
+import PacerTransition
 import PacerHeartbeat
 import PacerIPC
 import PacerMembership

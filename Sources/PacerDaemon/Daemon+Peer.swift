@@ -3,6 +3,7 @@ import PacerConfig
 import PacerHeartbeat
 import Logging
 import PacerController
+import PacerTransition
 import PacerIPC
 import PacerModel
 import PacerXML
@@ -36,10 +37,9 @@ extension Daemon {
         case "start-recurring":
             if let request = RequestCodec.decode(fields) { startRecurring(request) }
         case "cancel-recurring":
-            if let resource = fields.first { cancelRecurring(resource) }
+            if let resource = fields.first { cancelRecurring(resource, intervalMs: fields.dropFirst().first.flatMap { Int($0) }) }
         case "recurring-failed":
-            let requestFields = fields.dropLast(4)
-            guard let request = RequestCodec.decode(requestFields), let outcome = RequestCodec.decodeOutcome(fields.suffix(4)) else { return }
+            guard let (request, outcome) = RequestCodec.decodeRequestAndOutcome(fields) else { return }
             noteTrigger("\(request.operationKey) failed on \(request.node)")
             apply(controller.handle(.recurringFailed(request, outcome), now: Self.epochSeconds()))
         case "shutdown-request":

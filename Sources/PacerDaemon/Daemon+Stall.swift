@@ -2,6 +2,7 @@
 import CPacerSys
 import Logging
 import PacerController
+import PacerTransition
 import PacerExecutor
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ extension Daemon {
                         metadata: ["node": "\(node)", "frozen": "\(frozen)"])
         executor.leases?.stop()
         for request in controller.localStops() {
-            let result = executor.runImmediately(agentAction(request))
+            let result = executor.runImmediately(AgentAction(request.operation))
             logger.notice("Stopped after the freeze", metadata: ["rsc": "\(request.resource)", "rc": "\(result.rc)", "reason": "\(result.exitReason)"])
         }
         executor.processes?.killAll()

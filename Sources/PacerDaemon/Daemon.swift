@@ -3,6 +3,7 @@ public import Logging
 public import PacerConfig
 import PacerCIB
 import PacerController
+import PacerTransition
 import PacerExecutor
 import PacerHeartbeat
 import PacerIPC
@@ -34,8 +35,11 @@ public final class Daemon: @unchecked Sendable {
     var ipc: IPCServer!
     /// Saves the CIB on a thread of its own; edits are answered once their version is on disk.
     var writer: CIBWriter!
-    /// Local recurring operations by resource.
-    var recurring: [String: [Executor.RecurringID]] = [:]
+    /// The executor's handles of the local recurring operations, by resource (which operations
+    /// recur is the DC's `TransitionRunner`'s to say; these only let them be cancelled).
+    var recurring: [String: [(intervalMs: Int, id: Executor.RecurringID)]] = [:]
+    /// Agents' meta-data, fetched once per agent.
+    var metadata = MetadataCache()
     /// The agent and parameters each resource was last started with here (its stop uses them).
     var startedWith: [String: (agent: ResourceAgent, parameters: [AgentAction.Parameter])] = [:]
     /// Last reported rc of each local recurring operation (report changes only).
@@ -379,8 +383,12 @@ public final class Daemon: @unchecked Sendable {
                 }
             case .startRecurring(let request):
                 if request.node == node { startRecurring(request) } else { peerLink.send(["start-recurring"] + RequestCodec.encode(request)) }
-            case .cancelRecurring(let resource, let target):
-                if target == node { cancelRecurring(resource) } else { peerLink.send(["cancel-recurring", resource]) }
+            case .cancelRecurring(let resource, let target, let interval):
+                if target == node {
+                    cancelRecurring(resource, intervalMs: interval)
+                } else {
+                    peerLink.send(["cancel-recurring", resource] + (interval.map { [String($0)] } ?? []))
+                }
             case .persist(let cib):
                 // Off the loop: an fsync on a busy disk must not delay heartbeats (see CIBWriter).
                 writer.submit(cib)

@@ -1,36 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-import PacerConfig
-import PacerHeartbeat
-import PacerIPC
-import PacerController
+import PacerModel
+import PacerTransition
 
-/// `ActionRequest` and `ActionOutcome` as strings for the peer channel.
+/// `ActionRequest` and `ActionOutcome` as strings for the peer channel: one encode/decode
+/// pair each, field by field, so a new field is a change in one place.
 enum RequestCodec {
     static func encode(_ r: ActionRequest) -> [String] {
-        [String(r.id), r.node, r.resource, r.task, String(r.intervalMs), String(r.timeoutMs), String(r.startDelayMs),
-         r.agentClass, r.agentProvider ?? "", r.agentType, r.checkLevel ?? "", String(r.expectedRC)]
-            + r.parameters.flatMap { [$0.name, $0.value] }
+        let o = r.operation
+        return [String(r.id), o.node, o.resource, o.task, String(o.intervalMs), String(o.timeoutMs), String(o.startDelayMs),
+                o.agent.resourceClass, o.agent.provider ?? "", o.agent.type, String(o.expectedRC), o.digest]
+            + pairs(o.parameters) + pairs(o.meta)
     }
 
-    static func decode(_ f: ArraySlice<String>) -> ActionRequest? {
-        let f = Array(f)
-        guard f.count >= 12, (f.count - 12) % 2 == 0, let id = UInt64(f[0]), let interval = Int(f[4]), let timeout = Int(f[5]),
-              let delay = Int(f[6]), let expected = Int32(f[11]) else { return nil }
-        var parameters: [ActionRequest.NameValue] = []
-        var index = 12
-        while index < f.count { parameters.append(.init(f[index], f[index + 1])); index += 2 }
-        return ActionRequest(id: id, node: f[1], resource: f[2], task: f[3], intervalMs: interval, timeoutMs: timeout,
-                             startDelayMs: delay, agentClass: f[7], agentProvider: f[8].isEmpty ? nil : f[8], agentType: f[9],
-                             parameters: parameters, checkLevel: f[10].isEmpty ? nil : f[10], expectedRC: expected)
+    static func decode(_ fields: ArraySlice<String>) -> ActionRequest? {
+        var reader = Reader(fields: Array(fields))
+        guard let request = readRequest(&reader), reader.atEnd else { return nil }
+        return request
+    }
+
+    static func decodeOutcome(_ fields: ArraySlice<String>) -> ActionOutcome? {
+        var reader = Reader(fields: Array(fields))
+        guard let outcome = readOutcome(&reader), reader.atEnd else { return nil }
+        return outcome
+    }
+
+    /// A request followed by its outcome (a recurring operation's failure).
+    static func decodeRequestAndOutcome(_ fields: ArraySlice<String>) -> (ActionRequest, ActionOutcome)? {
+        var reader = Reader(fields: Array(fields))
+        guard let request = readRequest(&reader), let outcome = readOutcome(&reader), reader.atEnd else { return nil }
+        return (request, outcome)
+    }
+
+    private static func readRequest(_ f: inout Reader) -> ActionRequest? {
+        guard let id = f.next().flatMap(UInt64.init), let node = f.next(), let resource = f.next(), let task = f.next(),
+              let interval = f.next().flatMap(Int.init), let timeout = f.next().flatMap(Int.init),
+              let delay = f.next().flatMap(Int.init), let agentClass = f.next(), let provider = f.next(), let type = f.next(),
+              let expected = f.next().flatMap(Int32.init), let digest = f.next(),
+              let parameters = f.pairs(), let meta = f.pairs() else { return nil }
+        let agent = ResourceAgent(resourceClass: agentClass, provider: provider.isEmpty ? nil : provider, type: type)
+        return ActionRequest(id: id, operation: ResourceOperation(
+            resource: resource, task: task, intervalMs: interval, node: node, agent: agent, parameters: parameters, meta: meta,
+            timeoutMs: timeout, startDelayMs: delay, expectedRC: expected, digest: digest))
     }
 
     static func encode(_ o: ActionOutcome) -> [String] {
-        [String(o.rc), String(o.opStatus), o.exitReason, String(o.execMs)]
+        [String(o.rc), String(o.status.rawValue), o.exitReason, String(o.execMs)]
+            + (o.forceRestart.map { [String($0.count)] + $0 } ?? ["-"])
     }
 
-    static func decodeOutcome(_ f: ArraySlice<String>) -> ActionOutcome? {
-        let f = Array(f)
-        guard f.count == 4, let rc = Int32(f[0]), let status = Int(f[1]), let ms = Int(f[3]) else { return nil }
-        return ActionOutcome(rc: rc, opStatus: status, exitReason: f[2], execMs: ms)
+    private static func readOutcome(_ f: inout Reader) -> ActionOutcome? {
+        guard let rc = f.next().flatMap(Int32.init), let status = f.next().flatMap(Int.init).flatMap(ExecStatus.init(rawValue:)),
+              let reason = f.next(), let ms = f.next().flatMap(Int.init), let count = f.next() else { return nil }
+        var forceRestart: [String]?
+        if count != "-" {
+            guard let n = Int(count), n >= 0, let names = f.take(n) else { return nil }
+            forceRestart = names
+        }
+        return ActionOutcome(rc: rc, status: status, exitReason: reason, execMs: ms, forceRestart: forceRestart)
+    }
+
+    private static func pairs(_ list: [ResourceOperation.Parameter]) -> [String] {
+        [String(list.count)] + list.flatMap { [$0.name, $0.value] }
+    }
+
+    private struct Reader {
+        let fields: [String]
+        var index = 0
+        var atEnd: Bool { index == fields.count }
+        mutating func next() -> String? {
+            guard index < fields.count else { return nil }
+            defer { index += 1 }
+            return fields[index]
+        }
+        mutating func take(_ n: Int) -> [String]? {
+            guard n <= fields.count - index else { return nil }
+            defer { index += n }
+            return Array(fields[index..<index + n])
+        }
+        mutating func pairs() -> [ResourceOperation.Parameter]? {
+            guard let n = next().flatMap(Int.init), n >= 0, n <= (fields.count - index) / 2 else { return nil }
+            return (0..<n).map { _ in ResourceOperation.Parameter(next()!, next()!) }
+        }
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+public import PacerModel
 import CPacerSys
 #if canImport(Glibc)
 import Glibc

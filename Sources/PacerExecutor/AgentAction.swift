@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-import PacerModel
+public import PacerModel
 /// One action to run on a resource agent, with everything the agent's environment needs.
 public struct AgentAction: Sendable, Equatable {
     public var resourceID: String
@@ -63,11 +63,7 @@ extension Duration {
 /// What an agent action came to: Pacemaker's execution status plus the OCF rc.
 public struct ActionResult: Sendable, Equatable {
     /// Pacemaker's `op-status`.
-    public enum Status: Int, Sendable, Equatable {
-        case done = 0, cancelled = 1, timedOut = 2, notSupported = 3, error = 4, notInstalled = 7
-    }
-
-    public var status: Status
+    public var status: ExecStatus
     /// The OCF exit code (meaningful when `status == .done`; 1 otherwise, as Pacemaker records).
     public var rc: Int32
     /// The agent's `ocf-exit-reason:` line, or the executor's own explanation.
@@ -76,7 +72,7 @@ public struct ActionResult: Sendable, Equatable {
     public var stderr: String
     public var elapsed: Duration
 
-    public init(status: Status, rc: Int32, exitReason: String, stdout: String = "", stderr: String = "", elapsed: Duration = .zero) {
+    public init(status: ExecStatus, rc: Int32, exitReason: String, stdout: String = "", stderr: String = "", elapsed: Duration = .zero) {
         self.status = status
         self.rc = rc
         self.exitReason = exitReason
@@ -87,4 +83,19 @@ public struct ActionResult: Sendable, Equatable {
 
     /// OCF's name for an rc (`ok`, `not running`, `not configured`, …), as crm_mon prints it.
     public static func name(of rc: Int32) -> String { ocfExitText(Int(rc)) }
+}
+
+extension AgentAction {
+    /// The executor's form of an operation the scheduler resolved; `name` is the agent action
+    /// to run when it differs from the task (a `reload-agent` run as `reload`).
+    public init(_ operation: ResourceOperation, name: String? = nil) {
+        var meta = operation.meta.filter { $0.name != "name" }.map { Parameter(name: $0.name, value: $0.value) }
+        meta.append(Parameter(name: "on_node", value: operation.node))
+        if operation.startDelayMs > 0 { meta.append(Parameter(name: "start_delay", value: String(operation.startDelayMs))) }
+        if !operation.isProbe { meta.append(Parameter(name: "name", value: operation.task)) }
+        self.init(resourceID: operation.resource, agent: operation.agent, name: name ?? operation.task,
+                  parameters: operation.parameters.map { ($0.name, $0.value) }, meta: meta,
+                  interval: .milliseconds(Int64(operation.intervalMs)), timeout: .milliseconds(Int64(operation.timeoutMs)),
+                  checkLevel: operation.checkLevel)
+    }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import PacerModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -116,7 +117,7 @@ public actor Executor {
             return ActionResult(status: .error, rc: 1, exitReason: reason ?? "agent killed by signal \(signal)",
                                 stdout: stdout, stderr: stderr, elapsed: outcome.elapsed)
         case .timedOut:
-            return ActionResult(status: .timedOut, rc: 1, exitReason: "\(action.name) timed out after \(action.timeout.milliseconds)ms",
+            return ActionResult(status: .timeout, rc: 1, exitReason: "\(action.name) timed out after \(action.timeout.milliseconds)ms",
                                 stdout: stdout, stderr: stderr, elapsed: outcome.elapsed)
         case .spawnFailed(let code):
             return ActionResult(status: code == ENOENT ? .notInstalled : .error, rc: code == ENOENT ? 5 : 1,

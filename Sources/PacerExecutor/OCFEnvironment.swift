@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import PacerModel
 /// The environment Pacemaker's executor gives an OCF agent (REFERENCE.md §2), as `NAME=value` strings.
 public enum OCFEnvironment {
     public static let exitReasonPrefix = "ocf-exit-reason:"

@@ -84,3 +84,24 @@ extension Scheduler {
         return ws.clusterStatus()
     }
 }
+
+extension Scheduler {
+    /// The stop of everything the status says is active on `node`, last started first (group
+    /// members in reverse, resources in reverse configuration order): for a node that must give
+    /// up its resources at once without a DC to decide it (it was frozen and its peer took over).
+    public static func stopsOfEverything(on node: String, _ input: SchedulerInput) -> [ResourceOperation] {
+        let ws = WorkingSet(input: input.cib, now: input.effectiveNow)
+        ws.unpackConfig()
+        ws.unpackNodes()
+        ws.unpackResources()
+        ws.unpackStatus()
+        guard let target = ws.nodeByUname[node] else { return [] }
+        func stops(_ rsc: Resource) -> [ResourceOperation] {
+            guard rsc.variant == .primitive else { return rsc.children.reversed().flatMap(stops) }
+            guard rsc.runningOn.contains(where: { $0 === target }) else { return [] }
+            let name = rsc.inClone ? ws.actionResourceName(rsc, cluster: false) : rsc.id
+            return [ws.resolvedOperation(rsc, name: name, task: "stop", intervalMs: 0, node: target, expectedRC: 0)]
+        }
+        return ws.resources.reversed().flatMap(stops)
+    }
+}

@@ -4,6 +4,7 @@
 // agents monitored back to back, and the cost of one action against crm_resource --force-check.
 import Foundation
 import PacerExecutor
+import PacerModel
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

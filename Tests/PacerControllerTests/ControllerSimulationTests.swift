@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerController
+import PacerTransition
 import PacerModel
 import PacerXML
 import Testing
@@ -37,7 +38,7 @@ struct SimulatedPair {
                     queue.append((target, .actionFinished(request, runAgent(request))))
                 case .startRecurring(let request):
                     recurring[request.node, default: []].append(request)
-                case .cancelRecurring(let resource, let node):
+                case .cancelRecurring(let resource, let node, _):
                     recurring[node]?.removeAll { $0.resource == resource }
                 case .replicate(let cib):
                     let peer = target == "alpha" ? "bravo" : "alpha"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerController
+import PacerTransition
 import PacerModel
 import PacerXML
 import Testing

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerExecutor
+import PacerModel
 import PacerTestKit
 import Synchronization
 import Testing

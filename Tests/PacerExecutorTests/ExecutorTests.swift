@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerExecutor
+import PacerModel
 import Testing
 
 /// Tiny shell agents in a scratch OCF_ROOT, run through the executor.
@@ -65,7 +66,7 @@ struct ExecutorTests {
         while :; do sleep 1; done
         """)
         let result = await sandbox.executor.execute(AgentAction(resourceID: "r", agent: agent, name: "start", timeout: .seconds(1)))
-        #expect(result.status == .timedOut)
+        #expect(result.status == .timeout)
         #expect(result.exitReason.contains("timed out after 1000ms"))
         // The agent ignores TERM, so KILL must have followed after the grace period (not waited out).
         #expect(result.elapsed < .seconds(60))

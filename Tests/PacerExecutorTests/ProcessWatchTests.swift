@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
 import PacerExecutor
+import PacerModel
 import Testing
 
 /// A daemon started by an agent dies: its recurring monitor runs at once, not a whole interval later.

@@ -5,6 +5,8 @@ public struct AgentMetadata: Sendable, Equatable {
         public var name: String
         public var required: Bool
         public var unique: Bool
+        /// OCF 1.1 `reloadable="1"`: a change can be applied by `reload-agent`.
+        public var reloadable: Bool
         public var type: String
         public var defaultValue: String?
         public var shortDescription: String
@@ -41,6 +43,7 @@ public struct AgentMetadata: Sendable, Equatable {
             return Parameter(name: parameter["name"] ?? "",
                              required: ["1", "true", "yes"].contains(parameter["required"] ?? "0"),
                              unique: ["1", "true", "yes"].contains(parameter["unique"] ?? "0"),
+                             reloadable: isTrue(parameter["reloadable"]),
                              type: content?["type"] ?? "string",
                              defaultValue: content?["default"],
                              shortDescription: text(parameter, "shortdesc").trimmed,
@@ -49,6 +52,39 @@ public struct AgentMetadata: Sendable, Equatable {
         actions = root.firstElement(named: "actions")?.elements(named: "action").map { action in
             Action(name: action["name"] ?? "", attributes: action.attributes.filter { $0.name != "name" })
         } ?? []
+    }
+
+    /// How the agent applies a parameter change without a restart, as Pacemaker's controller
+    /// reads it from the meta-data (controld_metadata.c).
+    public enum ReloadSupport: Sendable, Equatable {
+        /// Neither: every change restarts the resource.
+        case none
+        /// OCF 1.1 (`<version>` ≥ 1.1) with a `reload-agent` action: the parameters marked
+        /// `reloadable` are reloaded.
+        case agent
+        /// Before OCF 1.1, a `reload` action: the parameters not marked `unique` are reloaded.
+        case legacy
+    }
+
+    public var reloadSupport: ReloadSupport {
+        let ocf11 = version.map { compareVersions($0, "1.1") >= 0 } ?? false
+        if ocf11 && actions.contains(where: { $0.name == "reload-agent" }) { return .agent }
+        if !ocf11 && actions.contains(where: { $0.name.lowercased() == "reload" }) { return .legacy }
+        return .none
+    }
+
+    /// The action that applies a reload: `reload-agent` for OCF 1.1 agents, `reload` for older
+    /// ones (as the controller maps a scheduled `reload-agent`).
+    public var reloadAction: String { reloadSupport == .legacy ? "reload" : "reload-agent" }
+
+    /// The parameters whose change forces a restart (`op-force-restart`), or nil when the agent
+    /// cannot reload at all (`append_restart_list()`).
+    public var forceRestartParameters: [String]? {
+        switch reloadSupport {
+        case .none: return nil
+        case .agent: return parameters.filter { !$0.reloadable }.map(\.name)
+        case .legacy: return parameters.filter(\.unique).map(\.name)
+        }
     }
 
     /// The text `crm ra info` prints for the agent.

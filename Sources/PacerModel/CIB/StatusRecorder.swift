@@ -150,4 +150,18 @@ public struct StatusRecorder {
             }
         }
     }
+
+    /// A cancelled recurring operation's record goes (`RSC_TASK_INTERVAL` in the node's history).
+    public mutating func removeRecurring(resource: String, task: String, intervalMs: Int, node: String) {
+        withNodeState(node) { state in
+            state.withChild(named: "lrm", create: false) { lrm in
+                lrm.withChild(named: "lrm_resources", create: false) { list in
+                    guard let index = list.childIndex(where: { $0.name == "lrm_resource" && $0["id"] == resource }) else { return }
+                    list.modifyChild(at: index) { entry in
+                        entry.removeElements { $0["operation"] == task && $0["interval"] == String(intervalMs) }
+                    }
+                }
+            }
+        }
+    }
 }

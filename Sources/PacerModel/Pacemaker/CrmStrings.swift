@@ -32,3 +32,14 @@ extension StringProtocol {
         return String(s)
     }
 }
+
+/// Compares dotted versions as `compare_version()`: -1, 0 or 1; a missing version sorts first.
+package func compareVersions(_ a: String?, _ b: String) -> Int {
+    guard let a else { return -1 }
+    let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
+    for i in 0..<max(x.count, y.count) {
+        let p = i < x.count ? x[i] : 0, q = i < y.count ? y[i] : 0
+        if p != q { return p < q ? -1 : 1 }
+    }
+    return 0
+}

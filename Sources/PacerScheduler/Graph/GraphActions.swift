@@ -78,10 +78,14 @@ extension WorkingSet {
             // instance key here; their display uses `resource`).
             var key = a.key
             if a.pseudo, let historyName = a.rsc?.cloneName, a.task != "notify" { key = opKey(historyName, a.task, a.intervalMs) }
+            var operation: ResourceOperation?
+            if kind == .resource, let prim, let name, let node = a.node, a.task != "cancel", a.task != "delete" {
+                operation = resolvedOperation(prim, name: name, task: a.task, intervalMs: a.intervalMs, node: node,
+                                              expectedRC: a.expectedRC)
+            }
             return TransitionAction(kind: kind, resource: name, task: a.task,
                                     intervalMs: a.task == "cancel" ? a.cancelInterval : a.intervalMs,
-                                    node: a.node?.uname, key: key, agentClass: prim?.resourceClass,
-                                    agentProvider: prim?.provider, agentType: prim?.agentType, expectedRC: a.expectedRC,
+                                    node: a.node?.uname, key: key, operation: operation, expectedRC: a.expectedRC,
                                     inputs: Array(Set(inputs)).sorted())
         }
     }

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+public import PacerModel
+
 /// The scheduler's decision: summary lines, the action graph in execution order,
 /// configuration warnings and the cluster state it started from.
 public struct Transition: Sendable {
@@ -23,15 +25,27 @@ public struct TransitionAction: Sendable, Equatable {
     public var intervalMs: Int
     public var node: String?
     public var key: String
-    /// The resource's agent class, provider and type, for writing history.
-    public var agentClass: String?
-    public var agentProvider: String?
-    public var agentType: String?
+    /// For an action a node's executor runs (not pseudo, cancel or delete actions): the
+    /// agent, parameters, timeout and the rest, as resolved for that node.
+    public var operation: ResourceOperation?
     /// The result that means success: 7 (not running) for probes and Stopped-role monitors.
     public var expectedRC: Int = 0
     /// Positions in `Transition.actions` of the actions this one waits for (the graph's
     /// edges; every input comes earlier in the list).
     public var inputs: [Int] = []
+
+    public init(kind: Kind, resource: String?, task: String, intervalMs: Int, node: String?, key: String,
+                operation: ResourceOperation? = nil, expectedRC: Int = 0, inputs: [Int] = []) {
+        self.kind = kind
+        self.resource = resource
+        self.task = task
+        self.intervalMs = intervalMs
+        self.node = node
+        self.key = key
+        self.operation = operation
+        self.expectedRC = expectedRC
+        self.inputs = inputs
+    }
 }
 
 /// The cluster state the scheduler unpacked: what `crm_mon` would show.

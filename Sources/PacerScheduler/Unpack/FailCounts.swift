@@ -35,17 +35,6 @@ extension WorkingSet {
         return table
     }
 
-    /// Compares dotted versions as `compare_version()`; a missing version sorts first.
-    func compareVersions(_ a: String?, _ b: String) -> Int {
-        guard let a else { return -1 }
-        let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
-        for i in 0..<max(x.count, y.count) {
-            let p = i < x.count ? x[i] : 0, q = i < y.count ? y[i] : 0
-            if p != q { return p < q ? -1 : 1 }
-        }
-        return 0
-    }
-
     /// The resource's fail count on `node`: the sum of its `fail-count-*` attributes.
     /// - Parameter effective: ignore failures older than `failure-timeout`.
     func failCount(_ node: Node, _ rsc: Resource, effective: Bool) -> Int {

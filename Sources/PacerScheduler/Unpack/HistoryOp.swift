@@ -1,13 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 package import PacerModel
 
-/// Executor result codes and statuses used in `lrm_rsc_op` history.
-enum ExecStatus: Int {
-    case pending = -1, done = 0, cancelled = 1, timeout = 2, notSupported = 3, error = 4
-    case errorHard = 5, errorFatal = 6, notInstalled = 7, notConnected = 8, invalid = 9
-    case noFenceDevice = 10, noSecrets = 11
-}
-
 /// One `lrm_rsc_op` entry of a node's resource history, read as Pacemaker reads it: numbers
 /// as `crm_element_value_int()` (leading integer), the expected result from `transition-key`.
 /// The scheduler and the status view (`PacerMonView`) share it.

@@ -100,13 +100,4 @@ extension WorkingSet {
         guard seenDigit else { return nil }
         return Double(text)
     }
-
-    private func compareVersions(_ a: String, _ b: String) -> Int {
-        let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
-        for i in 0..<max(x.count, y.count) {
-            let p = i < x.count ? x[i] : 0, q = i < y.count ? y[i] : 0
-            if p != q { return p < q ? -1 : 1 }
-        }
-        return 0
-    }
 }
