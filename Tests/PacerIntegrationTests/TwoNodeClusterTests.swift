@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
+import PacerTestKit
 import Testing
 
 /// Two real daemons on loopback with Dummy agents (issue: pacerd).
@@ -153,7 +154,7 @@ struct OrphanTests {
 }
 
 extension OrphanTests {
-    @Test("a changed parameter restarts the running resource with the new value; a meta change does not restart it")
+    @Test("a parameter change reloads when the agent can reload it and restarts otherwise, as crm_simulate predicts; a meta change does neither")
     func parameterChange() throws {
         let cluster = try TwoNodeCluster()
         try cluster.start("alpha")
@@ -163,22 +164,57 @@ extension OrphanTests {
         let state = "\(cluster.root)/\(node)/rsctmp/Dummy-d4.state"
         // The state file appears before the agent has written the value into it.
         #expect(cluster.wait(upTo: 5) { (try? String(contentsOfFile: state, encoding: .utf8)) == "v1\n" })
-        let set = try cluster.pacer("bravo", ["resource", "param", "d4", "set", "fake", "v2"])
-        #expect(set.status == 0, "\(set.stderr)")
-        #expect(cluster.wait(upTo: 10) { (try? String(contentsOfFile: state, encoding: .utf8)) == "v2\n" },
-                "d4 was not restarted with fake=v2\n\(cluster.dumpLogs())")
-        #expect(try cluster.pacer("alpha", ["resource", "param", "d4", "show", "fake"]).stdout == "v2\n")
-        let starts = {
+        func count(_ op: String) -> Int {
             ["alpha", "bravo"].map { node in
                 ((try? String(contentsOfFile: cluster.logPath(node), encoding: .utf8)) ?? "").split(separator: "\n")
-                    .filter { $0.contains("Executing") && $0.contains("op=d4_start_0") }.count
+                    .filter { $0.contains("Executing") && $0.contains("op=\(op)") }.count
             }.reduce(0, +)
         }
-        let before = starts()
-        #expect(before == 2, "d4 started once with v1, once with v2 (\(before) starts logged)")
+        #expect(cluster.wait(upTo: 5) { count("d4_monitor_1000") == 1 })
+        // What Pacemaker would do with the same change, on the DC's CIB as it is now.
+        func predicted(_ name: String, _ value: String) throws -> (crm: [String], pacer: [String]) {
+            let copy = "\(cluster.root)/predict-\(name).xml"
+            try cluster.cib("alpha").write(toFile: copy, atomically: true, encoding: .utf8)
+            let edit = try Tool.run(["crm_resource", "--resource", "d4", "--set-parameter", name, "--parameter-value", value],
+                                    environment: ["CIB_file": copy])
+            try #require(edit.status == 0, "\(edit.stderr)")
+            /// The Transition Summary's lines.
+            func summary(_ text: String) -> [String] {
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                guard let start = lines.firstIndex(of: "Transition Summary:") else { return [] }
+                return Array(lines[(start + 1)...].prefix { $0.hasPrefix("  * ") })
+            }
+            let crm = try Tool.run(["crm_simulate", "-x", copy, "-S"])
+            let ours = try Tool.run([TwoNodeCluster.pacer, "simulate", "-x", copy, "-S"])
+            return (summary(crm.stdout), summary(ours.stdout))
+        }
+        // The agent (OCF 1.0 with a reload action) can reload `fake` (not unique): a reload.
+        let reload = try predicted("fake", "v2")
+        #expect(reload.crm.count == 1 && reload.crm[0].contains("Reload") && reload.crm[0].contains("d4"), "\(reload.crm)")
+        #expect(reload.pacer == reload.crm)
+        #expect(try cluster.pacer("bravo", ["resource", "param", "d4", "set", "fake", "v2"]).status == 0)
+        #expect(cluster.wait(upTo: 10) { (try? String(contentsOfFile: state, encoding: .utf8)) == "v2\n" },
+                "d4 was not reloaded with fake=v2\n\(cluster.dumpLogs())")
+        #expect(count("d4_reload-agent_0") == 1 && count("d4_start_0") == 1 && count("d4_stop_0") == 0,
+                "reloads \(count("d4_reload-agent_0")), starts \(count("d4_start_0")), stops \(count("d4_stop_0"))")
+        #expect(try cluster.pacer("alpha", ["resource", "param", "d4", "show", "fake"]).stdout == "v2\n")
+        // Once more: no further action follows (the reload was recorded as the new start).
+        usleep(1_500_000)
+        #expect(count("d4_reload-agent_0") == 1 && count("d4_start_0") == 1)
+        // `state` is unique: a restart, with the old state file removed by the stop.
+        let moved = "\(cluster.root)/\(node)/rsctmp/Dummy-d4-moved.state"
+        let restart = try predicted("state", moved)
+        #expect(restart.crm.count == 1 && restart.crm[0].contains("Restart") && restart.crm[0].contains("d4"), "\(restart.crm)")
+        #expect(restart.pacer == restart.crm)
+        #expect(try cluster.pacer("alpha", ["resource", "param", "d4", "set", "state", moved]).status == 0)
+        #expect(cluster.wait(upTo: 10) { (try? String(contentsOfFile: moved, encoding: .utf8)) == "v2\n" },
+                "d4 was not restarted with the new state\n\(cluster.dumpLogs())")
+        #expect(!FileManager.default.fileExists(atPath: state), "the stop did not use the old parameters")
+        #expect(count("d4_start_0") == 2 && count("d4_stop_0") == 1)
+        let before = count("d4_start_0") + count("d4_reload-agent_0")
         #expect(try cluster.pacer("alpha", ["resource", "meta", "d4", "set", "description", "a note"]).status == 0)
         usleep(1_500_000)
-        #expect(starts() == before, "a meta attribute that does not change the digest restarted d4")
+        #expect(count("d4_start_0") + count("d4_reload-agent_0") == before, "a meta attribute that does not change the digest restarted d4")
     }
 }
 
