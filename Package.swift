@@ -83,7 +83,7 @@ let package = Package(
             name: "PacerControllerTests", dependencies: ["PacerController", "PacerTransition", "PacerModel", "PacerXML"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "PacerTransitionTests", dependencies: ["PacerTransition", "PacerScheduler", "PacerModel", "PacerXML"],
+            name: "PacerTransitionTests", dependencies: ["PacerTransition", "PacerScheduler", "PacerModel"],
             swiftSettings: upcoming),
         .testTarget(name: "PacerIntegrationTests", dependencies: ["PacerExecutor", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerConfigTests", dependencies: ["PacerConfig", "PacerTestKit"], swiftSettings: upcoming),

@@ -20,7 +20,9 @@ extension Daemon {
                         metadata: ["node": "\(node)", "frozen": "\(frozen)"])
         executor.leases?.stop()
         for request in controller.localStops() {
-            let result = executor.runImmediately(AgentAction(request.operation))
+            var stop = AgentAction(request.operation)
+            if let started = startedWith[request.resource], started.agent == stop.agent { stop.parameterList = started.parameters }
+            let result = executor.runImmediately(stop)
             logger.notice("Stopped after the freeze", metadata: ["rsc": "\(request.resource)", "rc": "\(result.rc)", "reason": "\(result.exitReason)"])
         }
         executor.processes?.killAll()

@@ -275,7 +275,7 @@ struct AlertsIntegrationTests {
         #expect(elsewhere.status == 7 && elsewhere.stderr.contains("haproxyd is not running on bravo"), "\(elsewhere.stderr)")
         let unknown = try cluster.pacer("alpha", ["resource", "reload", "nosuch"])
         #expect(unknown.status == 7 && unknown.stderr.contains("no resource 'nosuch' is configured"), "\(unknown.stderr)")
-        #expect(pid() == reloaded)
+        #expect(pid() == reloaded, "HAProxy was reloaded again\n\(cluster.dumpLogs())")
 
         // serf's member-leave: the list changes, the peer is lost; the survivor running HAProxy reloads it.
         try "backend be\n  mode http\n  server s1 127.0.0.1:9\n".write(toFile: backends, atomically: true, encoding: .utf8)

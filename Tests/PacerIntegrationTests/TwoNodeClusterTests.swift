@@ -171,19 +171,25 @@ extension OrphanTests {
             }.reduce(0, +)
         }
         #expect(cluster.wait(upTo: 5) { count("d4_monitor_1000") == 1 })
+        /// The Transition Summary's lines.
+        func summary(_ text: String) -> [String] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard let start = lines.firstIndex(of: "Transition Summary:") else { return [] }
+            return Array(lines[(start + 1)...].prefix { $0.hasPrefix("  * ") })
+        }
         // What Pacemaker would do with the same change, on the DC's CIB as it is now.
         func predicted(_ name: String, _ value: String) throws -> (crm: [String], pacer: [String]) {
             let copy = "\(cluster.root)/predict-\(name).xml"
-            try cluster.cib("alpha").write(toFile: copy, atomically: true, encoding: .utf8)
+            // The copy on disk is written off the event loop: wait until it shows the cluster settled.
+            let settled = cluster.wait(upTo: 10) {
+                guard (try? cluster.cib("alpha").write(toFile: copy, atomically: true, encoding: .utf8)) != nil,
+                      let now = try? Tool.run(["crm_simulate", "-x", copy, "-S"]) else { return false }
+                return summary(now.stdout).isEmpty
+            }
+            try #require(settled, "the DC's CIB on disk never showed the cluster settled")
             let edit = try Tool.run(["crm_resource", "--resource", "d4", "--set-parameter", name, "--parameter-value", value],
                                     environment: ["CIB_file": copy])
             try #require(edit.status == 0, "\(edit.stderr)")
-            /// The Transition Summary's lines.
-            func summary(_ text: String) -> [String] {
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                guard let start = lines.firstIndex(of: "Transition Summary:") else { return [] }
-                return Array(lines[(start + 1)...].prefix { $0.hasPrefix("  * ") })
-            }
             let crm = try Tool.run(["crm_simulate", "-x", copy, "-S"])
             let ours = try Tool.run([TwoNodeCluster.pacer, "simulate", "-x", copy, "-S"])
             return (summary(crm.stdout), summary(ours.stdout))
