@@ -90,7 +90,8 @@ public actor Executor {
         }
         let environment = OCFEnvironment.make(for: action, inherited: inherited, ocfRoot: directory.ocfRoot)
         var child = ChildProcess(path: path, arguments: [action.name], environment: environment, timeout: action.timeout)
-        child.cgroupProcsFD = processes?.procsFD(for: action.resourceID) ?? -1
+        // Meta-data describes the agent, not a resource: it gets no resource's cgroup.
+        child.cgroupProcsFD = action.name == "meta-data" ? -1 : processes?.procsFD(for: action.resourceID) ?? -1
         return .ready(child)
     }
 
