@@ -126,15 +126,20 @@ struct TransitionRunnerTests {
         #expect(runner.handle(.finished(request, ActionOutcome(rc: 0), now: 200)).isEmpty)
     }
 
-    @Test("a cancel is bookkeeping: the recurring monitor is forgotten, the cancel done, the rest goes on")
-    func cancelledRecurring() {
-        // First a monitor runs and recurs.
-        var setup = GraphBuilder()
-        setup.resource("a", "monitor", on: "alpha", interval: 10_000)
+    /// A runner whose first transition ran a's 10 s monitor on alpha, which now recurs.
+    func recurringMonitor() -> (TransitionRunner, [TransitionAction]) {
+        var graph = GraphBuilder()
+        graph.resource("a", "monitor", on: "alpha", interval: 10_000)
         var runner = TransitionRunner()
-        let monitor = runner.handle(.run(setup.actions, now: 0)).executed[0]
+        let monitor = runner.handle(.run(graph.actions, now: 0)).executed[0]
         _ = runner.handle(.finished(monitor, ActionOutcome(rc: 0), now: 1))
         #expect(runner.recurring["alpha"]?.count == 1)
+        return (runner, graph.actions)
+    }
+
+    @Test("a cancel is bookkeeping: the recurring monitor is forgotten, the cancel done, the rest goes on")
+    func cancelledRecurring() {
+        var (runner, _) = recurringMonitor()
         // Then its interval changes: cancel the old one, start the new one.
         var graph = GraphBuilder()
         let cancel = graph.cluster("cancel", on: "alpha", resource: "a", interval: 10_000)
@@ -147,12 +152,8 @@ struct TransitionRunnerTests {
 
     @Test("a recurring op running already is not asked for again")
     func recurringKept() {
-        var graph = GraphBuilder()
-        graph.resource("a", "monitor", on: "alpha", interval: 10_000)
-        var runner = TransitionRunner()
-        let monitor = runner.handle(.run(graph.actions, now: 0)).executed[0]
-        _ = runner.handle(.finished(monitor, ActionOutcome(rc: 0), now: 1))
-        let again = runner.handle(.run(graph.actions, now: 2))
+        var (runner, actions) = recurringMonitor()
+        let again = runner.handle(.run(actions, now: 2))
         #expect(again.executed.isEmpty && again.completed == 0)
     }
 
