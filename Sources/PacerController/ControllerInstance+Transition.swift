@@ -25,12 +25,12 @@ extension ControllerInstance {
         cib = recorder.cib
         share(from: before, into: &directives)
         let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: now))
+        askedUnsupported.removeAll()
         guard transition.actions.contains(where: { $0.kind != .pseudo }) else {
             settle(into: &directives)
             return
         }
         idle = false
-        askedUnsupported.removeAll()
         schedulesWithoutAction += 1
         guard schedulesWithoutAction <= Self.maxSchedulesWithoutAction else {
             // Transitions that complete without running anything, again and again: the

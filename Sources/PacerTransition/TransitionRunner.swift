@@ -94,7 +94,9 @@ public struct TransitionRunner: Sendable {
         var out: [Directive] = []
         switch event {
         case .run(let actions, let now):
-            precondition(inFlight.isEmpty, "a transition runs only once the previous one has drained")
+            // A transition runs only once the previous one has drained; the controller waits
+            // for that, and a slip must not crash the daemon: the new graph is ignored.
+            guard inFlight.isEmpty else { return [] }
             graph = actions
             steps = Array(repeating: .waiting, count: actions.count)
             aborting = false

@@ -184,4 +184,15 @@ struct TransitionRunnerTests {
         let local = out.executed.first { $0.node == "alpha" }!
         #expect(runner.handle(.finished(local, ActionOutcome(rc: 0), now: 1)).aborted?.contains("bravo left") == true)
     }
+
+    @Test("a new transition while actions are in flight is ignored, not run beside them")
+    func runWhileBusy() {
+        var graph = GraphBuilder()
+        graph.resource("a", "start", on: "alpha")
+        var runner = TransitionRunner()
+        let first = runner.handle(.run(graph.actions, now: 0)).executed
+        #expect(first.count == 1)
+        #expect(runner.handle(.run(graph.actions, now: 1)).isEmpty)
+        #expect(runner.inFlight.map(\.request) == first)
+    }
 }

@@ -76,7 +76,7 @@ for stack in $STACKS; do
       title[pcmk-t$token]="Pacemaker+Corosync, token $token ms"
     done ;;
   keepalived) cases+=(keepalived); prefix[keepalived]=kad; title[keepalived]="keepalived, advert_int 1, check 1s fall 2" ;;
-  pacer) cases+=(pacer pacer-alerts pacer-canonical); prefix[pacer]=pacer prefix[pacer-canonical]=pacer prefix[pacer-alerts]=pacer
+  pacer) cases+=(${PACER_CASES:-pacer pacer-alerts pacer-canonical}); prefix[pacer]=pacer prefix[pacer-canonical]=pacer prefix[pacer-alerts]=pacer
     title[pacer]="Pacer, IPaddr2 + haproxy"; title[pacer-canonical]="Pacer, canonical proxy-pair.crm (VIPcheck)"
     title[pacer-alerts]="Pacer, IPaddr2 + haproxy, 2 alerts (1 hangs)" ;;
   *) die "unknown stack '$stack' (pacemaker, keepalived, pacer)" ;;
