@@ -79,7 +79,8 @@ struct Simulate: ParsableCommand {
             cib = injector.cib
         }
         let t0 = clock()
-        let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: now, recordScores: showScores))
+        // Only a simulated execution (-S) records results, with the operations' digests.
+        let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: now, recordScores: showScores, resolveOperations: simulate))
         if getenv("PACER_TIMING") != nil { printError("schedule: \(Double(clock() - t0) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
         let current = before ?? snapshot(transition.status)
         let compact = showScores   // crm_simulate switches to its compact layout with -s

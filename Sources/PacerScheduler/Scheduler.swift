@@ -12,12 +12,16 @@ public struct SchedulerInput: Sendable {
     /// Leave the working set allocated: for a process that exits right after the call
     /// (as clang's `-disable-free`), where freeing a large graph is wasted time.
     public var skipTeardown: Bool
+    /// Resolve each resource action's `ResourceOperation` (what a node needs to run it, and
+    /// the digest to record): off for a display of the decision alone (`crm_simulate -R`).
+    public var resolveOperations: Bool
 
-    public init(cib: XMLElement, now: Int, recordScores: Bool = false, skipTeardown: Bool = false) {
+    public init(cib: XMLElement, now: Int, recordScores: Bool = false, skipTeardown: Bool = false, resolveOperations: Bool = true) {
         self.cib = cib
         self.now = now
         self.recordScores = recordScores
         self.skipTeardown = skipTeardown
+        self.resolveOperations = resolveOperations
     }
 
     /// The time the scheduler uses: `execution-date` if present (as crm_simulate does).
@@ -50,7 +54,7 @@ public enum Scheduler {
         ws.applyOrderings()
         ws.createNotifications()
         if input.skipTeardown { _ = Unmanaged.passRetained(ws) }
-        return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(),
+        return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(resolveOperations: input.resolveOperations),
                           warnings: ws.warnings, status: before, scores: ws.scoreLog)
     }
 }

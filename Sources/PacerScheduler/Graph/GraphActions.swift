@@ -36,7 +36,7 @@ extension WorkingSet {
     /// `pcmk__create_graph()` adds them (resources in order, a group's own actions
     /// before its members', newest action first), fired pass after pass as their
     /// inputs complete, as `pcmk__execute_graph()` does with instant results.
-    func graphActions() -> [TransitionAction] {
+    func graphActions(resolveOperations: Bool = true) -> [TransitionAction] {
         var synapses: [Action] = []
         var added = Set<Int>()
         func add(_ rsc: Resource) {
@@ -79,7 +79,7 @@ extension WorkingSet {
             var key = a.key
             if a.pseudo, let historyName = a.rsc?.cloneName, a.task != "notify" { key = opKey(historyName, a.task, a.intervalMs) }
             var operation: ResourceOperation?
-            if kind == .resource, let prim, let name, let node = a.node, a.task != "cancel", a.task != "delete" {
+            if resolveOperations, kind == .resource, let prim, let name, let node = a.node, a.task != "cancel", a.task != "delete" {
                 operation = resolvedOperation(prim, name: name, task: a.task, intervalMs: a.intervalMs, node: node,
                                               expectedRC: a.expectedRC)
             }
