@@ -74,38 +74,56 @@ public enum StatusView {
         return "\(disabled) of \(prims.count) resource instances DISABLED and \(blocked) BLOCKED from further action due to failure"
     }
 
-    /// Node lines: one per node in a special state, then the Online and OFFLINE lists.
-    static func nodeLines(_ s: Snapshot) -> (special: [String], online: [String], offline: [String]) {
-        var special: [String] = [], online: [String] = [], offline: [String] = []
+    /// Node lines: one per node shown on its own (a special state or not green), then
+    /// the lists of online and offline nodes by kind, as `pe__node_list_text()` groups them.
+    static func nodeLines(_ s: Snapshot) -> (special: [String], lists: [(String, [String])]) {
+        var special: [String] = []
+        var online: [String] = [], offline: [String] = [], remoteOnline: [String] = []
+        var remoteOffline: [String] = [], guestOnline: [String] = []
         let active = Set(s.resources.flatMap { ($0.members ?? [$0]).flatMap(\.nodes) })
         for n in s.nodes {
-            if n.unclean {
-                special.append("Node \(n.name): UNCLEAN (\(n.online ? "online" : "offline"))")
-            } else if n.online && n.pending {
-                special.append("Node \(n.name): pending")
-            } else if n.online && n.standby {
-                special.append("Node \(n.name): standby" + (active.contains(n.name) ? " (with active resources)" : ""))
-            } else if n.online && n.maintenance {
-                special.append("Node \(n.name): maintenance")
+            if n.unclean || n.pending || n.standby || n.maintenance || n.health <= 0 {
+                let kind = n.kind == .guest ? "GuestNode" : n.kind == .remote ? "RemoteNode" : "Node"
+                let health = n.health < 0 ? " (health is RED)" : n.health == 0 ? " (health is YELLOW)" : ""
+                special.append("\(kind) \(n.name): \(statusText(n, active: active.contains(n.name)))\(health)")
             } else if n.online {
-                online.append(n.name)
-            } else if n.maintenance {
-                special.append("Node \(n.name): OFFLINE (maintenance)")
+                switch n.kind {
+                case .guest: guestOnline.append(n.name)
+                case .remote: remoteOnline.append(n.name)
+                case .cluster: online.append(n.name)
+                }
             } else {
-                offline.append(n.name)
+                switch n.kind {
+                case .guest: break   // offline guest nodes are not listed
+                case .remote: remoteOffline.append(n.name)
+                case .cluster: offline.append(n.name)
+                }
             }
         }
-        return (special, online, offline)
+        let lists = [("Online", online), ("OFFLINE", offline), ("RemoteOnline", remoteOnline),
+                     ("RemoteOFFLINE", remoteOffline), ("GuestOnline", guestOnline)].filter { !$0.1.isEmpty }
+        return (special, lists)
+    }
+
+    /// A node's state in words (`node_text_status()`).
+    static func statusText(_ n: Node, active: Bool) -> String {
+        if n.unclean { return n.online ? "UNCLEAN (online)" : n.pending ? "UNCLEAN (pending)" : "UNCLEAN (offline)" }
+        if n.pending { return "pending" }
+        if n.standby {
+            if n.online { return active ? "standby (with active resources)" : "standby" }
+            return "OFFLINE (standby)"
+        }
+        if n.maintenance { return n.online ? "maintenance" : "OFFLINE (maintenance)" }
+        return n.online ? "online" : "OFFLINE"
     }
 
     /// The compact layout crm_simulate uses with `-s` (no headers or bullets).
     /// - Parameter showPending: show operations in flight ("Starting"), as the Current
     ///   (but not the Revised) status does.
     public static func compactLines(_ s: Snapshot, showPending: Bool = true) -> [String] {
-        let (special, online, offline) = nodeLines(s)
+        let (special, lists) = nodeLines(s)
         var out = special
-        if !online.isEmpty { out.append("[ \(online.joined(separator: " ")) ]") }
-        if !offline.isEmpty { out.append("[ \(offline.joined(separator: " ")) ]") }
+        for (_, names) in lists { out.append("[ \(names.joined(separator: " ")) ]") }
         out.append("")
         for r in s.resources {
             for m in r.members ?? [r] where !(m.orphan && m.nodes.isEmpty) {
@@ -120,10 +138,9 @@ public enum StatusView {
     ///   (but not the Revised) status does.
     public static func lines(_ s: Snapshot, showPending: Bool = true) -> [String] {
         var out = ["  * Node List:"]
-        let (special, online, offline) = nodeLines(s)
+        let (special, lists) = nodeLines(s)
         out += special.map { "    * " + $0 }
-        if !online.isEmpty { out.append("    * Online: [ \(online.joined(separator: " ")) ]") }
-        if !offline.isEmpty { out.append("    * OFFLINE: [ \(offline.joined(separator: " ")) ]") }
+        for (label, names) in lists { out.append("    * \(label): [ \(names.joined(separator: " ")) ]") }
         out.append("")
         out.append("  * Full List of Resources:")
         for r in s.resources {

@@ -94,7 +94,8 @@ extension WorkingSet {
     func clusterStatus() -> ClusterStatus {
         let ns = nodes.map { n in
             ClusterStatus.NodeState(name: n.uname, online: n.online, unclean: n.unclean, standby: n.standby,
-                                    maintenance: n.maintenance, shutdown: n.shutdown, pending: n.pending)
+                                    maintenance: n.maintenance, shutdown: n.shutdown, pending: n.pending,
+                                    health: displayHealth(n))
         }
         func cloneState(_ r: Resource) -> ClusterStatus.CloneState? {
             guard let info = r.clone else { return nil }

@@ -58,7 +58,14 @@ public struct ClusterStatus: Sendable {
         public var maintenance: Bool
         public var shutdown: Bool
         public var pending: Bool
+        /// `pe__node_health()`: 1 green (or no health strategy), 0 yellow, -1 red.
+        public var health: Int = 1
+        /// A cluster node, a Pacemaker Remote node, or a guest node.
+        public var kind: NodeKind = .cluster
     }
+    /// What runs the node: the cluster stack, a remote connection resource, or a
+    /// resource that hosts it (`pe__is_remote_node()` / `pe__is_guest_node()`).
+    public enum NodeKind: Sendable { case cluster, remote, guest }
     public struct ResourceState: Sendable {
         public var id: String
         public var agent: String
