@@ -6,6 +6,10 @@
 extension WorkingSet {
     /// Whether fencing `node` is possible now. Mirrors `pe_can_fence()` (cluster nodes).
     func canFence(_ node: Node?) -> Bool {
+        if let node, node.isGuest, let container = node.remoteRsc?.container {
+            // Fenced by stopping its guest resource: possible where that runs.
+            return container.runningOn.allSatisfy { $0.online || canFence($0) }
+        }
         if !stonithEnabled || !haveStonithResource { return false }
         if haveQuorum || noQuorumPolicy == .ignore { return true }
         // Without quorum, only nodes in our own membership.
@@ -30,6 +34,25 @@ extension WorkingSet {
     /// Marks `node` unclean and creates its (optional) fencing action with the first
     /// reason found. Mirrors `pe_fence_node()` for cluster nodes.
     func fenceNode(_ node: Node, reason: String) {
+        if node.isGuest {
+            // A guest node is fenced by recovering its guest resource; it stays clean
+            // so it may run resources again once that succeeds.
+            guard let container = node.remoteRsc?.container, !container.failed, container.managed else { return }
+            node.remoteRequiresReset = true
+            container.failed = true
+            container.stopFlag = true
+            return
+        }
+        if node.isRemote {
+            if let rsc = node.remoteRsc, !rsc.managed {
+                // Not fenced: the connection is unmanaged.
+            } else if !node.remoteRequiresReset {
+                node.remoteRequiresReset = true
+            }
+            node.unclean = true
+            fenceOp(node, optional: true, reason: reason)
+            return
+        }
         if node.unclean { return }
         node.unclean = true
         fenceOp(node, optional: true, reason: reason)
@@ -43,6 +66,11 @@ extension WorkingSet {
         var fencingOps: [Action] = []    // newest first, as the g_list_prepend()ed list
         var shutdownOps: [Action] = []
         for node in nodes {
+            if node.isGuest {
+                // Guest nodes are "fenced" by recovering their guest resource.
+                if node.remoteRequiresReset && haveManaged && canFence(node) { fenceGuest(node) }
+                continue
+            }
             if haveManaged && node.unclean && canFence(node) {
                 let fencing = fenceOp(node, optional: false, reason: "node is unclean")
                 orderVsFence(fencing)
@@ -53,7 +81,7 @@ extension WorkingSet {
                     if !concurrentFencing, let previous = fencingOps.first { orderActions(previous, fencing, .optional) }
                     fencingOps.insert(fencing, at: 0)
                 }
-            } else if node.online && node.shutdown {
+            } else if node.online && node.shutdown && !node.isRemote {
                 let down = newShutdownAction(node)
                 if node.isDC { dcDown = down } else { shutdownOps.insert(down, at: 0) }
             }
@@ -69,6 +97,28 @@ extension WorkingSet {
         } else if let last = fencingOps.first {
             orderActions(last, dcDown, .optional)
         }
+    }
+
+    /// A pseudo fencing of a guest node, after its guest resource stops (or its host's
+    /// fencing implies that), ordered against resources like real fencing.
+    /// Mirrors `pcmk__fence_guest()`.
+    private func fenceGuest(_ node: Node) {
+        guard let connection = node.remoteRsc else { return }
+        let container = connection.container
+        var stop = container?.actions.first { $0.task == "stop" }
+        let restarts = container?.actions.contains { $0.task == "start" } ?? false
+        let fencing = fenceOp(node, op: restarts ? "reboot" : "off", optional: false, reason: "guest is unclean")
+        fencing.flags.formUnion([.pseudo, .runnable])
+        if let s = stop, s.pseudo, let host = s.node {
+            let hostFencing = fenceOp(host, optional: true, reason: nil)
+            orderActions(hostFencing, fencing, [.runnableLeft, .impliesThen])
+        } else if let s = stop {
+            orderActions(s, fencing, [.runnableLeft, .impliesThen])
+        } else {
+            stop = connection.actions.first { $0.task == "stop" }
+            if let s = stop { orderActions(s, fencing, .optional) }
+        }
+        orderVsFence(fencing)
     }
 
     /// Mirrors `is_managed()` (pcmk_sched_allocate.c).
@@ -139,7 +189,8 @@ extension WorkingSet {
     private func orderStopVsFencing(_ rsc: Resource, _ stonith: Action) {
         guard let target = stonith.node else { return }
         let stops = resourceActions(rsc, node: target, task: "stop")
-        let orderImplicit = rsc.needsFencing
+        // Stops on a guest node are implied by its guest resource stopping: always after it.
+        let orderImplicit = rsc.needsFencing || target.isGuest
         var parentStop: Action?
         if !stops.isEmpty && orderImplicit {
             parentStop = rsc.top.actions.first { $0.task == "stop" }

@@ -95,7 +95,7 @@ extension WorkingSet {
         let ns = nodes.map { n in
             ClusterStatus.NodeState(name: n.uname, online: n.online, unclean: n.unclean, standby: n.standby,
                                     maintenance: n.maintenance, shutdown: n.shutdown, pending: n.pending,
-                                    health: displayHealth(n))
+                                    health: displayHealth(n), kind: n.kind)
         }
         func cloneState(_ r: Resource) -> ClusterStatus.CloneState? {
             guard let info = r.clone else { return nil }
@@ -134,7 +134,8 @@ extension WorkingSet {
                                         failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,
                                         failedProbe: r.failedProbeRC.map(ocfExitText), clone: cloneState(r))
         }
-        return ClusterStatus(nodes: ns, resources: resources.map(state), maintenanceMode: maintenanceMode,
+        // Guest nodes' connections are implicit: status displays leave them out.
+        return ClusterStatus(nodes: ns, resources: resources.filter { !$0.isInternal }.map(state), maintenanceMode: maintenanceMode,
                              stopAllResources: stopEverything)
     }
 }

@@ -26,6 +26,23 @@ final class Node {
     /// Parsed fail-count attributes by resource id (built on first use).
     var failTable: [String: (count: Int, last: Int)]?
 
+    /// A cluster node, a Pacemaker Remote node or a guest node (`pe__is_remote_node()`).
+    var kind = ClusterStatus.NodeKind.cluster
+    /// The connection resource of a remote or guest node (`remote_rsc`).
+    var remoteRsc: Resource?
+    /// Not seen in the status yet (startup fencing may still be revoked).
+    var unseen = false
+    /// A remote or guest node that must be reset (`remote_requires_reset`).
+    var remoteRequiresReset = false
+    /// The status says the remote node was fenced (`node_fenced`).
+    var remoteWasFenced = false
+    /// Probes are allowed here (`resource-discovery-enabled`).
+    var rscDiscoveryEnabled = true
+
+    /// A Pacemaker Remote or guest node.
+    var isRemote: Bool { kind != .cluster }
+    var isGuest: Bool { kind == .guest }
+
     init(id: String, uname: String) {
         self.id = id
         self.uname = uname

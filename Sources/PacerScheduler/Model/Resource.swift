@@ -138,6 +138,18 @@ final class Resource {
     /// The name history knows this instance by, when different (`clone_name`).
     var cloneName: String?
 
+    /// The connection resource of a remote or guest node (`is_remote_node`).
+    var isRemoteNode = false
+    /// The resource this one runs inside (`container` meta attribute); for a guest
+    /// node's connection, the guest's resource.
+    unowned(unsafe) var container: Resource?
+    /// Resources that name this one as their container (`fillers`).
+    var fillers: [Resource] = []
+    /// `reconnect_interval` of a remote connection, in milliseconds.
+    var remoteReconnectMs = 0
+    /// A connection made by the scheduler for a guest node (`internal_rsc`).
+    var isInternal: Bool { meta["internal_rsc"].map(isTrue) ?? false }
+
     var role = Role.stopped
     var nextRole = Role.unknown
     var runningOn: [Node] = []

@@ -38,6 +38,10 @@ final class WorkingSet {
     /// The clone instance a node's history entry was mapped to, by node index and
     /// history id (the `clone_name` of an anonymous instance may differ per node).
     var historyResource: [String: Resource] = [:]
+    /// Connection primitives made for guest nodes, unpacked after `<resources>`.
+    var guestConnectionXML: [XMLElement] = []
+    /// Some node is a remote or guest node (`pe_flag_have_remote_nodes`).
+    var haveRemoteNodes: Bool { nodes.contains { $0.isRemote } }
     /// Resources by id or history name, depth first (built after unpacking).
     var renamedIndex: [String: [Resource]]?
 
@@ -156,12 +160,14 @@ final class WorkingSet {
             action.needs = rsc.needsFencing ? .fencing : rsc.needsQuorum ? .quorum : .nothing
         }
         let op = rsc.ops.first { $0.name == task && $0.intervalMs == action.intervalMs }
-        (action.onFail, action.failRole) = onFailFor(rsc: rsc, task: task, value: op?.onFail ?? opDefaults["on-fail"])
+        (action.onFail, action.failRole) = onFailFor(rsc: rsc, task: task, intervalMs: action.intervalMs,
+                                                           value: op?.onFail ?? opDefaults["on-fail"])
     }
 
     /// The failure response of `task`, as `unpack_operation()` decides it.
-    func onFailFor(rsc: Resource, task: String, value rawValue: String?) -> (OnFail, Role) {
+    func onFailFor(rsc: Resource, task: String, intervalMs: Int, value rawValue: String?) -> (OnFail, Role) {
         var value = rawValue?.lowercased()
+        if value == "restart-container" { value = rsc.container != nil ? value : nil }
         // valid_stop_on_fail(): a stop cannot fail over to standby, demote or stop.
         if task == "stop", let v = value, v == "standby" || v == "demote" || v == "stop" { value = nil }
         // 'demote' only for promotes and (promoted-role) monitors.
@@ -177,7 +183,14 @@ final class WorkingSet {
         case "stop": return (.stop, .stopped)
         case "restart": return (.recover, failRole)
         case "demote": return (.demote, failRole)
+        case "restart-container": return (.restartContainer, failRole)
         default: break
+        }
+        if rsc.container != nil { return (.restartContainer, failRole) }
+        // Losing an active connection fences the remote node (not for probes and starts).
+        if rsc.isRemoteNode && (value == nil || !rsc.managed) && !(task == "monitor" && intervalMs == 0) && task != "start" {
+            if !rsc.managed { return (.stop, .stopped) }
+            return (.resetRemote, rsc.remoteReconnectMs > 0 ? .stopped : failRole)
         }
         if task == "stop" { return stonithEnabled ? (.fence, failRole) : (.block, failRole) }
         return (.recover, failRole)

@@ -73,24 +73,27 @@ extension WorkingSet {
         for el in nodesEl.elements(named: "node") {
             guard let id = el["id"] else { warn("Ignoring <node> entry in configuration without id"); continue }
             let uname = el["uname"] ?? id
-            if let type = el["type"], type == "remote" || type == "ping" { continue }
+            let type = el["type"]?.lowercased()
+            if type == "ping" { continue }
             if nodeByID[id] != nil || nodeByUname[uname] != nil { continue }
             let node = Node(id: id, uname: uname)
+            if type == "remote" { node.kind = .remote }
             node.baseWeight = Score(parsing: el["score"]).value
             node.utilization = utilization(of: el)
             nodes.append(node)
             nodeByID[id] = node
             nodeByUname[uname] = node
         }
+        nodes += remoteNodesFromResources()
         nodes = mergeSorted(nodes) { numericCompare($0.uname, $1.uname) <= 0 }
         for (i, n) in nodes.enumerated() { n.index = i }
         for node in nodes {
+            node.attributes["#kind"] = node.isRemote ? "remote" : "cluster"
             guard let el = nodesEl.elements(named: "node").first(where: { $0["id"] == node.id }) else { continue }
             node.attributes["#uname"] = node.uname
             node.attributes["#id"] = node.id
             node.isDC = dcUUID == node.id
             node.attributes["#is_dc"] = node.isDC ? "true" : "false"
-            node.attributes["#kind"] = "cluster"
             var attrs: [String: String] = [:]
             nvpairs(of: el, setName: "instance_attributes", node: node, into: &attrs)
             for (k, v) in attrs where node.attributes[k] == nil { node.attributes[k] = v }
@@ -98,7 +101,7 @@ extension WorkingSet {
             node.maintenance = isTrue(node.attributes["maintenance"])
             // Until status says otherwise a configured node is offline and unclean
             // when fencing is enabled (startup-fencing), as handle_startup_fencing().
-            node.unclean = stonithEnabled && (properties["startup-fencing"].map(isTrue) ?? true)
+            if !node.isRemote { handleStartupFencing(node) }
         }
     }
 }

@@ -23,6 +23,11 @@ extension WorkingSet {
                 continue
             }
             node.hasState = true
+            if node.isRemote {
+                // Remote nodes are unpacked once their connection's state is known.
+                node.remoteWasFenced = (Int(state["node_fenced"] ?? "") ?? 0) != 0
+                continue
+            }
             if let t = state.firstElement(named: "transient_attributes") {
                 var attrs: [String: String] = [:]
                 nvpairs(of: t, setName: "instance_attributes", node: node, into: &attrs)
@@ -36,19 +41,43 @@ extension WorkingSet {
                 fenceNode(node, reason: "cluster does not have quorum")
             }
         }
-        for state in states {
-            guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
-            if !stonithEnabled && !node.online { continue }
-            node.unpacked = true
-            unpackNodeHistory(node, state)
+        // unpack_node_history(): passes until no more node can be unpacked; a remote
+        // node's history waits for its connection (and guest resource) to be started.
+        var progress = true
+        while progress {
+            progress = false
+            for state in states {
+                guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
+                if node.isGuest {
+                    guard let rsc = node.remoteRsc, rsc.role == .started, rsc.container?.role == .started else { continue }
+                } else if node.isRemote {
+                    guard let rsc = node.remoteRsc, rsc.role == .started else { continue }
+                } else if !stonithEnabled && !node.online {
+                    continue
+                }
+                unpackHistoryOf(node, state)
+                progress = true
+            }
         }
         if stonithEnabled {
             for state in states {
                 guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
-                node.unpacked = true
-                unpackNodeHistory(node, state)
+                unpackHistoryOf(node, state)
             }
         }
+        for node in nodes where node.isRemote {
+            if node.shutdown, let rsc = node.remoteRsc { rsc.nextRole = .stopped }
+            if !node.unpacked { determineRemoteOnlineStatus(node) }
+        }
+    }
+
+    private func unpackHistoryOf(_ node: Node, _ state: XMLElement) {
+        if node.isRemote {
+            determineRemoteOnlineStatus(node)
+            unpackRemoteAttributes(node, state)
+        }
+        node.unpacked = true
+        unpackNodeHistory(node, state)
     }
 
     private func determineOnlineStatus(_ state: XMLElement, _ node: Node) {

@@ -130,7 +130,7 @@ extension WorkingSet {
             updateResourceState(rsc, node, op, rc: rc, lastFailure: lastFailure, &onFail)
             return
         case .notInstalled:
-            let strategy = onFailFor(rsc: rsc, task: op.task, value: configuredOnFail(rsc, op)).0
+            let strategy = onFailFor(rsc: rsc, task: op.task, intervalMs: op.intervalMs, value: configuredOnFail(rsc, op)).0
             if strategy == .ignore { onFail = .migrate }
             addLocationRecursive(banTarget(rsc), node, -Score.infinityValue)
             unpackFailure(rsc, node, op, rc: rc, &lastFailure, &onFail)
@@ -140,7 +140,7 @@ extension WorkingSet {
         default:
             break
         }
-        let strategy = onFailFor(rsc: rsc, task: op.task, value: configuredOnFail(rsc, op)).0
+        let strategy = onFailFor(rsc: rsc, task: op.task, intervalMs: op.intervalMs, value: configuredOnFail(rsc, op)).0
         if strategy == .ignore {
             updateResourceState(rsc, node, op, rc: target, lastFailure: lastFailure, &onFail)
             rsc.failureIgnored = true
@@ -175,18 +175,12 @@ extension WorkingSet {
         rsc.block = true
     }
 
-    /// Mirrors `pe_can_fence()`.
-    func canFence(_ node: Node) -> Bool {
-        if !stonithEnabled || !haveStonithResource { return false }
-        if haveQuorum || noQuorumPolicy == .ignore { return true }
-        return node.online
-    }
 
     /// Mirrors `unpack_rsc_op_failure()`.
     private func unpackFailure(_ rsc: Resource, _ node: Node, _ op: HistoryOp, rc: Int,
                                _ lastFailure: inout HistoryOp?, _ onFail: inout OnFail) {
         lastFailure = op
-        let (actionOnFail, failRole) = onFailFor(rsc: rsc, task: op.task, value: configuredOnFail(rsc, op))
+        let (actionOnFail, failRole) = onFailFor(rsc: rsc, task: op.task, intervalMs: op.intervalMs, value: configuredOnFail(rsc, op))
         if compareOnFail(onFail, actionOnFail) < 0 { onFail = actionOnFail }
         if op.task == "stop" {
             rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
@@ -254,8 +248,22 @@ extension WorkingSet {
     private func processState(_ rsc: Resource, _ node: Node, _ onFailIn: OnFail) {
         var onFail = onFailIn
         if rsc.role != .unknown { rsc.knownOn.insert(node.index) }
-        if rsc.role > .stopped && !node.online && !node.maintenance && rsc.managed && stonithEnabled {
-            fenceNode(node, reason: "\(rsc.id) is thought to be active there")
+        if rsc.role > .stopped && !node.online && !node.maintenance && rsc.managed {
+            var reason = "\(rsc.id) is thought to be active there"
+            var shouldFence = false
+            if node.isGuest {
+                // A guest node is fenced by recovering its guest resource.
+                rsc.failed = true; rsc.stopFlag = true
+                shouldFence = true
+            } else if stonithEnabled {
+                if node.isRemote, let connection = node.remoteRsc, !connection.failed {
+                    // Fencing is revoked if the connection can be re-established elsewhere.
+                    node.unseen = true
+                    reason = "\(rsc.id) is active there (fencing will be revoked if remote connection can be re-established elsewhere)"
+                }
+                shouldFence = true
+            }
+            if shouldFence { fenceNode(node, reason: reason) }
         }
         if node.unclean { onFail = .ignore }
         switch onFail {
@@ -268,11 +276,32 @@ extension WorkingSet {
         case .block: rsc.managed = false; rsc.block = true
         case .migrate: rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
         case .stop: rsc.nextRole = .stopped
-        case .recover, .restartContainer, .resetRemote:
+        case .recover:
             if rsc.role != .stopped && rsc.role != .unknown {
                 rsc.failed = true; rsc.stopFlag = true
                 customAction(rsc, key: opKey(rsc.id, "stop"), task: "stop", node: node, optional: false)
             }
+        case .restartContainer:
+            rsc.failed = true; rsc.stopFlag = true
+            if let container = rsc.container {
+                customAction(container, key: opKey(container.id, "stop"), task: "stop", node: node, optional: false)
+            } else if rsc.role != .stopped && rsc.role != .unknown {
+                customAction(rsc, key: opKey(rsc.id, "stop"), task: "stop", node: node, optional: false)
+            }
+        case .resetRemote:
+            rsc.failed = true; rsc.stopFlag = true
+            if stonithEnabled, rsc.isRemoteNode, let remote = nodeByUname[rsc.id], remote.kind == .remote,
+               !remote.remoteWasFenced {
+                fenceNode(remote, reason: "remote connection is unrecoverable")
+            }
+            if rsc.role > .stopped {
+                customAction(rsc, key: opKey(rsc.id, "stop"), task: "stop", node: node, optional: false)
+            }
+            if rsc.remoteReconnectMs > 0 { rsc.nextRole = .stopped }
+        }
+        // A failed connection fences its unclean remote node even if it reconnects.
+        if rsc.failed && rsc.isRemoteNode, let remote = nodeByUname[rsc.id], remote.unclean {
+            remote.unseen = false
         }
         if rsc.role != .stopped && rsc.role != .unknown {
             rsc.addRunning(node)

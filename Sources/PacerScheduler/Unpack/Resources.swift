@@ -7,7 +7,7 @@ extension WorkingSet {
     func unpackResources() {
         guard let resEl = configuration?.firstElement(named: "resources") else { return }
         var list: [Resource] = []
-        for el in resEl.elements {
+        for el in resEl.elements + guestConnectionXML {
             switch el.name {
             case "primitive", "group":
                 if let r = makeResource(el, parent: nil) { list.append(r) }
@@ -18,6 +18,7 @@ extension WorkingSet {
                 warn("Ignoring <\(el.name)> resource '\(el.id)': not supported by this scheduler")
             }
         }
+        linkRemoteNodes(list)
         // g_list_sort(…, pe__cmp_rsc_priority) is a stable merge sort.
         resources = stableSorted(list) { $0.priority > $1.priority }
         for (i, r) in resources.enumerated() { r.index = i }
@@ -135,7 +136,17 @@ extension WorkingSet {
         rsc.needsFencing = requires == "fencing" || requires == "unfencing"
         rsc.needsUnfencing = requires == "unfencing"
         if let v = m["failure-timeout"] { rsc.failureTimeout = IntervalSpec.intervalMilliseconds(v) / 1000 }
-        if let v = m["allow-migrate"] { rsc.allowMigrate = isTrue(v) } else { rsc.allowMigrate = isRemoteConnection(rsc) }
+        rsc.isRemoteNode = rsc.variant == .primitive && isRemoteConnection(rsc)
+        let remoteNode = rsc.isRemoteNode && m["container"] == nil
+        if let v = m["allow-migrate"] { rsc.allowMigrate = isTrue(v) } else { rsc.allowMigrate = remoteNode }
+        if remoteNode {
+            var params: [String: String] = [:]
+            nvpairs(of: rsc.xml, setName: "instance_attributes", into: &params)
+            if let v = params["reconnect_interval"] {
+                rsc.remoteReconnectMs = IntervalSpec.intervalMilliseconds(v)
+                rsc.failureTimeout = rsc.remoteReconnectMs / 1000
+            }
+        }
         if let v = m["target-role"] { rsc.nextRole = targetRole(v, rsc: rsc) ?? .unknown }
     }
 
