@@ -50,6 +50,8 @@ public enum Scheduler {
         ws.handleConfigChanges()
         ws.allocateResources()
         ws.scheduleResourceActions()
+        // May fence remote nodes, so before fencing is scheduled.
+        ws.orderRemoteConnectionActions()
         ws.scheduleFencingAndShutdowns()
         ws.applyOrderings()
         ws.createNotifications()

@@ -21,6 +21,7 @@ extension WorkingSet {
             }
             orderRestartVsUnfence(rsc)
             createUtilizationConstraints(rsc)
+            containerConstraints(rsc)
         case .group:
             orderResourceActions(rsc, "stop", rsc, "stopped", [.runnableLeft])
             orderResourceActions(rsc, "stopped", rsc, "start", [.optional])

@@ -7,7 +7,9 @@ import PacerModel
 extension WorkingSet {
     func allocateResources() {
         sortResourcesForPlacement()
-        for rsc in resources { assign(rsc, prefer: nil) }
+        // Remote connections first: where they run decides which nodes are up.
+        for rsc in resources where rsc.isRemoteNode { assign(rsc, prefer: nil) }
+        for rsc in resources where !rsc.isRemoteNode { assign(rsc, prefer: nil) }
     }
 
     @discardableResult
@@ -84,6 +86,7 @@ extension WorkingSet {
             assignBestNode(rsc, prefer: prefer)
         }
         rsc.allocating = false
+        if rsc.isRemoteNode { remoteConnectionAssigned(rsc) }
         return rsc.allocatedTo
     }
 
