@@ -66,6 +66,7 @@ struct Simulate: ParsableCommand {
         var modifications: [String] = []
         if modifying {
             var injector = SimulationInjector(cib: cib, now: now)
+            injector.createsNodeEntries = !nodeUp.isEmpty
             for n in nodeUp { modifications.append("Bringing node \(n) online"); injector.nodeState(n, up: true, failed: false) }
             for n in nodeDown { modifications.append("Taking node \(n) offline"); injector.nodeState(n, up: false, failed: false) }
             for n in nodeFail { modifications.append("Failing node \(n)"); injector.nodeState(n, up: true, failed: true) }
@@ -105,6 +106,7 @@ struct Simulate: ParsableCommand {
         if simulate {
             out += compact ? "\n" : "\nExecuting Cluster Transition:\n"
             var executor = SimulationInjector(cib: cib, now: now)
+            executor.createsNodeEntries = !nodeUp.isEmpty
             // The injector's copy is then the only one: its status changes in place.
             cib = XMLElement("cib")
             final = cib
@@ -160,11 +162,13 @@ struct Simulate: ParsableCommand {
     private func snapshot(_ s: ClusterStatus) -> StatusView.Snapshot {
         let unclean = Set(s.nodes.filter { !$0.online && $0.unclean }.map(\.name))
         func map(_ r: ClusterStatus.ResourceState) -> StatusView.Resource {
-            StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : r.clone != nil ? leaves(r).map(map) : nil, role: r.role,
+            var shown = StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : r.clone != nil ? leaves(r).map(map) : nil, role: r.role,
                                 nodes: r.nodes, failed: r.failed, managed: r.managed, blocked: r.blocked,
                                 orphan: r.orphan, disabled: r.targetRoleStopped, failureIgnored: r.failureIgnored,
                                 pendingTask: r.pendingTask, onUncleanNode: r.nodes.count == 1 && unclean.contains(r.nodes[0]),
                                 failedProbe: r.failedProbe)
+            shown.implicit = r.implicit
+            return shown
         }
         return StatusView.Snapshot(
             nodes: s.nodes,

@@ -14,6 +14,9 @@ struct SimulationInjector {
 
     /// The time recorded as `last-rc-change` of simulated results.
     var now = 0
+    /// Node state changes add a configuration entry for an unknown node, as crm_simulate
+    /// does once `--node-up` was given (`pcmk__simulate_node_config`).
+    var createsNodeEntries = false
 
     init(cib: XMLElement, now: Int = 0) {
         self.cib = cib
@@ -52,7 +55,7 @@ struct SimulationInjector {
     }
 
     mutating func nodeState(_ uname: String, up: Bool, failed: Bool) {
-        if nodeIDs[uname] == nil {
+        if nodeIDs[uname] == nil && createsNodeEntries {
             // crm_simulate creates a configuration entry for a node it has never seen.
             nodeIDs[uname] = uname
             _ = cib.withChild(named: "configuration") { config in

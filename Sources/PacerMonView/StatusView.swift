@@ -30,6 +30,8 @@ public enum StatusView {
         public var onUncleanNode: Bool
         /// Why its probe failed ("not installed"), shown for stopped resources.
         public var failedProbe: String?
+        /// A guest node's connection: counted, not listed (`pcmk_show_implicit_rscs` is off).
+        public var implicit = false
         public init(id: String, agent: String, members: [Resource]? = nil, role: String, nodes: [String],
                     failed: Bool = false, managed: Bool = true, blocked: Bool = false, orphan: Bool = false,
                     disabled: Bool = false, failureIgnored: Bool = false, pendingTask: String? = nil,
@@ -125,7 +127,7 @@ public enum StatusView {
         var out = special
         for (_, names) in lists { out.append("[ \(names.joined(separator: " ")) ]") }
         out.append("")
-        for r in s.resources {
+        for r in s.resources where !r.implicit {
             for m in r.members ?? [r] where !(m.orphan && m.nodes.isEmpty) {
                 out.append(String(primitiveLine(m, showPending: showPending).dropFirst(2)))
             }
@@ -143,7 +145,7 @@ public enum StatusView {
         for (label, names) in lists { out.append("    * \(label): [ \(names.joined(separator: " ")) ]") }
         out.append("")
         out.append("  * Full List of Resources:")
-        for r in s.resources {
+        for r in s.resources where !r.implicit {
             if let members = r.members {
                 var attrs: [String] = []
                 if !r.managed { attrs.append("unmanaged") }

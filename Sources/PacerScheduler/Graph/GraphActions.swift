@@ -134,8 +134,9 @@ extension WorkingSet {
                                         failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,
                                         failedProbe: r.failedProbeRC.map(ocfExitText), clone: cloneState(r))
         }
-        // Guest nodes' connections are implicit: status displays leave them out.
-        return ClusterStatus(nodes: ns, resources: resources.filter { !$0.isInternal }.map(state), maintenanceMode: maintenanceMode,
+        var states = resources.map(state)
+        for (i, r) in resources.enumerated() where r.isInternal { states[i].implicit = true }
+        return ClusterStatus(nodes: ns, resources: states, maintenanceMode: maintenanceMode,
                              stopAllResources: stopEverything)
     }
 }

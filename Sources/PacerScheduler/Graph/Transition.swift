@@ -84,6 +84,8 @@ public struct ClusterStatus: Sendable {
         public var failedProbe: String?
         /// For a clone: its settings and where it may run (instances are `members`).
         public var clone: CloneState? = nil
+        /// Made by the scheduler (a guest node's connection): not listed, but counted.
+        public var implicit = false
     }
     /// What a clone's status display needs (`pe__clone_default()`).
     public struct CloneState: Sendable {
