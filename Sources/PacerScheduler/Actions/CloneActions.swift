@@ -177,6 +177,11 @@ extension WorkingSet {
     func cloneProbe(_ rsc: Resource, _ node: Node, probe: (Resource) -> Void) {
         sortInstancesByNumber(rsc)
         guard let first = rsc.children.first else { return }
+        if rsc.exclusiveDiscover && rsc.allowed[node.index] != nil && rsc.discovery(on: node) != .exclusive {
+            // Not a node to discover it on: it may never run there either.
+            rsc.allowed[node.index] = nil
+            return
+        }
         if rsc.unique { rsc.children.forEach(probe); return }
         let child = rsc.children.first { knownOn($0, node) }
             ?? rsc.children.first { assignedNode($0) === node }

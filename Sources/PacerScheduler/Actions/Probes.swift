@@ -25,6 +25,12 @@ extension WorkingSet {
         if !rsc.children.isEmpty { rsc.children.forEach { probe($0, node) }; return }
         if rsc.container != nil && !rsc.isRemoteNode { return }
         if rsc.orphan || rsc.knownOn.contains(node.index) { return }
+        let allowed = rsc.allowed[node.index] != nil
+        if rsc.exclusiveDiscover || rsc.top.exclusiveDiscover {
+            // Only where an exclusive constraint names the node.
+            if !allowed || rsc.discovery(on: node) != .exclusive { return }
+        }
+        if allowed && rsc.discovery(on: node) == .never { return }
         if node.isGuest, let guest = node.remoteRsc?.container {
             let top = rsc.top
             if guest.role == .stopped {

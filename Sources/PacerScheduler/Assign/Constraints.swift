@@ -77,6 +77,14 @@ extension WorkingSet {
     }
 
     private func unpackLocation(_ el: XMLElement, for rsc: Resource, role setRole: String? = nil, score setScore: String? = nil) {
+        var discovery = Discovery.always
+        switch el["resource-discovery"]?.lowercased() {
+        case nil, "always": break
+        case "never": discovery = .never
+        case "exclusive": discovery = .exclusive
+        case let other?:
+            warn("Ignoring location '\(el.id)': invalid resource-discovery '\(other)'"); return
+        }
         var promotedOnly = false
         if let role = setRole ?? el["role"], Role(text: role) > .started {
             guard Role(text: role) == .promoted, rsc.variant == .clone, rsc.clone!.promotable else { return }
@@ -86,7 +94,7 @@ extension WorkingSet {
             guard let node = nodeByUname[nodeName] else { return }
             guard let s = setScore ?? el["score"] else { warn("Ignoring location '\(el.id)' without score"); return }
             if promotedOnly { rsc.clone!.promotedLocations.append((node.index, Score(parsing: s).value)); return }
-            applyLocation(rsc, [(node, Score(parsing: s).value)])
+            applyLocation(rsc, [(node, Score(parsing: s).value)], discovery: discovery)
             return
         }
         for rule in el.elements(named: "rule") {
@@ -113,22 +121,28 @@ extension WorkingSet {
                 else if let attr = r["score-attribute"] { score = Score(parsing: node.attributes[attr]).value }
                 list.append((node, score))
             }
-            applyLocation(rsc, list)
+            applyLocation(rsc, list, discovery: discovery)
         }
     }
 
     /// Mirrors `pcmk__apply_location()` / `pcmk__group_apply_location()`: in a
     /// colocated group only the first member gets the scores (the others get the
     /// nodes with score 0), since the first member's placement already includes theirs.
-    func applyLocation(_ rsc: Resource, _ list: [(Node, Int)]) {
+    func applyLocation(_ rsc: Resource, _ list: [(Node, Int)], discovery: Discovery = .always) {
         for (node, score) in list {
             if rsc.allowed[node.index] == nil { rsc.allowed[node.index] = score }
             else { rsc.allowed[node.index] = Score.add(rsc.allowed[node.index]!, score) }
+            // exclusive > never > always
+            if discovery > rsc.discovery(on: node) {
+                if rsc.discoverMode == nil { rsc.discoverMode = Array(repeating: .always, count: nodes.count) }
+                rsc.discoverMode![node.index] = discovery
+                if discovery == .exclusive { rsc.exclusiveDiscover = true }
+            }
         }
         var current = list
         let colocated = rsc.variant == .group && (rsc.meta["collocated"].map(isTrue) ?? true)
         for child in rsc.children {
-            applyLocation(child, current)
+            applyLocation(child, current, discovery: discovery)
             if colocated { current = list.map { ($0.0, 0) } }
         }
     }

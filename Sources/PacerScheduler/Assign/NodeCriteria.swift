@@ -7,7 +7,10 @@ extension WorkingSet {
     func applyNodeCriteria() {
         for rsc in resources { applyStickiness(rsc) }
         for node in nodes {
-            for rsc in resources { checkFailureThreshold(rsc, node) }
+            for rsc in resources {
+                checkFailureThreshold(rsc, node)
+                applyExclusiveDiscovery(rsc, node)
+            }
         }
     }
 
@@ -15,6 +18,16 @@ extension WorkingSet {
     func addLocationRecursive(_ rsc: Resource, _ node: Node, _ score: Int) {
         for c in rsc.children { addLocationRecursive(c, node, score) }
         rsc.addLocation(node, score, nodes: nodes)
+    }
+
+    /// With exclusive discovery, a resource runs only where a constraint marks the node
+    /// for it. Mirrors `apply_exclusive_discovery()`.
+    private func applyExclusiveDiscovery(_ rsc: Resource, _ node: Node) {
+        guard rsc.exclusiveDiscover || rsc.top.exclusiveDiscover else { return }
+        for child in rsc.children { applyExclusiveDiscovery(child, node) }
+        if rsc.allowed[node.index] != nil && rsc.discovery(on: node) != .exclusive {
+            rsc.allowed[node.index] = -Score.infinityValue
+        }
     }
 
     private func applyStickiness(_ rsc: Resource) {

@@ -45,6 +45,12 @@ struct OpConfig {
     var timeout: String?
 }
 
+/// Where a resource is probed (`enum pe_discover_e`), in precedence order.
+enum Discovery: Int, Comparable {
+    case always = 0, never, exclusive
+    static func < (a: Discovery, b: Discovery) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// Clone settings (`clone_variant_data_t`).
 struct CloneInfo {
     var max = 1
@@ -149,6 +155,12 @@ final class Resource {
     var remoteReconnectMs = 0
     /// A connection made by the scheduler for a guest node (`internal_rsc`).
     var isInternal: Bool { meta["internal_rsc"].map(isTrue) ?? false }
+
+    /// `resource-discovery` of the location constraints by node index (nil: all always).
+    var discoverMode: [Discovery]?
+    /// Some location constraint has `resource-discovery=exclusive` (`exclusive_discover`).
+    var exclusiveDiscover = false
+    func discovery(on node: Node) -> Discovery { discoverMode?[node.index] ?? .always }
 
     var role = Role.stopped
     var nextRole = Role.unknown

@@ -105,27 +105,46 @@ extension WorkingSet {
     /// (and schedules a fail-count clear when all failures expired).
     func checkExpiry(_ rsc: Resource, _ node: Node, _ op: HistoryOp) -> Bool {
         var expired = false
+        let isLastFailure = op.id.hasSuffix("_last_failure_0")
         if rsc.failureTimeout > 0, let lastRun = op.lastRun {
-            if now >= lastRun + rsc.failureTimeout { expired = true }
+            if now >= lastRun + rsc.failureTimeout && !ignoresFailureTimeout(rsc, op) { expired = true }
         }
+        var clear = false
         if expired {
             if failCount(node, rsc, effective: false) > 0 {
                 if failCount(node, rsc, effective: true) == 0 {
-                    clearFailcount(rsc, node)
+                    clear = true
                 } else {
                     expired = false
                 }
+            } else if isLastFailure && rsc.remoteReconnectMs > 0 {
+                clear = true   // an expired connection failure is cleared even without a fail count
             }
         }
         // should_clear_for_param_change(): a failed start/monitor whose parameters changed.
-        if !expired && op.id.hasSuffix("_last_failure_0") && (op.task == "start" || op.task == "monitor") {
+        if !expired && isLastFailure && (op.task == "start" || op.task == "monitor") {
             switch digestCompare(rsc, node, op) {
             case .match, .unknown: break
-            default: clearFailcount(rsc, node)
+            default: clear = true
+            }
+        }
+        if clear {
+            let action = clearFailcount(rsc, node)
+            // A connection's failure is cleared only after its node is fenced.
+            if stonithEnabled && rsc.remoteReconnectMs > 0, let remote = nodeByUname[rsc.id] {
+                orderActions(fenceOp(remote, optional: true, reason: nil), action, .impliesThen)
             }
         }
         if expired && op.isProbe && [0, 7, 8, 190, 191].contains(op.rc) { expired = false }
         return expired
+    }
+
+    /// A recurring monitor failure of a connection with a reconnect interval does not
+    /// expire before its remote node is fenced (`should_ignore_failure_timeout()`).
+    private func ignoresFailureTimeout(_ rsc: Resource, _ op: HistoryOp) -> Bool {
+        guard rsc.remoteReconnectMs > 0, stonithEnabled, op.intervalMs != 0, op.task == "monitor" else { return false }
+        guard let remote = nodeByUname[rsc.id] else { return false }
+        return !remote.remoteWasFenced
     }
 
     /// Schedules clearing the fail count (`pe__clear_failcount()`).

@@ -237,8 +237,11 @@ extension WorkingSet {
                 onFail = .ignore
                 rsc.nextRole = .unknown
             case .resetRemote:
-                onFail = .ignore
-                rsc.nextRole = .unknown
+                // With a reconnect interval, the connection stays failed until it expires.
+                if rsc.remoteReconnectMs == 0 {
+                    onFail = .ignore
+                    rsc.nextRole = .unknown
+                }
             default: break
             }
         }
