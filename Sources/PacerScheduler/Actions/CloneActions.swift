@@ -231,6 +231,26 @@ extension WorkingSet {
         }
     }
 
+    /// A stop implied by fencing: the clone's instances elsewhere are told (post-stop
+    /// notifications) once the fencing is done. Mirrors `pe__order_notifs_after_fencing()`.
+    func orderNotificationsAfterFencing(_ stop: Action, _ rsc: Resource, _ stonith: Action) {
+        guard isTrue(rsc.meta["notify"]) else { return }
+        var n = NotifyData(task: "stop")
+        // The graph names these by the notified operation (`clone_op_key()`).
+        let post = customAction(rsc, key: "\(rsc.id)_post_notify_stop_0", task: "notify", node: nil,
+                                optional: stonith.optional)
+        let postDone = customAction(rsc, key: "\(rsc.id)_confirmed-post_notify_stonith_0", task: "notified", node: nil,
+                                    optional: stonith.optional)
+        for a in [post, postDone] {
+            a.flags.insert(.pseudo)
+            if stonith.runnable { a.flags.insert(.runnable) } else { a.flags.remove(.runnable) }
+        }
+        orderActions(stonith, post, [.impliesThen])
+        orderActions(post, postDone, [.impliesThen])
+        n.post = post; n.postDone = postDone
+        createNotifyActions(rsc.top, n, activity: [])
+    }
+
     /// Whether any instance has a required, runnable start or stop (`collect_resource_data()`).
     private func collectNotifyActivity(_ rsc: Resource, _ activity: inout Set<String>) {
         if !rsc.children.isEmpty {
@@ -256,7 +276,7 @@ extension WorkingSet {
         if rsc.role != .stopped && (n.task == "stop" || n.task == "demote") {
             let stop = rsc.actions.last { $0.task == "stop" }
             for node in rsc.runningOn {
-                if let stop, stop.pseudo, node.unclean { continue }
+                if let stop, stop.pseudo, node.unclean || node.remoteRequiresReset { continue }
                 newNotifyAction(rsc, node, n.pre, n.preDone, type: "pre", n.task)
                 if n.task == "demote" || stop == nil || stop!.optional { newPostNotifyAction(rsc, node, n) }
             }

@@ -105,7 +105,8 @@ extension WorkingSet {
     private func fenceGuest(_ node: Node) {
         guard let connection = node.remoteRsc else { return }
         let container = connection.container
-        var stop = container?.actions.first { $0.task == "stop" }
+        // find_first_action() on lists kept newest first.
+        var stop = container?.actions.last { $0.task == "stop" }
         let restarts = container?.actions.contains { $0.task == "start" } ?? false
         let fencing = fenceOp(node, op: restarts ? "reboot" : "off", optional: false, reason: "guest is unclean")
         fencing.flags.formUnion([.pseudo, .runnable])
@@ -115,7 +116,7 @@ extension WorkingSet {
         } else if let s = stop {
             orderActions(s, fencing, [.runnableLeft, .impliesThen])
         } else {
-            stop = connection.actions.first { $0.task == "stop" }
+            stop = connection.actions.last { $0.task == "stop" }
             if let s = stop { orderActions(s, fencing, .optional) }
         }
         orderVsFence(fencing)
@@ -202,7 +203,7 @@ extension WorkingSet {
                 orderActions(stonith, stop, .preserve)
                 if let parentStop { orderActions(stonith, parentStop, .preserve) }
             }
-            // Not modelled yet: notifications for the implied stop (`pe__order_notifs_after_fencing()`).
+            orderNotificationsAfterFencing(stop, rsc, stonith)
         }
         for demote in resourceActions(rsc, node: target, task: "demote") {
             guard let node = demote.node, !node.online || node.unclean || rsc.failed else { continue }

@@ -40,7 +40,8 @@ extension WorkingSet {
 
     func orderRemoteConnectionActions() {
         guard haveRemoteNodes else { return }
-        for action in actions {
+        // data_set->actions lists the newest first.
+        for action in actions.reversed() {
             guard let rsc = action.rsc else { continue }
             // A connection's fail count is cleared before it starts again.
             if rsc.isRemoteNode && action.task == "clear_failcount" {

@@ -77,7 +77,10 @@ extension WorkingSet {
             // crm_simulate shows that name for pseudo actions (resource actions keep the
             // instance key here; their display uses `resource`).
             var key = a.key
-            if a.pseudo, let historyName = a.rsc?.cloneName, a.task != "notify" { key = opKey(historyName, a.task, a.intervalMs) }
+            if a.pseudo, let historyName = a.rsc?.cloneName, let rsc = a.rsc {
+                key = a.task != "notify" ? opKey(historyName, a.task, a.intervalMs)
+                    : rsc.variant == .primitive && a.key.hasPrefix(rsc.id) ? historyName + a.key.dropFirst(rsc.id.count) : a.key
+            }
             var operation: ResourceOperation?
             if resolveOperations, kind == .resource, let prim, let name, let node = a.node, a.task != "cancel", a.task != "delete" {
                 operation = resolvedOperation(prim, name: name, task: a.task, intervalMs: a.intervalMs, node: node,
