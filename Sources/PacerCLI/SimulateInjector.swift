@@ -219,7 +219,10 @@ struct SimulationInjector {
     /// The line crm_simulate prints for one executed action.
     func describe(_ a: TransitionAction) -> String {
         switch a.kind {
-        case .pseudo: return "  * Pseudo action:   \(a.key)"
+        case .pseudo:
+            // A guest node's fencing is a pseudo action that names its node.
+            if a.task == "stonith", let node = a.node { return "  * Pseudo action:   \(a.key) on \(node)" }
+            return "  * Pseudo action:   \(a.key)"
         case .cluster:
             if a.task == "stonith", let node = a.node { return "  * Fencing \(node) (\(Self.fenceAction(a, node)))" }
             if let r = a.resource { return "  * Cluster action:  \(a.task) for \(r) on \(a.node ?? "")" }

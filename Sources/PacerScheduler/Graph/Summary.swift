@@ -13,7 +13,9 @@ extension WorkingSet {
         // has a reason, and a node action without one is only logged.
         for a in actions.reversed() where a.rsc == nil && !a.optional && a.task == "stonith" {
             guard let reason = a.reason, let node = a.node else { continue }
-            printer.lines.append("  * Fence (\(a.fenceAction ?? stonithAction)) \(node.uname) '\(reason)'")
+            // A guest node is named with the resource that hosts it.
+            let name = node.isGuest ? "\(node.uname) (resource: \(node.remoteRsc?.container?.id ?? ""))" : node.uname
+            printer.lines.append("  * Fence (\(a.fenceAction ?? stonithAction)) \(name) '\(reason)'")
         }
         for rsc in resources { outputActions(rsc, &printer) }
         return printer.lines
