@@ -164,7 +164,9 @@ extension WorkingSet {
     func thresholdReached(_ rsc: Resource, _ node: Node) -> Bool {
         if rsc.failureIgnored { return false }
         if rsc.migrationThreshold == 0 { return false }
-        let count = failCount(node, rsc, effective: true)
+        var count = failCount(node, rsc, effective: true)
+        // A container's failures include those of the resources inside it (`pe_fc_fillers`).
+        for filler in rsc.fillers { count = Score.add(count, failCount(node, filler, effective: true)) }
         if count <= 0 { return false }
         return max(rsc.migrationThreshold - count, 0) == 0
     }

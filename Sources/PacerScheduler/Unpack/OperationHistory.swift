@@ -141,9 +141,11 @@ extension WorkingSet {
             break
         }
         let strategy = onFailFor(rsc: rsc, task: op.task, intervalMs: op.intervalMs, value: configuredOnFail(rsc, op)).0
-        if strategy == .ignore {
+        // A failed stop inside a container is ignored: restarting the container stops it.
+        if strategy == .ignore || (strategy == .restartContainer && op.task == "stop") {
             updateResourceState(rsc, node, op, rc: target, lastFailure: lastFailure, &onFail)
             rsc.failureIgnored = true
+            if strategy == .restartContainer && compareOnFail(onFail, .recover) <= 0 { onFail = strategy }
         } else {
             unpackFailure(rsc, node, op, rc: rc, &lastFailure, &onFail)
             if status == ExecStatus.errorHard.rawValue {
