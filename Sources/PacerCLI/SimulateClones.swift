@@ -29,12 +29,18 @@ enum CloneStatusView {
         return Array(lines[(i + 1)...])
     }
 
-    private static func active(_ r: ClusterStatus.ResourceState) -> Bool {
-        r.isGroup ? r.members.contains(where: active) : !r.nodes.isEmpty
+    /// `native_active()`: running on a node that is unclean or online (or offline, when
+    /// unmanaged); an instance on a node that is cleanly down is not active.
+    private static func active(_ r: ClusterStatus.ResourceState, _ nodes: [String: ClusterStatus.NodeState]) -> Bool {
+        if r.isGroup { return r.members.contains { active($0, nodes) } }
+        return r.nodes.contains { name in
+            guard let n = nodes[name] else { return true }
+            return n.unclean || n.online || !r.managed
+        }
     }
 
-    private static func fullyActive(_ r: ClusterStatus.ResourceState) -> Bool {
-        r.isGroup ? r.members.allSatisfy(fullyActive) : !r.nodes.isEmpty
+    private static func fullyActive(_ r: ClusterStatus.ResourceState, _ nodes: [String: ClusterStatus.NodeState]) -> Bool {
+        r.isGroup ? r.members.allSatisfy { fullyActive($0, nodes) } : active(r, nodes)
     }
 
     private static func any(_ r: ClusterStatus.ResourceState, _ test: (ClusterStatus.ResourceState) -> Bool) -> Bool {
@@ -75,9 +81,11 @@ enum CloneStatusView {
         var stopped: [String: String]?
         var started: [String] = []
         var promoted: [String] = []
+        var byName: [String: ClusterStatus.NodeState] = [:]
+        for n in nodeStates where byName[n.name] == nil { byName[n.name] = n }
         for child in r.members {
             var full = false
-            let partially = active(child)
+            let partially = active(child, byName)
             if c.unique {
                 full = true
             } else if showPending, let task = child.pendingTask, task != "probe" {
@@ -86,7 +94,7 @@ enum CloneStatusView {
                 if !child.orphan { stopped = (stopped ?? [:]).merging([child.id: "Stopped"]) { a, _ in a } }
             } else if any(child, { $0.orphan }) || any(child, { !$0.managed }) || any(child, { $0.failed }) {
                 full = true
-            } else if fullyActive(child) {
+            } else if fullyActive(child, byName) {
                 let locations = Set(child.isGroup ? child.members.flatMap(\.nodes) : child.nodes)
                 if locations.count == 1, let node = locations.first {
                     let state = nodeStates.first { $0.name == node }
