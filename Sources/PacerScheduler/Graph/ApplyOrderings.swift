@@ -16,6 +16,23 @@ extension WorkingSet {
         for action in actions.reversed() { blockColocationDependents(action) }
         addProbeOrderingsForStops()
         for action in actions.reversed() { updateActionForOrderings(action) }
+        disableInvalidOrderings()
+    }
+
+    /// Drops user orderings between a guest node's resource and the resources running
+    /// on that guest (they would loop through its fencing). Mirrors
+    /// `pcmk__disable_invalid_orderings()` for `ordering_is_invalid()`'s guest case.
+    private func disableInvalidOrderings() {
+        guard haveRemoteNodes else { return }
+        for action in actions {
+            guard let rsc = action.rsc, !rsc.fillers.isEmpty else { continue }
+            for i in action.before.indices {
+                let input = action.before[i]
+                guard !input.type.contains(.preserve), input.action.rsc != nil, let node = input.action.node,
+                      node.isGuest, node.remoteRsc?.container === rsc else { continue }
+                action.before[i].type = []
+            }
+        }
     }
 
     /// Actions of `rsc` with `key`, newest first (as the prepended C list).
