@@ -22,17 +22,34 @@ extension WorkingSet {
     /// Drops user orderings between a guest node's resource and the resources running
     /// on that guest (they would loop through its fencing). Mirrors
     /// `pcmk__disable_invalid_orderings()` for `ordering_is_invalid()`'s guest case.
+    /// Also breaks the load ordering of a migration that would close a graph loop (two
+    /// resources migrating past each other).
     private func disableInvalidOrderings() {
-        guard haveRemoteNodes else { return }
-        for action in actions {
-            guard let rsc = action.rsc, !rsc.fillers.isEmpty else { continue }
+        for action in actions.reversed() {
+            guard let rsc = action.rsc else { continue }
             for i in action.before.indices {
                 let input = action.before[i]
-                guard !input.type.contains(.preserve), input.action.rsc != nil, let node = input.action.node,
-                      node.isGuest, node.remoteRsc?.container === rsc else { continue }
-                action.before[i].type = []
+                if !rsc.fillers.isEmpty && !input.type.contains(.preserve) && input.action.rsc != nil,
+                   let node = input.action.node, node.isGuest, node.remoteRsc?.container === rsc {
+                    action.before[i].type = []
+                } else if input.type == .load && action.task == "migrate_to" {
+                    var tracking = Set<Int>()
+                    if graphHasLoop(action, action, input, &tracking) { action.before[i].type = [] }
+                }
             }
         }
+    }
+
+    /// Whether following `input` back from `action` reaches `initial`: a loop.
+    /// Mirrors `pcmk__graph_has_loop()`.
+    private func graphHasLoop(_ initial: Action, _ action: Action, _ input: ActionEdge, _ tracking: inout Set<Int>) -> Bool {
+        if tracking.contains(input.action.id) { return false }
+        if !isGraphInput(input, of: action) || !belongsInGraph(input.action) { return false }
+        if input.action === initial { return true }
+        tracking.insert(input.action.id)
+        defer { tracking.remove(input.action.id) }
+        for edge in input.action.before where graphHasLoop(initial, input.action, edge, &tracking) { return true }
+        return false
     }
 
     /// Actions of `rsc` with `key`, newest first (as the prepended C list).

@@ -5,7 +5,7 @@ import PacerModel
 /// for which actions are included.
 extension WorkingSet {
     /// Mirrors `should_add_action_to_graph()` (pcmk_graph_producer.c).
-    private func belongsInGraph(_ a: Action) -> Bool {
+    func belongsInGraph(_ a: Action) -> Bool {
         if !a.runnable { return false }
         if a.optional && !a.flags.contains(.printAlways) { return false }
         guard let rsc = a.rsc else { return true }
@@ -16,7 +16,7 @@ extension WorkingSet {
     }
 
     /// Mirrors the migration-related parts of `should_add_input_to_graph()`.
-    private func isGraphInput(_ e: ActionEdge, of action: Action) -> Bool {
+    func isGraphInput(_ e: ActionEdge, of action: Action) -> Bool {
         if e.type.isEmpty { return false }
         let input = e.action
         if e.type.contains(.impliesFirstMigratable) && !input.runnable { return false }
