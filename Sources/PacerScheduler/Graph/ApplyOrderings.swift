@@ -115,6 +115,12 @@ extension WorkingSet {
             } else if !(order.firstKey?.hasSuffix("_stop_0") ?? false) {
                 continue
             }
+            // Not for a resource inside a stopping container: the probe could come after
+            // the container starts again (a loop).
+            if let thenRsc = order.thenRsc, firstRsc.container === thenRsc {
+                if let t = order.thenAction { if t.task == "stop" { continue } }
+                else if order.thenKey?.hasSuffix("_stop_0") ?? false { continue }
+            }
             var flags: OrderFlags = [.optional]
             if order.flags.contains(.sameNode) { flags.insert(.sameNode) }
             if order.flags == .antiColocation || order.flags == .load { flags = order.flags }
