@@ -16,17 +16,26 @@ extension WorkingSet {
         guard let target = rsc.allocatedTo else { return }
         let start = startAction(rsc, target, optional: true)
         let stop = stopAction(rsc, current, optional: true)
-        let migrateTo = customAction(rsc, key: opKey(rsc.id, "migrate_to"), task: "migrate_to", node: current, optional: true)
+        let partial = rsc.partialMigrationTarget != nil
+        // A partial migration continues with migrate_from: migrate_to already ran.
+        let migrateTo = partial ? nil
+            : customAction(rsc, key: opKey(rsc.id, "migrate_to"), task: "migrate_to", node: current, optional: true)
         let migrateFrom = customAction(rsc, key: opKey(rsc.id, "migrate_from"), task: "migrate_from", node: target, optional: true)
         start.flags.insert(.migrateRunnable)
         stop.flags.insert(.migrateRunnable)
         start.flags.insert(.pseudo)   // "easier than trying to delete it from the graph"
         migrateFrom.flags.insert(.migrateRunnable)
-        migrateTo.flags.insert(.migrateRunnable)
-        migrateTo.needs = start.needs
-        updateRunnable(migrateTo)
-        orderResourceActions(rsc, "monitor", rsc, "migrate_to", [.optional])
-        orderResourceActions(rsc, "migrate_to", rsc, "migrate_from", [.optional, .impliesFirstMigratable])
+        if let migrateTo {
+            migrateTo.flags.insert(.migrateRunnable)
+            migrateTo.needs = start.needs
+            updateRunnable(migrateTo)
+            orderResourceActions(rsc, "monitor", rsc, "migrate_to", [.optional])
+            orderResourceActions(rsc, "migrate_to", rsc, "migrate_from", [.optional, .impliesFirstMigratable])
+        } else {
+            migrateFrom.needs = start.needs
+            updateRunnable(migrateFrom)
+            orderResourceActions(rsc, "monitor", rsc, "migrate_from", [.optional])
+        }
         orderResourceActions(rsc, "migrate_from", rsc, "stop", [.optional, .impliesFirstMigratable])
         orderResourceActions(rsc, "migrate_from", rsc, "start", [.optional, .impliesFirstMigratable, .pseudoLeft])
     }

@@ -34,13 +34,27 @@ extension WorkingSet {
         var needStop = false
         var isMoving = false
         let (current, countAll, countClean) = activeNode(rsc)
+        // A migration that completed still has the resource to stop on its source.
+        for source in rsc.danglingMigrations { _ = stopAction(rsc, source, optional: false) }
         var allowMigrate = false
         if let cur = current, let to = rsc.allocatedTo, cur !== to, rsc.nextRole >= .started {
             isMoving = true
             allowMigrate = canMigrate(rsc, cur)
             needStop = true
         }
-        let multiplyActive = rsc.needsFencing ? countAll > 1 : countClean > 1
+        var multiplyActive = false
+        if let source = rsc.partialMigrationSource, let target = rsc.partialMigrationTarget, allowMigrate,
+           countAll == 2, current === source, rsc.allocatedTo === target {
+            // Continue the partial migration.
+        } else if rsc.partialMigrationSource != nil || rsc.partialMigrationTarget != nil {
+            // A partial migration that cannot continue: recover.
+            needStop = true
+            rsc.partialMigrationSource = nil
+            rsc.partialMigrationTarget = nil
+            allowMigrate = false
+        } else {
+            multiplyActive = rsc.needsFencing ? countAll > 1 : countClean > 1
+        }
         if multiplyActive {
             switch rsc.recoveryType {
             case .stopStart: needStop = true
@@ -164,6 +178,12 @@ extension WorkingSet {
     func stopResource(_ rsc: Resource, optional: Bool) {
         for current in rsc.runningOn {
             if isExpectedNode(rsc, current) { continue }
+            var optional = optional
+            if let target = rsc.partialMigrationTarget {
+                // A partial migration continues where it was going and still is.
+                if current === target && rsc.allocatedTo === target { continue }
+                optional = false
+            }
             let stop = stopAction(rsc, current, optional: optional)
             if rsc.allocatedTo == nil {
                 stop.setReason("node availability", overwrite: true)

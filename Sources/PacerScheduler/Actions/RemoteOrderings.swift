@@ -23,6 +23,10 @@ extension WorkingSet {
         }
         guard let c = clusterNode else { return .unknown }
         if c.unclean || !c.online { return .resting }
+        // Mid-migration: wait until the migration completes.
+        if remote.runningOn.count > 1 && remote.partialMigrationSource != nil && remote.partialMigrationTarget != nil {
+            return .resting
+        }
         return .alive
     }
 

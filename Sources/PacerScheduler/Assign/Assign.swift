@@ -8,7 +8,8 @@ extension WorkingSet {
     func allocateResources() {
         sortResourcesForPlacement()
         // Remote connections first: where they run decides which nodes are up.
-        for rsc in resources where rsc.isRemoteNode { assign(rsc, prefer: nil) }
+        // A partially migrated connection prefers its migration target.
+        for rsc in resources where rsc.isRemoteNode { assign(rsc, prefer: rsc.partialMigrationTarget) }
         for rsc in resources where !rsc.isRemoteNode { assign(rsc, prefer: nil) }
     }
 

@@ -34,7 +34,10 @@ extension WorkingSet {
         for n in rsc.runningOn {
             let happy = n.online && !n.unclean
             if happy { clean += 1 }
-            if rsc.needsFencing {
+            if let source = rsc.partialMigrationSource {
+                // Mid-migration, the migration source.
+                if n === source || current == nil { current = n }
+            } else if rsc.needsFencing {
                 if current == nil { current = n }
             } else if happy && (current == nil || !current!.online || current!.unclean) {
                 current = n

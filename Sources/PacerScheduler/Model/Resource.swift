@@ -162,6 +162,12 @@ final class Resource {
     var exclusiveDiscover = false
     func discovery(on node: Node) -> Discovery { discoverMode?[node.index] ?? .always }
 
+    /// A migration half done: migrate_to succeeded, migrate_from not yet run.
+    var partialMigrationSource: Node?
+    var partialMigrationTarget: Node?
+    /// Nodes a completed migration left the resource to be stopped on.
+    var danglingMigrations: [Node] = []
+
     var role = Role.stopped
     var nextRole = Role.unknown
     var runningOn: [Node] = []
@@ -200,8 +206,15 @@ final class Resource {
     /// Whether this resource is a clone or inside one.
     var inClone: Bool { variant == .clone || (parent?.inClone ?? false) }
 
-    /// First node in `running_on` (`pe__current_node()`).
-    var currentNode: Node? { runningOn.first }
+    /// Where the resource is active (`pe__current_node()`, `pe__find_active_on()`): a
+    /// partial migration's source, else the first clean node unless the resource needs
+    /// fencing, else the first node.
+    var currentNode: Node? {
+        guard let first = runningOn.first else { return nil }
+        if let source = partialMigrationSource { return runningOn.first { $0 === source } ?? first }
+        if needsFencing { return first }
+        return runningOn.first { $0.online && !$0.unclean } ?? first
+    }
 
     /// Members of a group, or the primitive itself.
     var primitives: [Resource] { variant == .group ? children.flatMap { $0.primitives } : [self] }

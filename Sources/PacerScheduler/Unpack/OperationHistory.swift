@@ -186,6 +186,10 @@ extension WorkingSet {
         if compareOnFail(onFail, actionOnFail) < 0 { onFail = actionOnFail }
         if op.task == "stop" {
             rsc.addLocation(node, -Score.infinityValue, nodes: nodes)
+        } else if op.task == "migrate_to" {
+            unpackMigrateToFailure(rsc, node, op)
+        } else if op.task == "migrate_from" {
+            unpackMigrateFromFailure(rsc, node, op)
         } else if op.task == "promote" {
             rsc.role = .promoted
         } else if op.task == "demote" {
@@ -229,7 +233,7 @@ extension WorkingSet {
         } else if op.task == "migrate_from" {
             rsc.role = .started; clear = true
         } else if op.task == "migrate_to" {
-            // partial migrations are not modelled
+            unpackMigrateToSuccess(rsc, node, op)
         } else if rsc.role < .started {
             setActive(rsc)
         }
