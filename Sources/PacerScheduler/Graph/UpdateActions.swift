@@ -193,8 +193,14 @@ extension WorkingSet {
             merge(updateOrdered(first, then, firstFlags, filter: [.optional, .runnable], type: .restart))
         }
         if type.contains(.impliesFirst) {
-            if first.rsc != nil {
-                merge(updateOrdered(first, then, firstFlags, filter: .optional, type: .impliesFirst))
+            if let fr = first.rsc {
+                // Dispatched on the first resource: a primitive's update leaves the
+                // instances of a `then` clone alone.
+                if fr.variant == .primitive {
+                    merge(updateOrderedPrimitive(first, then, firstFlags, filter: .optional, type: .impliesFirst))
+                } else {
+                    merge(updateOrdered(first, then, firstFlags, filter: .optional, type: .impliesFirst))
+                }
             } else if !firstFlags.contains(.optional) && first.runnable {
                 first.flags.remove(.runnable); cf = true
             }
