@@ -68,6 +68,17 @@ extension WorkingSet {
             }
             return
         }
+        if el["rsc"] == nil, var pattern = el["rsc-pattern"] {
+            // Every top resource whose id matches the regular expression (or, with a
+            // leading '!', does not).
+            let invert = pattern.hasPrefix("!")
+            if invert { pattern.removeFirst() }
+            guard let regex = try? Regex(pattern) else {
+                warn("Ignoring location '\(el.id)': invalid rsc-pattern '\(pattern)'"); return
+            }
+            for rsc in resources where (rsc.id.firstMatch(of: regex) != nil) != invert { unpackLocation(el, for: rsc) }
+            return
+        }
         let targets = constraintTargets(el, "rsc")
         if targets.count != 1 || resourceByID[el["rsc"] ?? ""] == nil {
             for t in targets { unpackLocation(el, for: t) }
@@ -115,7 +126,7 @@ extension WorkingSet {
                 continue
             }
             var list: [(Node, Int)] = []
-            for node in nodes where evaluateRule(r, node: node) {
+            for node in nodes where evaluateRule(r, node: node, rsc: rsc) {
                 var score = 0
                 if let s = r["score"] { score = Score(parsing: s).value }
                 else if let attr = r["score-attribute"] { score = Score(parsing: node.attributes[attr]).value }

@@ -5,8 +5,10 @@ import PacerModel
 /// Mirrors `pe_test_rule()` / `pe__eval_attr_expr()` (lib/pengine/rules.c) for
 /// `expression` elements, and `date_expression` (`DateRules.swift`).
 extension WorkingSet {
-    func evaluateRule(_ rule: XMLElement, node: Node?) -> Bool {
-        if let ref = rule["id-ref"], let target = element(withID: ref) { return evaluateRule(target, node: node) }
+    /// - Parameter rsc: the resource a location rule is for, whose parameters and meta
+    ///   attributes `value-source="param"` / `"meta"` expressions compare with.
+    func evaluateRule(_ rule: XMLElement, node: Node?, rsc: Resource? = nil) -> Bool {
+        if let ref = rule["id-ref"], let target = element(withID: ref) { return evaluateRule(target, node: node, rsc: rsc) }
         let bool = (rule["boolean-op"] ?? "and").lowercased()
         var any = false
         var all = true
@@ -14,8 +16,8 @@ extension WorkingSet {
         for child in rule.elements {
             let r: Bool
             switch child.name {
-            case "expression": r = evaluateExpression(child, node: node)
-            case "rule": r = evaluateRule(child, node: node)
+            case "expression": r = evaluateExpression(child, node: node, rsc: rsc)
+            case "rule": r = evaluateRule(child, node: node, rsc: rsc)
             case "date_expression": r = evaluateDateExpression(child)
             case "rsc_expression", "op_expression": r = false
             default: continue
@@ -27,8 +29,22 @@ extension WorkingSet {
         return bool == "or" ? any : all
     }
 
-    func evaluateExpression(_ expr: XMLElement, node: Node?) -> Bool {
+    func evaluateExpression(_ expr: XMLElement, node: Node?, rsc: Resource? = nil) -> Bool {
         guard let attr = expr["attribute"] else { return false }
+        // value-source: the value names a parameter or meta attribute of the resource.
+        var expectedValue = expr["value"]
+        if let rsc, let name = expectedValue {
+            switch expr["value-source"]?.lowercased() {
+            case "param":
+                var params: [String: String] = [:]
+                // The parameters as they would be on the node being evaluated (`pe_rsc_params()`).
+                nvpairs(of: rsc.xml, setName: "instance_attributes", node: node, into: &params)
+                expectedValue = params[name]
+            case "meta":
+                expectedValue = rsc.meta[name]
+            default: break
+            }
+        }
         let op = (expr["operation"] ?? "").lowercased()
         let actual = node?.attributes[attr]
         switch op {
@@ -36,7 +52,7 @@ extension WorkingSet {
         case "not_defined": return actual == nil
         default: break
         }
-        guard let actual, let expected = expr["value"] else { return false }
+        guard let actual, let expected = expectedValue else { return false }
         let cmp = compareValues(actual, expected, type: expr["type"], op: op)
         switch op {
         case "eq": return cmp == 0
