@@ -39,6 +39,10 @@ final class Node {
     /// Probes are allowed here (`resource-discovery-enabled`).
     var rscDiscoveryEnabled = true
 
+    /// Made for a connection found only in the status (`create_fake_resource()`): not
+    /// among the nodes resources were given as symmetric default.
+    var orphanConnection = false
+
     /// A Pacemaker Remote or guest node.
     var isRemote: Bool { kind != .cluster }
     var isGuest: Bool { kind == .guest }

@@ -25,7 +25,7 @@ extension WorkingSet {
         var info = CloneInfo(template: child)
         // clone-node-max defaults to 1, clone-max to the number of nodes (at least 1).
         info.nodeMax = rsc.meta["clone-node-max"].map { max(Int($0) ?? 0, 0) } ?? 1
-        info.max = rsc.meta["clone-max"].map { max(Int($0) ?? 0, 0) } ?? max(1, nodes.count)
+        info.max = rsc.meta["clone-max"].map { max(Int($0) ?? 0, 0) } ?? max(1, symmetricDefaultNodes.count)
         info.ordered = isTrue(rsc.meta["ordered"])
         info.interleave = isTrue(rsc.meta["interleave"])
         info.notify = isTrue(rsc.meta["notify"])
@@ -52,7 +52,7 @@ extension WorkingSet {
         while rsc.clone!.total < max(rsc.clone!.max, 1) {
             if newCloneInstance(rsc) == nil { return nil }
         }
-        if symmetric { rsc.addLocation(nil, 0, nodes: nodes) }
+        if symmetric { rsc.addLocation(nil, 0, nodes: symmetricDefaultNodes) }
         return rsc
     }
 
@@ -77,7 +77,7 @@ extension WorkingSet {
         warn("Ignoring globally-unique for \(clone.id) because \(rsc.resourceClass) resources such as \(rsc.id) can be used only as anonymous clones")
         if var info = clone.clone {
             info.nodeMax = 1
-            info.max = min(info.max, nodes.count)
+            info.max = min(info.max, symmetricDefaultNodes.count)
             clone.clone = info
         }
         func clear(_ r: Resource) { r.unique = false; r.children.forEach(clear) }

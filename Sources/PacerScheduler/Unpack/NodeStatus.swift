@@ -18,7 +18,7 @@ extension WorkingSet {
             guard let id = state["id"], let uname = state["uname"] else {
                 warn("Ignoring malformed node_state entry without id or uname"); continue
             }
-            guard let node = findNode(id: id, uname: uname) else {
+            guard let node = findNode(id: id, uname: uname), !node.orphanConnection else {
                 warn("Ignoring recorded node state for '\(uname)' because it is no longer in the configuration")
                 continue
             }

@@ -42,6 +42,48 @@ extension WorkingSet {
         return created
     }
 
+    /// Remote nodes of orphaned connections: status history of an `ocf:pacemaker:remote`
+    /// resource that is no longer configured makes a node of that name, created while
+    /// the history is unpacked (`create_fake_resource()`). They are made here so that
+    /// node lists keep their size; resources do not get them as symmetric default.
+    func remoteNodesFromOrphanConnections(configured: Set<String>) -> [Node] {
+        guard let status = input.firstElement(named: "status") else { return [] }
+        var created: [Node] = []
+        for state in status.elements(named: "node_state") {
+            guard let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
+            for entry in list.elements(named: "lrm_resource") {
+                guard let id = entry["id"], !configured.contains(id), nodeByUname[id] == nil, nodeByID[id] == nil,
+                      entry["class"]?.lowercased() == "ocf", entry["provider"]?.lowercased() == "pacemaker",
+                      entry["type"]?.lowercased() == "remote" else { continue }
+                let node = Node(id: id, uname: id)
+                node.kind = .remote
+                node.orphanConnection = true
+                created.append(node)
+                nodeByID[id] = node
+                nodeByUname[id] = node
+            }
+        }
+        return created
+    }
+
+    /// The ids of every configured resource element (any depth), guest connections included.
+    func configuredResourceIDs() -> Set<String> {
+        var ids = Set<String>()
+        configuration?.firstElement(named: "resources")?.forEachElement { el in
+            if ["primitive", "group", "clone", "master", "bundle"].contains(el.name), let id = el["id"] { ids.insert(id) }
+        }
+        for el in guestConnectionXML { if let id = el["id"] { ids.insert(id) } }
+        return ids
+    }
+
+    /// An orphaned connection's node: linked to it and shutting down.
+    func linkOrphanConnection(_ rsc: Resource) {
+        guard rsc.isRemoteNode, let node = nodeByUname[rsc.id], node.orphanConnection else { return }
+        node.remoteRsc = rsc
+        handleStartupFencing(node)
+        node.shutdown = true
+    }
+
     /// The `remote-node` meta attribute of `el`: records the guest node's connection
     /// primitive, as `pe_create_remote_xml()` writes it, and returns the node's name.
     private func guestConnection(_ el: XMLElement) -> String? {

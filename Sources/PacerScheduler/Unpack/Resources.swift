@@ -24,6 +24,12 @@ extension WorkingSet {
         for (i, r) in resources.enumerated() { r.index = i }
     }
 
+    /// The nodes known when the configuration is unpacked: those a symmetric cluster allows
+    /// every resource on and clone-max counts (not the nodes of orphaned connections).
+    var symmetricDefaultNodes: [Node] {
+        nodes.contains(where: \.orphanConnection) ? nodes.filter { !$0.orphanConnection } : nodes
+    }
+
     func makeResource(_ original: XMLElement, parent: Resource?, incarnation: Int? = nil, orphan: Bool = false) -> Resource? {
         guard let baseID = original["id"], !baseID.isEmpty else { warn("Ignoring <\(original.name)> configuration without id"); return nil }
         guard let el = expandTemplate(original) else { return nil }
@@ -61,7 +67,7 @@ extension WorkingSet {
                 if let c = makeResource(child, parent: rsc, incarnation: incarnation) { rsc.children.append(c) }
             }
         }
-        if symmetric { rsc.addLocation(nil, 0, nodes: nodes) }
+        if symmetric { rsc.addLocation(nil, 0, nodes: symmetricDefaultNodes) }
         return rsc
     }
 
@@ -195,6 +201,7 @@ extension WorkingSet {
         if !stopOrphanResources { rsc.managed = false } else { rsc.addLocation(nil, -Score.infinityValue, nodes: nodes) }
         rsc.index = resources.count
         resources.append(rsc)
+        linkOrphanConnection(rsc)
         return rsc
     }
 }
