@@ -149,6 +149,8 @@ final class Resource {
     /// The resource this one runs inside (`container` meta attribute); for a guest
     /// node's connection, the guest's resource.
     unowned(unsafe) var container: Resource?
+    /// An orphan whose history names a container (`pe_rsc_orphan_container_filler`).
+    var orphanContainerFiller = false
     /// Resources that name this one as their container (`fillers`).
     var fillers: [Resource] = []
     /// `reconnect_interval` of a remote connection, in milliseconds.

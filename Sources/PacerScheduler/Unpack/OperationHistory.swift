@@ -7,8 +7,23 @@ extension WorkingSet {
     func unpackNodeHistory(_ node: Node, _ state: XMLElement) {
         guard let lrm = state.firstElement(named: "lrm"),
               let list = lrm.firstElement(named: "lrm_resources") else { return }
+        var foundFiller = false
         for entry in list.elements(named: "lrm_resource") {
-            unpackLRMResource(node, entry)
+            if let rsc = unpackLRMResource(node, entry), rsc.orphanContainerFiller { foundFiller = true }
+        }
+        if foundFiller { mapOrphanedContainerFillers(list) }
+    }
+
+    /// Orphans whose history names an existing container run inside it (a guest
+    /// node's orphaned connection makes its node a guest node again).
+    /// Mirrors `handle_orphaned_container_fillers()`.
+    private func mapOrphanedContainerFillers(_ list: XMLElement) {
+        for entry in list.elements(named: "lrm_resource") {
+            guard let cid = entry["container"], let id = entry["id"], let container = resourceByID[cid],
+                  let rsc = resourceByID[id], rsc.orphanContainerFiller, rsc.container == nil else { continue }
+            rsc.container = container
+            container.fillers.append(rsc)
+            if rsc.isRemoteNode, let node = nodeByUname[rsc.id], node.remoteRsc === rsc { node.kind = .guest }
         }
     }
 
@@ -22,16 +37,17 @@ extension WorkingSet {
         return mergeSorted(entry.elements(named: "lrm_rsc_op").reversed().map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
     }
 
-    private func unpackLRMResource(_ node: Node, _ entry: XMLElement) {
-        guard let rscID = entry["id"], !rscID.isEmpty else { warn("Ignoring malformed lrm_resource entry without id"); return }
+    @discardableResult
+    private func unpackLRMResource(_ node: Node, _ entry: XMLElement) -> Resource? {
+        guard let rscID = entry["id"], !rscID.isEmpty else { warn("Ignoring malformed lrm_resource entry without id"); return nil }
         let ops = sortedOps(entry)
-        if ops.isEmpty { return }
+        if ops.isEmpty { return nil }
         let resource: Resource
         if let known = historyResource(rscID, node), known.variant == .primitive {
             resource = known
         } else if let known = resourceByID[rscID], known.variant == .group {
             warn("Ignoring history for '\(rscID)' on \(node.uname): it is a group not a primitive")
-            return
+            return nil
         } else {
             resource = makeOrphan(id: rscID, entry: entry)
         }
@@ -48,6 +64,7 @@ extension WorkingSet {
             if resource.nextRole == .unknown || req < resource.nextRole { resource.nextRole = req }
         }
         if savedRole > resource.role { resource.role = savedRole }
+        return resource
     }
 
     private func setActive(_ rsc: Resource) { rsc.role = rsc.inPromotable ? .unpromoted : .started }

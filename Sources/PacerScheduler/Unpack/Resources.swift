@@ -194,10 +194,12 @@ extension WorkingSet {
     /// A resource for history whose configuration is gone (`create_fake_resource()`).
     func makeOrphan(id: String, entry: XMLElement) -> Resource {
         var el = XMLElement("primitive", [("id", id)])
-        for name in ["class", "type", "provider"] { if let v = entry[name] { el[name] = v } }
+        // copy_in_properties(): the history entry's attributes (a container among them).
+        for name in ["class", "type", "provider", "container"] { if let v = entry[name] { el[name] = v } }
         // The id is unknown here (checked by the caller), so this cannot be a duplicate.
         guard let rsc = makeResource(el, parent: nil, orphan: true) else { preconditionFailure("orphan '\(id)' could not be created") }
         rsc.orphan = true
+        rsc.orphanContainerFiller = entry["container"] != nil
         if !stopOrphanResources { rsc.managed = false } else { rsc.addLocation(nil, -Score.infinityValue, nodes: nodes) }
         rsc.index = resources.count
         resources.append(rsc)
