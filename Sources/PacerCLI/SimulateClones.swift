@@ -15,6 +15,9 @@ enum CloneStatusView {
         var out = Array(header[...listStart])
         for r in s.resources {
             if let clone = r.clone {
+                // resource_list(): an active clone running on no node of its own (only
+                // unmanaged instances on lost nodes) is not listed.
+                if clone.runningNodes.isEmpty && r.active { continue }
                 out += cloneLines(r, clone, showPending: showPending, nodeStates: s.nodes, render: render)
             } else {
                 out += body(render([r]))

@@ -137,7 +137,17 @@ extension WorkingSet {
                                         failureIgnored: r.failureIgnored, pendingTask: r.pendingTask,
                                         failedProbe: r.failedProbeRC.map(ocfExitText), clone: cloneState(r))
         }
-        var states = resources.map(state)
+        func isActive(_ r: Resource) -> Bool {
+            if !r.children.isEmpty { return r.children.contains(where: isActive) }
+            return r.runningOn.contains { $0.unclean || $0.online || !r.managed }
+        }
+        func withActive(_ r: Resource, _ s: ClusterStatus.ResourceState) -> ClusterStatus.ResourceState {
+            var s = s
+            s.active = isActive(r)
+            for (i, c) in r.children.enumerated() where i < s.members.count { s.members[i] = withActive(c, s.members[i]) }
+            return s
+        }
+        var states = resources.map { withActive($0, state($0)) }
         for (i, r) in resources.enumerated() where r.isInternal { states[i].implicit = true }
         return ClusterStatus(nodes: ns, resources: states, maintenanceMode: maintenanceMode,
                              stopAllResources: stopEverything)

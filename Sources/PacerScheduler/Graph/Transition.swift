@@ -86,6 +86,9 @@ public struct ClusterStatus: Sendable {
         public var clone: CloneState? = nil
         /// Made by the scheduler (a guest node's connection): not listed, but counted.
         public var implicit = false
+        /// Active somewhere (`native_active()`): running on a node that is online or
+        /// unclean, or offline while unmanaged; for groups and clones, any member.
+        public var active = false
     }
     /// What a clone's status display needs (`pe__clone_default()`).
     public struct CloneState: Sendable {
