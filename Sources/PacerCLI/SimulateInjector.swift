@@ -127,12 +127,34 @@ struct SimulationInjector {
     private var pending: [(node: String, rscs: [(rsc: String, entry: PendingEntry)])] = []
     private var pendingIndex: [String: (Int, [String: Int])] = [:]
 
+    /// Resources with more than one history entry on a node ("NODE\u{1}RSC"), built on first use.
+    private var duplicateEntries: Set<String>?
+
+    /// crm_simulate cannot find the one history entry of a resource that has several on
+    /// the node, so it records the result in a new entry (call id 1), merged into the first.
+    private mutating func hasDuplicateEntries(_ rsc: String, on node: String) -> Bool {
+        if duplicateEntries == nil {
+            var seen = Set<String>(), dups = Set<String>()
+            for state in cib.firstElement(named: "status")?.elements(named: "node_state") ?? [] {
+                guard let uname = state["uname"],
+                      let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
+                for e in list.elements(named: "lrm_resource") {
+                    let key = "\(uname)\u{1}\(e["id"] ?? "")"
+                    if !seen.insert(key).inserted { dups.insert(key) }
+                }
+            }
+            duplicateEntries = dups
+        }
+        return duplicateEntries!.contains("\(node)\u{1}\(rsc)")
+    }
+
     /// - Parameter digest: the scheduler's digest of a transition's action; an injected
     ///   operation's is computed from the configuration.
     private mutating func recordResult(rsc: String, cls: String, provider: String?, type: String, task: String,
                                        intervalMs: Int, node: String, rc: Int, target: Int, digest known: String? = nil) {
-        let call = nextCallID
+        var call = nextCallID
         nextCallID += 1
+        if hasDuplicateEntries(rsc, on: node) { call = 1 }
         let digest: String
         if let known {
             digest = known
