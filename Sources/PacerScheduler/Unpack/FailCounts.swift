@@ -50,13 +50,14 @@ extension WorkingSet {
         return count
     }
 
-    /// The fail-count entry of `rsc`: clone instances go by the id without the
-    /// instance number, anonymous ones also with any number (`generate_fail_regexes()`).
+    /// The fail-count entry of `rsc`: a unique clone instance by its own id, an
+    /// anonymous one by the id without, or with any, instance number (`generate_fail_regexes()`).
     private func failEntry(_ node: Node, _ rsc: Resource) -> (count: Int, last: Int)? {
         let table = failTable(node)
         guard rsc.inClone else { return table[rsc.id] }
+        // rsc_fail_name(): a globally unique instance keeps its instance number.
+        if rsc.unique { return table[rsc.cloneName ?? rsc.id] }
         let base = cloneStrip(rsc.id)
-        if rsc.unique { return table[base] }
         var result: (count: Int, last: Int)?
         for (name, e) in table {
             guard name.hasPrefix(base) else { continue }
