@@ -142,16 +142,22 @@ struct ResourceCommand: ParsableCommand {
     struct Move: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move a resource to a node (a cli-prefer constraint, until cleared).")
         @OptionGroup var target: Target
-        @Argument(help: "The node to move it to.") var node: String
+        @Argument(help: "The node to move it to; without one, away from where it runs (a ban there, as crm_resource --move).") var node: String?
+        @Option(help: "How long the constraint applies: an ISO 8601 duration (PT1H, P1D, P1W, P1M2DT3H).") var lifetime: String?
 
         func run() {
+            let end = ResourceLifetime.end(lifetime)
+            guard let node else { return Ban.banWhereRunning(target, until: end) }
             let cib = ResourceCommand.load(target.cib)
             if ResourceCommand.locations(of: target.resource, in: cib) == [node] {
                 fail("\(target.resource) already runs on \(node)", code: 1)
             }
-            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.move(&cib, resource: target.resource, node: node) }
-            print("Move constraint created for \(target.resource) to \(node)")
-            print("Use 'pacer resource clear \(target.resource)' to remove it (it keeps \(target.resource) on \(node) until then)")
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.move(&cib, resource: target.resource, node: node, until: end)
+            }
+            print("Move constraint created for \(target.resource) to \(node)" + (end.map { " until \($0)" } ?? ""))
+            print(end == nil ? "Use 'pacer resource clear \(target.resource)' to remove it (it keeps \(target.resource) on \(node) until then)"
+                             : ResourceLifetime.clearHint(target.resource, until: end))
             // As with crm_resource, the preference is INFINITY: a resource sticky at INFINITY
             // where it runs ties with it and stays. Say so, rather than let the move look done.
             let after = ResourceCommand.load(target.cib)
@@ -169,18 +175,27 @@ struct ResourceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Keep a resource off a node (a cli-ban constraint, until cleared).")
         @OptionGroup var target: Target
         @Argument(help: "The node; by default where it runs now.") var node: String?
+        @Option(help: "How long the constraint applies: an ISO 8601 duration (PT1H, P1D, P1W, P1M2DT3H).") var lifetime: String?
 
         func run() {
-            var where_ = node
-            if where_ == nil {
-                let running = ResourceCommand.locations(of: target.resource, in: ResourceCommand.load(target.cib))
-                guard running.count == 1 else { fail("\(target.resource) is not running on exactly one node; name the node to ban it from", code: 64) }
-                where_ = running[0]
+            let end = ResourceLifetime.end(lifetime)
+            guard let node else { return Self.banWhereRunning(target, until: end) }
+            Self.ban(target, node: node, until: end)
+        }
+
+        static func banWhereRunning(_ target: Target, until end: String?) {
+            let running = ResourceCommand.locations(of: target.resource, in: ResourceCommand.load(target.cib))
+            guard running.count == 1 else { fail("\(target.resource) is not running on exactly one node; name the node to ban it from", code: 64) }
+            ban(target, node: running[0], until: end)
+        }
+
+        static func ban(_ target: Target, node banned: String, until end: String?) {
+            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.ban(&cib, resource: target.resource, node: banned, until: end)
             }
-            let banned = where_!
-            ResourceCommand.edit(target.cib) { (cib: inout XMLElement) throws(CrmError) in try ResourceEdits.ban(&cib, resource: target.resource, node: banned) }
-            print("Ban constraint cli-ban-\(target.resource)-on-\(banned) created: \(target.resource) will not run on \(banned), even if it is the last node")
-            print("Use 'pacer resource clear \(target.resource)' to remove it")
+            print("Ban constraint cli-ban-\(target.resource)-on-\(banned) created: \(target.resource) will not run on \(banned)"
+                  + (end.map { " until \($0)" } ?? ", even if it is the last node"))
+            print(ResourceLifetime.clearHint(target.resource, until: end))
         }
     }
 

@@ -39,26 +39,31 @@ struct Simulate: ParsableCommand {
     var opInject: [String] = []
     @Option(name: [.customShort("O"), .customLong("save-output")], help: ArgumentHelp("Write the resulting CIB here.", valueName: "FILE"))
     var saveOutput: String?
-    @Option(name: [.customShort("t"), .customLong("set-datetime")], help: ArgumentHelp("Use this time (seconds since the epoch).", valueName: "SECONDS"))
-    var dateTime: Int?
+    @Option(name: [.customShort("t"), .customLong("set-datetime")],
+            help: ArgumentHelp("Use this time: ISO 8601 ('2026-12-03 10:00:00Z') or seconds since the epoch.", valueName: "DATETIME"))
+    var dateTime: String?
+    @Flag(name: [.customShort("L"), .customLong("live-check")],
+          help: "Use the running cluster's CIB as pacerd has it now (or the shadow CIB in use, or $CIB_file).")
+    var liveCheck = false
 
     func validate() throws {
-        if xmlFile == nil { throw ValidationError("Missing expected argument '--xml-file <FILE>'") }
+        if xmlFile == nil && !liveCheck { throw ValidationError("Missing expected argument '--xml-file <FILE>' (or --live-check)") }
+        if xmlFile != nil && liveCheck { throw ValidationError("--xml-file and --live-check exclude each other") }
         for spec in opInject where SimulationInjector.parseOpSpec(spec) == nil {
             throw ValidationError("The value '\(spec)' is invalid for '--op-inject': expected RSC_OP_INTERVAL@NODE=RC")
         }
     }
 
     func run() throws {
-        let path = xmlFile!
-        var cib: XMLElement
         let tLoad = clock()
-        do { cib = try CIBFile(path: path, backups: 0).load() } catch { fail(error.description, code: error.exitCode) }
+        var cib = SimulateInput.load(xmlFile: xmlFile, live: liveCheck)
         if getenv("PACER_TIMING") != nil { printError("load: \(Double(clock() - tLoad) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
         var out = ""
-        let now = dateTime ?? Int(time(nil))
-        let execDate = cib["execution-date"].flatMap { Int($0) }
-        if let d = execDate { out += "Using the original execution date of: \(formatUTC(d))\n" }
+        let now = dateTime.map(SimulateInput.time) ?? Int(time(nil))
+        // crm_simulate names the time it was given as given, else the CIB's execution date.
+        let execDate = dateTime == nil ? cib["execution-date"].flatMap { Int($0) } : nil
+        let dateLine = dateTime.map { "Setting effective cluster time: \($0)\n" } ?? execDate.map { "Using the original execution date of: \(formatUTC($0))\n" }
+        if let dateLine { out += dateLine }
         let modifying = !nodeUp.isEmpty || !nodeDown.isEmpty || !nodeFail.isEmpty || !opInject.isEmpty
         // crm_simulate shows the state before the requested modifications.
         let beforeStatus = modifying ? Scheduler.status(SchedulerInput(cib: cib, now: now)) : nil
@@ -117,7 +122,7 @@ struct Simulate: ParsableCommand {
             }
             executor.flush()
             final = executor.cib
-            if let d = execDate, !compact { out += "Using the original execution date of: \(formatUTC(d))\n" }
+            if let dateLine, !compact || dateTime != nil { out += dateLine }
             writeStdout(out)
             out = ""
             // The last working set: not freed, the process ends right after the output.

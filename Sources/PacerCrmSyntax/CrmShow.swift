@@ -386,12 +386,12 @@ public enum CrmShow {
                 }
             case "date_expression":
                 switch expression["operation"] {
-                case "gt": expressions.append("date gt \(expression["start"] ?? "")")
-                case "lt": expressions.append("date lt \(expression["end"] ?? "")")
+                case "gt": expressions.append("date gt \(quote(expression["start"] ?? ""))")
+                case "lt": expressions.append("date lt \(quote(expression["end"] ?? ""))")
                 default:
                     var text = "date in"
-                    if let start = expression["start"] { text += " start=\(start)" }
-                    if let end = expression["end"] { text += " end=\(end)" }
+                    if let start = expression["start"] { text += " start=\(quote(start))" }
+                    if let end = expression["end"] { text += " end=\(quote(end))" }
                     expressions.append(text)
                 }
             default: break

@@ -94,15 +94,6 @@ public enum ResourceEdits {
         throw CrmError(.noSuchObject, "\(noun) '\(name)' not found for '\(resource)'")
     }
 
-    /// `resource move R NODE`: `cli-prefer-R` (INFINITY on NODE, role Started).
-    public static func move(_ cib: inout XMLElement, resource: String, node: String) throws(CrmError) {
-        try requireResource(resource, in: cib)
-        try requireNode(node, in: cib)
-        removeLocation(&cib, id: "cli-prefer-\(resource)")
-        addLocation(&cib, XMLElement("rsc_location", [("id", "cli-prefer-\(resource)"), ("rsc", resource), ("role", "Started"),
-                                                      ("node", node), ("score", "INFINITY")]))
-    }
-
     /// `resource ban R NODE`: `cli-ban-R-on-NODE` (-INFINITY, role Started).
     public static func ban(_ cib: inout XMLElement, resource: String, node: String) throws(CrmError) {
         try requireResource(resource, in: cib)
@@ -135,7 +126,7 @@ public enum ResourceEdits {
     public static func overrides(in cib: XMLElement) -> [(id: String, resource: String, node: String, score: String)] {
         (cib.firstElement(named: "configuration")?.firstElement(named: "constraints")?.elements(named: "rsc_location") ?? [])
             .filter { $0.id.hasPrefix("cli-prefer-") || $0.id.hasPrefix("cli-ban-") }
-            .map { ($0.id, $0["rsc"] ?? "", $0["node"] ?? "", $0["score"] ?? "") }
+            .map { ($0.id, $0["rsc"] ?? "", constraintNode($0), $0["score"] ?? $0.firstElement(named: "rule")?["score"] ?? "") }
     }
 
     /// `node maintenance NODE` / `node ready NODE`: the permanent node attribute `maintenance`.

@@ -83,6 +83,21 @@ package enum IntervalSpec {
     /// 2.1.5 sums a duration as it sums a date.
     /// - Returns: seconds, or nil when the text is not such a duration.
     package static func iso8601Seconds(_ text: String) -> Int? {
+        guard let (years, months, days, seconds) = iso8601Duration(text) else { return nil }
+        var total = 0
+        if years > 1 {
+            for year in 1..<Int(years) { total += 86_400 * (isLeapYear(year) ? 366 : 365) }
+        }
+        if months > 0 { total += 86_400 * 30 * Int(months) }
+        if days > 0 { total += 86_400 * (Int(days) - 1) }
+        return total + Int(seconds)
+    }
+
+    /// The fields of an ISO 8601 duration as `crm_time_parse_duration()` fills a `crm_time_t`
+    /// (the grammar of ``iso8601Seconds(_:)``): years and months as given last, weeks and days
+    /// summed into days, hours, minutes and seconds into seconds.
+    /// - Returns: nil when the text is not such a duration.
+    package static func iso8601Duration(_ text: String) -> (years: Int32, months: Int32, days: Int32, seconds: Int32)? {
         let bytes = Array(text.utf8)
         guard bytes.first == UInt8(ascii: "P"), bytes.count > 1, !isWhitespace(bytes[1]) else { return nil }
         // crm_time_t's fields are C ints.
@@ -109,13 +124,7 @@ package enum IntervalSpec {
             }
             index += 1
         }
-        var total = 0
-        if years > 1 {
-            for year in 1..<Int(years) { total += 86_400 * (isLeapYear(year) ? 366 : 365) }
-        }
-        if months > 0 { total += 86_400 * 30 * Int(months) }
-        if days > 0 { total += 86_400 * (Int(days) - 1) }
-        return total + Int(seconds)
+        return (years, months, days, seconds)
     }
 
     /// `parse_int(str, 10, 0, …)` of iso8601.c: an optional `T`, then `.`/`,` (a fraction,
