@@ -12,7 +12,7 @@ struct NodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Standby, maintenance, attributes and utilization of nodes.",
-        subcommands: [Standby.self, Online.self, Maintenance.self, Ready.self, Attribute.self, Utilization.self])
+        subcommands: [Standby.self, Online.self, Maintenance.self, Ready.self, Attribute.self, Utilization.self, NodeClearState.self])
 
     enum Lifetime: String, ExpressibleByArgument, CaseIterable {
         /// In the configuration (`<nodes>`), kept across restarts.

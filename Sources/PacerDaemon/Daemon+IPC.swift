@@ -44,7 +44,7 @@ extension Daemon {
             reloadHere(message[1], user: Self.userName(request.client.uid)) { status, text in
                 request.reply(WireStrings.encode([status, text]))
             }
-        case "replace-config", "cleanup", "attribute":
+        case "replace-config", "cleanup", "attribute", "clearstate":
             guard request.client.mayWrite else {
                 request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may change the cluster (uid \(request.client.uid))"]))
                 return
@@ -128,6 +128,8 @@ extension Daemon {
             guard arguments.count >= 2 else { reply("error", "cleanup needs a resource"); return }
             apply(controller.handle(.cleanup(resource: arguments[1], node: arguments.count > 2 ? arguments[2] : nil),
                                     now: Self.epochSeconds()))
+        case "clearstate":
+            guard clearState(arguments, reply: reply) else { return }
         default:
             reply("error", "unknown edit")
             return

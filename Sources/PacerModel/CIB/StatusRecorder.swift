@@ -87,8 +87,11 @@ public struct StatusRecorder {
     }
 
     /// Membership as the controller records it. A node that is down loses its resource
-    /// history and transient attributes (attrd forgets them when a node leaves).
+    /// history and transient attributes (attrd forgets them when a node leaves). A node
+    /// confirmed down (``confirmDown(_:)``, `pacer node clearstate`) stays expected down until it
+    /// is online again.
     public mutating func setMembership(_ uname: String, online: Bool, expectedDown: Bool = false) {
+        let expectedDown = expectedDown || (!online && isConfirmedDown(uname))
         withNodeState(uname) { state in
             let values = online
                 ? [("in_ccm", "true"), ("crmd", "online"), ("join", "member"), ("expected", "member")]
