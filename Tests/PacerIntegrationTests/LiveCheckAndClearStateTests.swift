@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+import Foundation
+import PacerTestKit
+import Testing
+
+/// `pacer simulate --live-check` (crm_simulate -L) and `pacer node clearstate` on a running pair
+/// of daemons on loopback; `pacer simulate` on a shadow CIB.
+@Suite("simulate --live-check and node clearstate on a live pair", .serialized)
+struct LiveCheckAndClearStateTests {
+    static let group: Set<String> = ["ckVIP", "vIP_10", "haproxyd"]
+
+    func owner(_ cluster: TwoNodeCluster) -> String? {
+        for node in ["alpha", "bravo"] where cluster.running(on: node) == Self.group { return node }
+        return nil
+    }
+
+    /// `pacer simulate -L ARGS` through `node`'s daemon, and crm_simulate on the CIB it read
+    /// (saved with -O in the same command): the two outputs.
+    func liveCheck(_ cluster: TwoNodeCluster, _ node: String, _ arguments: [String] = ["-R"],
+                   environment: [String: String] = [:]) throws -> (ours: CommandResult, theirs: CommandResult) {
+        let saved = "\(cluster.root)/live-\(node).xml"
+        let ours = try run([TwoNodeCluster.pacer, "simulate", "-L", "-O", saved] + arguments,
+                           environment: ["PACER_IPC": cluster.ipcName(node), "CIB_file": "", "CIB_shadow": ""].merging(environment) { _, b in b })
+        let theirs = try run(["/usr/sbin/crm_simulate", "-x", saved] + arguments)
+        return (ours, theirs)
+    }
+
+    @Test("-L shows what the running cluster would do, as crm_simulate on the same CIB; a shadow is simulated with CIB_shadow, cib use or -x")
+    func liveCheckAndShadow() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try cluster.configurePair(through: "alpha")
+        #expect(cluster.wait { owner(cluster) != nil }, "the group never started\n\(cluster.dumpLogs())")
+        #expect(cluster.wait { (try? liveCheck(cluster, "bravo").ours.stdout.hasSuffix("Transition Summary:\n")) == true },
+                "the cluster did not settle\n\(cluster.dumpLogs())")
+        for node in ["alpha", "bravo"] {
+            let (ours, theirs) = try liveCheck(cluster, node)
+            #expect(ours.status == 0, "\(ours.stderr)")
+            #expect(ours.stdout == theirs.stdout, "simulate -L on \(node):\n\(ours.stdout)\n---\n\(theirs.stdout)")
+            #expect(ours.stdout.contains("Started \(owner(cluster) ?? "?")"), "\(ours.stdout)")
+        }
+
+        // A shadow: a change staged there is what -L simulates under CIB_shadow or after cib use.
+        let shadows = "\(cluster.root)/shadows"
+        let env = ["PACER_IPC": cluster.ipcName("alpha"), "CIB_file": "", "PACER_SHADOW_DIR": shadows]
+        #expect(try run([TwoNodeCluster.pacer, "cib", "new", "s1"], environment: env).status == 0)
+        #expect(try run([TwoNodeCluster.pacer, "resource", "stop", "haproxyd"], environment: env.merging(["CIB_shadow": "s1"]) { _, b in b }).status == 0)
+        let staged = try liveCheck(cluster, "alpha", environment: ["PACER_SHADOW_DIR": shadows, "CIB_shadow": "s1"])
+        #expect(staged.ours.status == 0 && staged.ours.stdout == staged.theirs.stdout, "\(staged.ours.stdout)\n---\n\(staged.theirs.stdout)")
+        #expect(staged.ours.stdout.contains("* Stop       haproxyd"), "\(staged.ours.stdout)")
+        let byFile = try run([TwoNodeCluster.pacer, "simulate", "-x", "\(shadows)/shadow.s1", "-R"])
+        #expect(byFile.stdout == staged.ours.stdout)
+        // `pacer cib use s1` (remembered per user) instead of CIB_shadow; the live cluster is untouched.
+        #expect(try run([TwoNodeCluster.pacer, "cib", "use", "s1"], environment: env).status == 0)
+        let used = try liveCheck(cluster, "alpha", environment: ["PACER_SHADOW_DIR": shadows])
+        #expect(used.ours.stdout == staged.ours.stdout)
+        #expect(try run([TwoNodeCluster.pacer, "cib", "use"], environment: env).status == 0)
+        let live = try liveCheck(cluster, "alpha", environment: ["PACER_SHADOW_DIR": shadows])
+        #expect(!live.ours.stdout.contains("Stop       haproxyd") && live.ours.stdout == live.theirs.stdout, "\(live.ours.stdout)")
+        #expect(owner(cluster) != nil, "staging in a shadow changed the cluster")
+    }
+
+    @Test("-L without a daemon: one line naming pacerd, exit 66, at once; -L with -x is a usage error")
+    func liveCheckWithoutDaemon() throws {
+        let started = Date()
+        let result = try run([TwoNodeCluster.pacer, "simulate", "-L", "-R"],
+                             environment: ["PACER_IPC": "pacer-it-nobody-\(getpid())", "CIB_file": "", "CIB_shadow": "",
+                                           "PACER_SHADOW_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("no-shadows-\(getpid())").path])
+        #expect(result.status == 66, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.hasPrefix("pacer: --live-check: cannot reach pacerd") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(Date().timeIntervalSince(started) < 10, "it waited for a daemon")
+        let both = try run([TwoNodeCluster.pacer, "simulate", "-L", "-x", "/nonexistent", "-R"])
+        #expect(both.status == 64, "\(both.stderr)")
+    }
+
+    @Test("a lost node waits to be fenced; clearstate on the survivor takes it as down and the group starts there; -L shows both decisions")
+    func clearStateRecovers() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try cluster.configurePair(through: "alpha")
+        // Fencing on, with a device that never runs: the scheduler decides fencing; Pacer holds recovery.
+        for line in [["configure", "primitive", "fence1", "stonith:fence_dummy", "meta", "target-role=Stopped"],
+                     ["configure", "property", "stonith-enabled=true"]] {
+            let result = try cluster.pacer("alpha", line)
+            try #require(result.status == 0, "\(line): \(result.stderr)")
+        }
+        #expect(cluster.wait { owner(cluster) != nil }, "the group never started\n\(cluster.dumpLogs())")
+        guard let first = owner(cluster) else { return }
+        let other = first == "alpha" ? "bravo" : "alpha"
+
+        cluster.kill9(first)
+        try? FileManager.default.removeItem(atPath: "\(cluster.root)/\(first)/rsctmp")
+        try FileManager.default.createDirectory(atPath: "\(cluster.root)/\(first)/rsctmp", withIntermediateDirectories: true)
+        let logPath = cluster.logPath(other)
+        #expect(cluster.wait { ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").contains("Pacer cannot fence") },
+                "the survivor never decided to fence \(first)\n\(cluster.dumpLogs())")
+        #expect(cluster.running(on: other).isEmpty, "recovered before the fencing was confirmed")
+        let waiting = try liveCheck(cluster, other)
+        #expect(waiting.ours.stdout == waiting.theirs.stdout, "\(waiting.ours.stdout)\n---\n\(waiting.theirs.stdout)")
+        #expect(waiting.ours.stdout.contains("* Fence (reboot) \(first)"), "\(waiting.ours.stdout)")
+
+        // The survivor itself is online: clearstate there only cleans up failures.
+        let online = try cluster.pacer(other, ["node", "clearstate", other])
+        #expect(online.status == 0 && online.stdout.contains("is online"), "\(online.stdout) \(online.stderr)")
+        let unknown = try cluster.pacer(other, ["node", "clearstate", "charlie"])
+        #expect(unknown.status == 105 && unknown.stderr.contains("'charlie'"), "\(unknown.stderr)")
+
+        let cleared = try cluster.pacer(other, ["node", "clearstate", first])
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        #expect(cluster.wait { cluster.running(on: other) == Self.group }, "the group did not start on \(other)\n\(cluster.dumpLogs())")
+        #expect(cluster.cib(other).contains("uname=\"\(first)\" in_ccm=\"false\" crmd=\"offline\" join=\"down\" expected=\"down\""),
+                "the lost node's state: \(cluster.cib(other))")
+        let after = try liveCheck(cluster, other)
+        #expect(after.ours.stdout == after.theirs.stdout && !after.ours.stdout.contains("Fence"), "\(after.ours.stdout)")
+
+        // The node comes back: it is expected up again and nothing moves back.
+        try cluster.start(first)
+        #expect(cluster.wait { cluster.cib(other).contains("uname=\"\(first)\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\"") },
+                "\(first) did not rejoin\n\(cluster.dumpLogs())")
+        #expect(cluster.running(on: other) == Self.group)
+    }
+}
