@@ -69,6 +69,24 @@ struct MoveLifetimeTests {
                     environment: ["TZ": "America/New_York"])
     }
 
+    @Test("move RSC --lifetime without a node bans it where it runs until then, as crm_resource --move --lifetime without --node")
+    func moveAway() throws {
+        // crmsh insists on a node (or force) for a move; crm_resource itself bans the current node.
+        let dir = try TemporaryDirectory()
+        let running = try ResourceDifferentialTests().runningPair(dir)
+        let theirs = dir.file("crm.xml"), ours = dir.file("pacer.xml")
+        try FileManager.default.copyItem(atPath: running, toPath: theirs)
+        try FileManager.default.copyItem(atPath: running, toPath: ours)
+        let crm = try Tool.run(["crm_resource", "--move", "-r", "proxyGroup", "--lifetime", "P2D"], environment: ["CIB_file": theirs])
+        #expect(crm.status == 0, "\(crm.stderr)")
+        let pacer = try Tool.run([Tool.pacer, "resource", "move", "proxyGroup", "--lifetime", "P2D"], environment: ["CIB_file": ours])
+        #expect(pacer.status == 0, "\(pacer.stderr)")
+        let (a, b) = (try ends(ours), try ends(theirs))
+        #expect(a.text == b.text && a.text.contains("cli-ban-proxyGroup-on-pm01-lifetime"), "\(a.text)\n---\n\(b.text)")
+        #expect(a.ends.count == 1 && b.ends.count == 1)
+        if let ourEnd = a.ends.first, let theirEnd = b.ends.first { #expect(abs(try epoch(ourEnd) - epoch(theirEnd)) <= 5) }
+    }
+
     @Test("the end is crm_time_add's: Pacemaker's iso8601 -d DATE -D DURATION on a grid of dates and durations")
     func endArithmetic() throws {
         let dates = ["2024-03-01 00:00:00Z", "2024-02-29 12:00:00Z", "2027-01-31 10:00:00Z", "2026-12-31 23:59:59Z",
