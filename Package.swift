@@ -59,7 +59,8 @@ let package = Package(
             name: "PacerDaemon",
             dependencies: [
                 "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerEventLoop", "PacerIPC", "PacerExecutor", "PacerController",
-                "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "CPacerSys", .product(name: "Logging", package: "swift-log"),
+                "PacerScheduler", "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "CPacerSys",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),
         .executableTarget(

@@ -236,6 +236,7 @@ public final class Daemon: @unchecked Sendable {
         loop.addTimer(after: .seconds(60)) { [weak self] in
             guard let self else { return }
             self.apply(self.controller.handle(.recheck, now: Self.epochSeconds()))
+            self.scheduleDateRecheck(self.controller.cib)
             self.scheduleRecheck()
         }
     }
@@ -393,6 +394,7 @@ public final class Daemon: @unchecked Sendable {
                 // Off the loop: an fsync on a busy disk must not delay heartbeats (see CIBWriter).
                 writer.submit(cib)
                 alertAttributes(cib)
+                scheduleDateRecheck(cib)
             case .replicate(let cib):
                 peerLink.send(["cib", cib.serialized()])
             case .settled:

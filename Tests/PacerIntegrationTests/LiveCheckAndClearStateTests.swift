@@ -122,4 +122,50 @@ struct LiveCheckAndClearStateTests {
                 "\(first) did not rejoin\n\(cluster.dumpLogs())")
         #expect(cluster.running(on: other) == Self.group)
     }
+    @Test("move --lifetime on the live pair: the resource moves, and moves back once the constraint has expired (decided at its end)")
+    func moveWithLifetime() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        let script = """
+        configure
+        property stonith-enabled=false no-quorum-policy=ignore
+        primitive solo ocf:pacer:Dummy op monitor interval=1s meta resource-stickiness=0
+        location prefer-alpha solo 50: alpha
+        commit
+        """
+        let file = "\(cluster.root)/solo.crm"
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        try #require(try cluster.pacer("alpha", ["configure", "-f", file]).status == 0)
+        #expect(cluster.wait { cluster.running(on: "alpha") == ["solo"] }, "solo did not start on alpha\n\(cluster.dumpLogs())")
+
+        let moved = try cluster.pacer("bravo", ["resource", "move", "solo", "bravo", "--lifetime", "PT8S"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let endText = try #require(moved.stdout.split(separator: "\n").first?.components(separatedBy: " until ").last)
+        let end = try #require(Int(try run(["/usr/sbin/iso8601", "-d", endText, "-S"]).stdout
+            .split(separator: "\n").first { $0.hasPrefix("Date: ") }?.dropFirst(6) ?? ""))
+        #expect(cluster.wait { cluster.running(on: "bravo") == ["solo"] }, "solo did not move\n\(cluster.dumpLogs())")
+        // While the constraint holds it stays; what -t says about its end, crm_simulate says too.
+        let after = CrmTimeText.utc(end + 1)
+        let predicted = try liveCheck(cluster, "alpha", ["-R", "-t", after])
+        #expect(predicted.ours.stdout == predicted.theirs.stdout, "\(predicted.ours.stdout)\n---\n\(predicted.theirs.stdout)")
+        #expect(predicted.ours.stdout.contains("* Move       solo    ( bravo -> alpha )"), "\(predicted.ours.stdout)")
+        while Int(Date().timeIntervalSince1970) < end - 1 {
+            #expect(cluster.running(on: "bravo") == ["solo"], "solo left bravo before the constraint expired")
+            usleep(250_000)
+        }
+        #expect(cluster.wait(upTo: 30) { cluster.running(on: "alpha") == ["solo"] }, "solo did not return\n\(cluster.dumpLogs())")
+        #expect(Int(Date().timeIntervalSince1970) >= end, "solo returned before the end")
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SSZ` for `pacer simulate -t` and crm_simulate's `--set-datetime`.
+enum CrmTimeText {
+    static func utc(_ seconds: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
 }
