@@ -3,6 +3,9 @@ import ArgumentParser
 import PacerCIB
 import PacerCrmSyntax
 import PacerModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `pacer node clearstate NODE`: crmsh 4.4.1's `crm node clearstate`, which decides by the
 /// node's `node_state` as crmsh does:
@@ -23,11 +26,14 @@ struct NodeClearState: ParsableCommand {
 
     @OptionGroup var cib: CIBOptions
     @Argument(help: "The node.") var node: String
+    @Flag(name: [.customShort("f"), .customLong("force")], help: "Do not ask for confirmation (needed when not on a terminal).")
+    var force = false
 
     func run() {
         let target = cib.resolve()
         let root = ResourceCommand.load(cib)
         do { try ResourceEdits.requireNode(node, in: root) } catch { fail(error.description, code: error.exitCode) }
+        if !force { confirm() }
         let state = root.firstElement(named: "status")?.elements(named: "node_state").first { $0["uname"] == node }
         if state?["crmd"] == "online" {
             let failed = Self.failedResources(on: node, in: root)
@@ -55,6 +61,24 @@ struct NodeClearState: ParsableCommand {
             } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
         }
         print("Node \(node) is taken as cleanly down (as after a confirmed fencing): its history is cleared and its resources may be recovered elsewhere")
+    }
+
+    /// crmsh's `ask()`: on a terminal a y/n question; elsewhere no answer is a refusal, which
+    /// here says how to proceed.
+    func confirm() {
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            fail("clearstate drops the state of node '\(node)': confirm with --force (as crm --force node clearstate)", code: 1)
+        }
+        while true {
+            print("Do you really want to drop state for node \(node) (y/n)? ", terminator: "")
+            fflush(nil)   // all output streams: the question before the answer
+            guard let answer = readLine() else { fail("clearstate of node '\(node)' not confirmed", code: 1) }
+            switch answer.lowercased().first {
+            case "y": return
+            case "n": fail("clearstate of node '\(node)' not confirmed", code: 1)
+            default: continue
+            }
+        }
     }
 
     /// The resources `crm_resource --cleanup --node NODE` cleans up: those with a fail count

@@ -69,7 +69,7 @@ struct NodeClearStateTests {
         try #require(try Tool.run(["crm_simulate", "-x", lost, "-S", "-O", fenced]).status == 0)
         let ours = dir.file("pacer.xml")
         try FileManager.default.copyItem(atPath: lost, toPath: ours)
-        let pacer = try Tool.run([Tool.pacer, "node", "clearstate", "pm01"], environment: ["CIB_file": ours])
+        let pacer = try Tool.run([Tool.pacer, "node", "clearstate", "pm01", "--force"], environment: ["CIB_file": ours])
         #expect(pacer.status == 0, "\(pacer.stderr)")
         #expect(try nodeState(ours, "pm01") == nodeState(fenced, "pm01"))
         #expect(try nodeState(ours, "pm01").contains("expected=\"down\""))
@@ -91,7 +91,7 @@ struct NodeClearStateTests {
         let crm = try crmClearstate("pm01", on: theirs, path: try recorder(dir, "crm_resource", log: log))
         #expect(crm.status == 0, "\(crm.stderr)")
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "--cleanup --node pm01\n")
-        let pacer = try Tool.run([Tool.pacer, "node", "clearstate", "pm01"], environment: ["CIB_file": failed])
+        let pacer = try Tool.run([Tool.pacer, "node", "clearstate", "pm01", "--force"], environment: ["CIB_file": failed])
         #expect(pacer.status == 0 && pacer.stdout.contains("cleaned up haproxyd"), "\(pacer.stdout) \(pacer.stderr)")
         let after = try nodeState(failed, "pm01")
         #expect(!after.contains("fail-count-haproxyd") && !after.contains("lrm_resource id=\"haproxyd\""), "\(after)")
@@ -99,7 +99,7 @@ struct NodeClearStateTests {
         #expect(try nodeState(failed, "pm01").contains("crmd=\"online\""))
     }
 
-    @Test("offline by its controller but still a member: refused, as crmsh refuses; an unknown node: 105; nothing changes")
+    @Test("offline by its controller but still a member: refused, as crmsh refuses; an unknown node: 105; unconfirmed off a terminal: refused; nothing changes")
     func refusals() throws {
         let dir = try TemporaryDirectory()
         let lost = try lostPair(dir)
@@ -111,10 +111,18 @@ struct NodeClearStateTests {
         #expect(crm.status != 0 && (crm.stdout + crm.stderr).contains("First shut down node"), "\(crm.stdout) \(crm.stderr)")
         #expect(!FileManager.default.fileExists(atPath: log))
         for (node, code, names) in [("pm01", Int32(1), "still a cluster member"), ("pm09", 105, "'pm09'")] {
-            let result = try Tool.run([Tool.pacer, "node", "clearstate", node], environment: ["CIB_file": member])
+            let result = try Tool.run([Tool.pacer, "node", "clearstate", node, "--force"], environment: ["CIB_file": member])
             #expect(result.status == code && result.stderr.contains(names) && result.stderr.split(separator: "\n").count == 1,
                     "\(node): \(result.status) \(result.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: member)) == before, "a refused clearstate changed the CIB")
+        // Not on a terminal and without --force: crmsh's ask() says no (silently); pacer says how to proceed.
+        let lostBefore = try Data(contentsOf: URL(fileURLWithPath: lost))
+        let unconfirmed = try Tool.run([Tool.pacer, "node", "clearstate", "pm01"], environment: ["CIB_file": lost], stdin: "y\n")
+        #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("--force") && unconfirmed.stderr.split(separator: "\n").count == 1,
+                "\(unconfirmed.stderr)")
+        let crmUnforced = try Tool.run([try Tool.which("timeout"), "30", "crm", "node", "clearstate", "pm01"], environment: ["CIB_file": lost], stdin: "y\n")
+        #expect(crmUnforced.status != 0, "crmsh without --force off a terminal: \(crmUnforced.stdout) \(crmUnforced.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: lost)) == lostBefore)
     }
 }

@@ -103,12 +103,12 @@ struct LiveCheckAndClearStateTests {
         #expect(waiting.ours.stdout.contains("* Fence (reboot) \(first)"), "\(waiting.ours.stdout)")
 
         // The survivor itself is online: clearstate there only cleans up failures.
-        let online = try cluster.pacer(other, ["node", "clearstate", other])
+        let online = try cluster.pacer(other, ["node", "clearstate", other, "--force"])
         #expect(online.status == 0 && online.stdout.contains("is online"), "\(online.stdout) \(online.stderr)")
-        let unknown = try cluster.pacer(other, ["node", "clearstate", "charlie"])
+        let unknown = try cluster.pacer(other, ["node", "clearstate", "charlie", "--force"])
         #expect(unknown.status == 105 && unknown.stderr.contains("'charlie'"), "\(unknown.stderr)")
 
-        let cleared = try cluster.pacer(other, ["node", "clearstate", first])
+        let cleared = try cluster.pacer(other, ["node", "clearstate", first, "--force"])
         #expect(cleared.status == 0, "\(cleared.stderr)")
         #expect(cluster.wait { cluster.running(on: other) == Self.group }, "the group did not start on \(other)\n\(cluster.dumpLogs())")
         #expect(cluster.cib(other).contains("uname=\"\(first)\" in_ccm=\"false\" crmd=\"offline\" join=\"down\" expected=\"down\""),
