@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerScheduler
 
 /// One `rsc_location` placement as `pcmk__new_location()` records it: the constraint's
 /// (or rule's) id, the resource, and a score per node (`node_list_rh`).
@@ -65,7 +66,8 @@ extension MonState {
             switch e.name {
             case "expression": results.append(expressionMatches(e, node: node))
             case "rule": results.append(ruleMatches(e, node: node))
-            default: results.append(false)  // date and resource expressions are not evaluated here
+            case "date_expression": results.append(DateRecheck.holds(e, at: now))   // move/ban --lifetime
+            default: results.append(false)  // resource and operation expressions are not evaluated here
             }
         }
         if results.isEmpty { return true }

@@ -87,6 +87,23 @@ struct MoveLifetimeTests {
         if let ourEnd = a.ends.first, let theirEnd = b.ends.first { #expect(abs(try epoch(ourEnd) - epoch(theirEnd)) <= 5) }
     }
 
+    @Test("status lists a lifetime ban while it holds and not once expired, as crm_mon --output-as xml")
+    func statusBans() throws {
+        let dir = try TemporaryDirectory()
+        let running = try ResourceDifferentialTests().runningPair(dir)
+        try #require(try Tool.run([Tool.pacer, "resource", "ban", "haproxyd", "pm02", "--lifetime", "PT1H"], environment: ["CIB_file": running]).status == 0)
+        // An expired one: crm_resource accepts a negative duration (pacer refuses it).
+        try #require(try Tool.run(["crm_resource", "--ban", "-r", "vIP_10", "--node", "pm02", "--lifetime", "P-1D"], environment: ["CIB_file": running]).status == 0)
+        func bans(_ arguments: [String]) throws -> String {
+            let xml = try Tool.run(arguments, environment: ["CIB_file": running]).stdout
+            guard let start = xml.range(of: "<bans>"), let end = xml.range(of: "</bans>") else { return "" }
+            return String(xml[start.lowerBound..<end.upperBound])
+        }
+        let theirs = try bans(["crm_mon", "-1", "--output-as", "xml"])
+        #expect(theirs.contains("cli-ban-haproxyd-on-pm02-rule") && !theirs.contains("vIP_10"), "\(theirs)")
+        #expect(try bans([Tool.pacer, "status", "--output-as", "xml"]) == theirs)
+    }
+
     @Test("the end is crm_time_add's: Pacemaker's iso8601 -d DATE -D DURATION on a grid of dates and durations")
     func endArithmetic() throws {
         let dates = ["2024-03-01 00:00:00Z", "2024-02-29 12:00:00Z", "2027-01-31 10:00:00Z", "2026-12-31 23:59:59Z",

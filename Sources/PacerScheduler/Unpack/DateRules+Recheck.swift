@@ -6,6 +6,11 @@ public import PacerModel
 /// records the same as the transition's `recheck-by` (`pe__eval_date_expr()` with a
 /// `next_change`, lib/pengine/rules.c), which the controller turns into a timer.
 public enum DateRecheck {
+    /// Whether a `date_expression` holds at `now`, as the scheduler evaluates it in a rule.
+    public static func holds(_ expression: XMLElement, at now: Int) -> Bool {
+        WorkingSet.evaluateDateExpression(expression, now: now)
+    }
+
     /// The earliest time after `now` (seconds since the epoch) at which some date expression's
     /// result changes: an `lt` at its `end`, a `gt` one second after its `start`, an
     /// `in_range` at its `start` or one second after its `end`. Nil when none will.

@@ -5,13 +5,15 @@ import PacerModel
 /// given now). Mirrors `pe__eval_date_expr()` and `pe_cron_range_satisfied()`
 /// (lib/pengine/rules.c) with the ISO 8601 subset of `crm_time_new()` the CIB uses.
 extension WorkingSet {
-    func evaluateDateExpression(_ expr: XMLElement) -> Bool {
-        let start = expr["start"].flatMap(Self.parseISO8601)
-        var end = expr["end"].flatMap(Self.parseISO8601)
+    func evaluateDateExpression(_ expr: XMLElement) -> Bool { Self.evaluateDateExpression(expr, now: now) }
+
+    static func evaluateDateExpression(_ expr: XMLElement, now: Int) -> Bool {
+        let start = expr["start"].flatMap(parseISO8601)
+        var end = expr["end"].flatMap(parseISO8601)
         switch (expr["operation"] ?? "in_range").lowercased() {
         case "in_range":
             if end == nil, let start, let duration = expr.firstElement(named: "duration") {
-                end = Self.add(duration, to: start)
+                end = add(duration, to: start)
             }
             if start == nil && end == nil { return false }
             if let start, start > now { return false }
@@ -19,7 +21,7 @@ extension WorkingSet {
             return true
         case "date_spec":
             guard let spec = expr.firstElement(named: "date_spec") else { return false }
-            return Self.cronSatisfied(spec, now)
+            return cronSatisfied(spec, now)
         case "gt":
             guard let start else { return false }
             return now > start
