@@ -122,6 +122,24 @@ struct LiveCheckAndClearStateTests {
                 "\(first) did not rejoin\n\(cluster.dumpLogs())")
         #expect(cluster.running(on: other) == Self.group)
     }
+    @Test("pacerd refuses a clearstate request without a node, for an unknown node, and for a running member; nothing changes")
+    func clearStateRequestsRefused() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        try cluster.start("bravo")
+        try #require(cluster.wait(upTo: 10) { cluster.cib("alpha").contains("uname=\"bravo\" in_ccm=\"true\"") })
+        let probe = Tool.binary("pacer-ipc-probe")
+        for (request, names) in [(["clearstate"], "needs one node"), (["clearstate", "charlie"], "'charlie'"),
+                                 (["clearstate", "alpha"], "running member"), (["clearstate", "bravo"], "running member"),
+                                 (["clearstate", "bravo", "extra"], "needs one node")] {
+            let reply = try run([probe, cluster.ipcName("alpha"), "strings"] + request)
+            #expect(reply.stdout.hasPrefix("error") && reply.stdout.contains(names), "\(request): \(reply.stdout) \(reply.stderr)")
+        }
+        #expect(!cluster.cib("alpha").contains("expected=\"down\"") && cluster.cib("alpha").contains("uname=\"bravo\" in_ccm=\"true\""),
+                "a refused clearstate changed the nodes' state: \(cluster.cib("alpha"))")
+        #expect(try cluster.pacer("alpha", ["configure", "property", "still-serving=yes"]).status == 0)
+    }
+
     @Test("move --lifetime on the live pair: the resource moves, and moves back once the constraint has expired (decided at its end)")
     func moveWithLifetime() throws {
         let cluster = try TwoNodeCluster()
