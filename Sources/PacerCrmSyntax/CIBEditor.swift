@@ -9,7 +9,9 @@ public import PacerModel
 public struct CIBEditor: Sendable {
     public internal(set) var cib: XMLElement
     public internal(set) var messages: [String] = []
-    /// Every `id` in the document, for uniqueness checks and id generation.
+    /// Every `id` outside `<status>`, for uniqueness checks and id generation. The status
+    /// section's ids are no part of it (a `node_state` has its node's id; the schema's ids
+    /// are the configuration's), as crmsh's id registry only knows configuration objects.
     var ids: Set<String>
     /// On a live cluster, `delete` of a running, managed primitive is refused unless forced
     /// (crmsh: "resource X is running, can't delete it").
@@ -18,7 +20,9 @@ public struct CIBEditor: Sendable {
     public init(cib: XMLElement) {
         self.cib = cib
         var ids = Set<String>()
-        cib.forEachElement { element in if let id = element["id"] { ids.insert(id) } }
+        for section in cib.elements where section.name != "status" {
+            section.forEachElement { element in if let id = element["id"] { ids.insert(id) } }
+        }
         self.ids = ids
         Self.ensureSkeleton(&self.cib)
     }
