@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerCrmSyntax
+import PacerModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,20 @@ enum ResourceLifetime {
         do { return try ResourceEdits.lifetimeEnd(lifetime, now: Int(now), offset: Int(local.tm_gmtoff)) } catch {
             fail(error.description, code: error.exitCode)
         }
+    }
+
+    /// The node and the lifetime from crmsh's words as well as Pacer's: `move RSC NODE PT1H`
+    /// (crmsh's positional lifetime), `move RSC PT1H` (a lifetime, not a node, when it reads as
+    /// an ISO 8601 duration and no node has that name, as crmsh decides), or `--lifetime`.
+    static func words(node: String?, positional: String?, option: String?, cib: CIBOptions) -> (node: String?, lifetime: String?) {
+        if let positional {
+            guard option == nil else { fail("the lifetime is given twice: '\(positional)' and --lifetime '\(option!)'", code: 64) }
+            return (node, positional)
+        }
+        guard let node, option == nil, IntervalSpec.iso8601Duration(node) != nil else { return (node, option) }
+        let nodes = ResourceCommand.load(cib).firstElement(named: "configuration")?.firstElement(named: "nodes")?
+            .elements(named: "node").compactMap { $0["uname"] } ?? []
+        return nodes.contains(node) ? (node, nil) : (nil, node)
     }
 
     /// What the move or ban prints about how long it lasts.

@@ -69,6 +69,16 @@ struct MoveLifetimeTests {
                     environment: ["TZ": "America/New_York"])
     }
 
+    @Test("crmsh's own words work too: move RSC NODE PT1H, and ban RSC PT2H (a duration, not a node: where it runs)")
+    func crmshWords() throws {
+        try compare(crm: ["resource", "move", "proxyGroup", "pm02", "PT1H"], pacer: ["move", "proxyGroup", "pm02", "PT1H"])
+        try compare(crm: ["resource", "ban", "ckVIP", "PT2H"], pacer: ["ban", "ckVIP", "PT2H"])
+        let dir = try TemporaryDirectory()
+        let running = try ResourceDifferentialTests().runningPair(dir)
+        let twice = try Tool.run([Tool.pacer, "resource", "move", "proxyGroup", "pm02", "PT1H", "--lifetime", "P1D"], environment: ["CIB_file": running])
+        #expect(twice.status == 64 && twice.stderr.contains("given twice"), "\(twice.stderr)")
+    }
+
     @Test("move RSC --lifetime without a node bans it where it runs until then, as crm_resource --move --lifetime without --node")
     func moveAway() throws {
         // crmsh insists on a node (or force) for a move; crm_resource itself bans the current node.
