@@ -27,8 +27,9 @@ let package = Package(
         .target(name: "PacerScheduler", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "PacerTransition", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
         .target(name: "PacerController", dependencies: ["PacerModel", "PacerScheduler", "PacerTransition"], swiftSettings: upcoming),
-        .target(name: "PacerMonView", dependencies: ["PacerModel", "PacerScheduler"], swiftSettings: upcoming),
+        .target(name: "PacerMonView", dependencies: ["PacerModel", "PacerScheduler", "PacerWire"], swiftSettings: upcoming),
         .target(name: "PacerMembership", swiftSettings: upcoming),
+        .target(name: "PacerWire", dependencies: ["PacerModel", "PacerTransition", "PacerMembership"], swiftSettings: upcoming),
         // edge: libxml2 wrapped once, then the CIB store
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PacerXML", dependencies: ["CLibXML2", "PacerModel"], swiftSettings: upcoming),
@@ -45,12 +46,12 @@ let package = Package(
         .systemLibrary(name: "CQB", pkgConfig: "libqb", providers: [.apt(["libqb-dev"])]),
         .target(name: "PacerEventLoop", dependencies: ["CQB"], swiftSettings: upcoming),
         .target(name: "PacerIPC", dependencies: ["CQB", "PacerEventLoop"], swiftSettings: upcoming),
-        .executableTarget(name: "pacer-ipc-probe", dependencies: ["PacerIPC", "PacerEventLoop"], swiftSettings: upcoming),
+        .executableTarget(name: "pacer-ipc-probe", dependencies: ["PacerIPC", "PacerEventLoop", "PacerWire"], swiftSettings: upcoming),
         // top
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerWire",
                 "PacerScheduler", "PacerMonView", "CPacerSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -59,7 +60,7 @@ let package = Package(
             name: "PacerDaemon",
             dependencies: [
                 "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerEventLoop", "PacerIPC", "PacerExecutor", "PacerController",
-                "PacerScheduler", "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "CPacerSys",
+                "PacerScheduler", "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "PacerWire", "CPacerSys",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),
@@ -68,7 +69,7 @@ let package = Package(
             dependencies: ["PacerDaemon", "PacerConfig", "CPacerSys", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming),
         .executableTarget(name: "pacer", dependencies: ["PacerCLI"], swiftSettings: upcoming),
-        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerModel", "PacerIPC", "PacerHeartbeat"], path: "Sources/pacer-bench"),
+        .executableTarget(name: "pacer-bench", dependencies: ["PacerExecutor", "PacerModel", "PacerIPC", "PacerWire"], path: "Sources/pacer-bench"),
         // tests: PacerTestKit is the one copy of what several test targets need (never imported by Sources/)
         .target(name: "PacerTestKit", dependencies: ["PacerEventLoop"], path: "Tests/PacerTestKit", swiftSettings: upcoming),
         .testTarget(name: "PacerModelTests", dependencies: ["PacerModel"], swiftSettings: upcoming),
@@ -91,7 +92,8 @@ let package = Package(
         .testTarget(name: "PacerExecutorTests", dependencies: ["PacerExecutor", "PacerModel", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerEventLoopTests", dependencies: ["PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerIPCTests", dependencies: ["PacerIPC", "PacerEventLoop", "PacerTestKit"], swiftSettings: upcoming),
-        .testTarget(name: "PacerMonViewTests", dependencies: ["PacerMonView", "PacerModel", "PacerXML", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerMonViewTests", dependencies: ["PacerMonView", "PacerModel", "PacerXML", "PacerWire", "PacerMembership", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerWireTests", dependencies: ["PacerWire", "PacerTransition", "PacerMembership", "PacerModel", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(name: "PacerCrmSyntaxTests", dependencies: ["PacerCrmSyntax", "PacerModel"], swiftSettings: upcoming),
         .testTarget(
             name: "PacerCLITests",

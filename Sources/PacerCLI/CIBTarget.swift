@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerCIB
-import PacerHeartbeat
 import PacerIPC
 import PacerModel
+import PacerWire
 import PacerXML
 #if canImport(Glibc)
 import Glibc
@@ -28,9 +28,13 @@ enum CIBTarget {
         switch self {
         case .file(let file): return try file.load()
         case .daemon(let name):
-            let reply = try Self.request(name, ["cib"])
-            guard reply.first == "ok", reply.count >= 2 else { throw CLIFailure(reply.dropFirst().first ?? "unexpected reply", code: 1) }
-            do { return try XMLParser.parse(reply[1]) } catch { throw CLIFailure("the daemon sent a CIB that does not parse: \(error)", code: 1) }
+            let text: String
+            switch try Self.request(name, .cib) {
+            case .cib(let xml): text = xml
+            case .error(let reason): throw CLIFailure(reason, code: 1)
+            default: throw CLIFailure("unexpected reply", code: 1)
+            }
+            do { return try XMLParser.parse(text) } catch { throw CLIFailure("the daemon sent a CIB that does not parse: \(error)", code: 1) }
         }
     }
 
@@ -46,11 +50,11 @@ enum CIBTarget {
                 let before = cib.firstElement(named: "configuration")
                 try body(&cib)
                 guard let configuration = cib.firstElement(named: "configuration"), configuration != before else { return }
-                let reply = try Self.request(name, ["replace-config", "\(base.adminEpoch).\(base.epoch)", configuration.serialized()])
-                switch reply.first {
-                case "ok": return
-                case "conflict": continue
-                default: throw CLIFailure(reply.dropFirst().first ?? "the daemon refused the change", code: 1)
+                switch try Self.request(name, .edit(.replaceConfiguration(base: base, configuration: configuration.serialized()))) {
+                case .ok: return
+                case .conflict: continue
+                case .error(let reason): throw CLIFailure(reason, code: 1)
+                default: throw CLIFailure("the daemon refused the change", code: 1)
                 }
             }
             throw CLIFailure("the configuration kept changing under this command; try again", code: 1)
@@ -58,17 +62,26 @@ enum CIBTarget {
     }
 
     /// A request to the local daemon.
-    static func request(_ name: String, _ message: [String]) throws -> [String] {
+    static func request(_ name: String, _ message: DaemonRequest) throws(CLIFailure) -> DaemonReply {
         let client: IPCClient
         do { client = try IPCClient.connect(name: name) } catch {
             throw CLIFailure("cannot reach pacerd (\(error)); is it running? For a CIB file use --cib-file PATH or CIB_file=PATH", code: 66)
         }
         defer { client.close() }
         let reply: [UInt8]
-        do { reply = try client.request(WireStrings.encode(message), timeout: .seconds(30)) } catch {
+        do { reply = try client.request(message.encoded, timeout: .seconds(30)) } catch {
             throw CLIFailure("request to pacerd failed: \(error)", code: 1)
         }
-        do { return try WireStrings.decode(reply) } catch { throw CLIFailure("pacerd's reply does not decode: \(error)", code: 1) }
+        do { return try DaemonReply(decoding: reply) } catch { throw CLIFailure("pacerd's reply does not decode: \(error)", code: 1) }
+    }
+
+    /// Sends an edit to the local daemon; throws its reason when it is not done.
+    static func edit(_ name: String, _ edit: OperatorEdit, refused: String) throws(CLIFailure) {
+        switch try request(name, .edit(edit)) {
+        case .ok: return
+        case .error(let reason), .conflict(let reason), .notRunning(let reason): throw CLIFailure(reason, code: 1)
+        case .cib, .status: throw CLIFailure(refused, code: 1)
+        }
     }
 }
 

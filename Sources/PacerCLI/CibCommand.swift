@@ -4,6 +4,7 @@ import PacerCIB
 import PacerCrmSyntax
 import PacerModel
 import PacerXML
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -178,11 +179,11 @@ struct CibCommand: ParsableCommand {
                         if let index = cib.childIndex(where: { $0.name == "configuration" }) { cib.children[index] = .element(configuration) }
                     }
                 case .daemon(let ipc):
-                    let reply = try CIBTarget.request(ipc, ["replace-config", current, configuration.serialized()])
-                    switch reply.first {
-                    case "ok": break
-                    case "conflict": throw CLIFailure("the live configuration changed while committing; try again", code: 1)
-                    default: throw CLIFailure(reply.dropFirst().first ?? "the daemon refused the change", code: 1)
+                    switch try CIBTarget.request(ipc, .edit(.replaceConfiguration(base: now, configuration: configuration.serialized()))) {
+                    case .ok: break
+                    case .conflict: throw CLIFailure("the live configuration changed while committing; try again", code: 1)
+                    case .error(let reason): throw CLIFailure(reason, code: 1)
+                    default: throw CLIFailure("the daemon refused the change", code: 1)
                     }
                 }
                 // The shadow now matches the cluster: a later commit of it is based on what is live.

@@ -2,6 +2,7 @@
 public import ArgumentParser
 import PacerConfig
 import PacerHeartbeat
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,13 +36,13 @@ struct ClusterCommand: ParsableCommand {
 
         func run() {
             do {
-                let reply = try CIBTarget.request(CIBTarget.daemonName, ["status"])
-                guard reply.first == "ok", reply.count >= 2 else { fail(reply.dropFirst().first ?? "unexpected reply", code: 1) }
-                for line in reply.dropFirst(2) { print(line) }
-            } catch let error as CLIFailure {
-                fail(error.description, code: error.code)
+                switch try CIBTarget.request(CIBTarget.daemonName, .status) {
+                case .status(_, let status): for line in status.lines { print(line) }
+                case .error(let reason): fail(reason, code: 1)
+                default: fail("unexpected reply", code: 1)
+                }
             } catch {
-                fail("\(error)", code: 1)
+                fail(error.description, code: error.code)
             }
         }
     }

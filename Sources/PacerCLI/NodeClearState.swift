@@ -3,6 +3,7 @@ import ArgumentParser
 import PacerCIB
 import PacerCrmSyntax
 import PacerModel
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,10 +56,9 @@ struct NodeClearState: ParsableCommand {
                 }
             } catch { fail("\(error)", code: 1) }
         case .daemon(let name):
-            do {
-                let reply = try CIBTarget.request(name, ["clearstate", node])
-                guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "clearstate refused", code: 1) }
-            } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+            do { try CIBTarget.edit(name, .clearState(node: node), refused: "clearstate refused") } catch {
+                fail(error.description, code: error.code)
+            }
         }
         print("Node \(node) is taken as cleanly down (as after a confirmed fencing): its history is cleared and its resources may be recovered elsewhere")
     }

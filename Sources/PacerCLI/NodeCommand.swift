@@ -3,6 +3,7 @@ public import ArgumentParser
 import PacerCIB
 import PacerCrmSyntax
 import PacerModel
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,9 +79,8 @@ struct NodeCommand: ParsableCommand {
                 } catch let error as CIBError { fail(error.description, code: error.exitCode) } catch { fail("\(error)", code: 1) }
             case .daemon(let ipc):
                 do {
-                    let reply = try CIBTarget.request(ipc, ["attribute", node, name] + (newValue.map { [$0] } ?? []))
-                    guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "the daemon refused the change", code: 1) }
-                } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+                    try CIBTarget.edit(ipc, .attribute(node: node, name: name, value: newValue), refused: "the daemon refused the change")
+                } catch { fail(error.description, code: error.code) }
             }
         }
     }

@@ -4,6 +4,7 @@ import PacerCIB
 import PacerCrmSyntax
 import PacerModel
 import PacerScheduler
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -248,9 +249,8 @@ struct ResourceCommand: ParsableCommand {
                 } catch { fail("\(error)", code: 1) }
             case .daemon(let name):
                 do {
-                    let reply = try CIBTarget.request(name, ["cleanup", resource] + (node.map { [$0] } ?? []))
-                    guard reply.first == "ok" else { fail(reply.dropFirst().first ?? "cleanup refused", code: 1) }
-                } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+                    try CIBTarget.edit(name, .cleanup(resource: resource, node: node), refused: "cleanup refused")
+                } catch { fail(error.description, code: error.code) }
             }
         }
     }
@@ -314,14 +314,13 @@ struct ResourceCommand: ParsableCommand {
         func run() {
             guard case .daemon(let ipc) = target.cib.resolve() else { fail("reload runs the agent on the live cluster; it has no meaning for a CIB file", code: 64) }
             do {
-                let reply = try CIBTarget.request(ipc, ["reload", target.resource])
-                let text = reply.dropFirst().first ?? "unexpected reply from pacerd"
-                switch reply.first {
-                case "ok": print(text)
-                case "not-running": fail(text, code: 7)
-                default: fail(text, code: 1)
+                switch try CIBTarget.request(ipc, .reload(resource: target.resource)) {
+                case .ok(let text): print(text)
+                case .notRunning(let text): fail(text, code: 7)
+                case .error(let text), .conflict(let text): fail(text, code: 1)
+                case .cib, .status: fail("unexpected reply from pacerd", code: 1)
                 }
-            } catch let error as CLIFailure { fail(error.description, code: error.code) } catch { fail("\(error)", code: 1) }
+            } catch { fail(error.description, code: error.code) }
         }
     }
 

@@ -4,6 +4,7 @@ import PacerCIB
 import PacerModel
 import PacerMonView
 import PacerXML
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,7 +79,7 @@ struct Status: ParsableCommand {
 
     /// The CIB (and daemon extras) rendered in the chosen format.
     func snapshot() -> Result<String, CLIFailure> {
-        let source: (cib: XMLElement, extras: DaemonExtras?)
+        let source: (cib: XMLElement, extras: DaemonStatus?)
         switch load() {
         case .success(let s): source = s
         case .failure(let error): return .failure(error)
@@ -103,25 +104,25 @@ struct Status: ParsableCommand {
     }
 
     /// From `--cib-file`/`CIB_file=`, or the local daemon's `status` reply (CIB, then extras).
-    func load() -> Result<(cib: XMLElement, extras: DaemonExtras?), CLIFailure> {
+    func load() -> Result<(cib: XMLElement, extras: DaemonStatus?), CLIFailure> {
         switch cib.resolve() {
         case .file(let file):
             do { return .success((try file.load(), nil)) } catch { return .failure(CLIFailure(error.description, code: error.exitCode)) }
         case .daemon(let name):
             do {
-                let reply = try CIBTarget.request(name, ["status"])
-                guard reply.first == "ok", reply.count >= 2 else {
-                    return .failure(CLIFailure(reply.dropFirst().first ?? "pacerd sent an unexpected status reply", code: 1))
+                let text: String, status: DaemonStatus
+                switch try CIBTarget.request(name, .status) {
+                case .status(let xml, let facts): (text, status) = (xml, facts)
+                case .error(let reason): return .failure(CLIFailure(reason, code: 1))
+                default: return .failure(CLIFailure("pacerd sent an unexpected status reply", code: 1))
                 }
                 let root: XMLElement
-                do { root = try XMLParser.parse(reply[1]) } catch {
+                do { root = try XMLParser.parse(text) } catch {
                     return .failure(CLIFailure("the daemon sent a CIB that does not parse: \(error)", code: 1))
                 }
-                return .success((root, DaemonExtras(lines: Array(reply.dropFirst(2)))))
-            } catch let error as CLIFailure {
-                return .failure(error)
+                return .success((root, status))
             } catch {
-                return .failure(CLIFailure("\(error)", code: 1))
+                return .failure(error)
             }
         }
     }

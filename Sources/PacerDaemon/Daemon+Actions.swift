@@ -5,6 +5,7 @@ import PacerIPC
 import Logging
 import PacerController
 import PacerTransition
+import PacerWire
 import PacerExecutor
 import PacerModel
 import PacerEventLoop
@@ -120,7 +121,7 @@ extension Daemon {
             noteTrigger("\(request.operationKey) failed on \(request.node)")
             apply(controller.handle(.recurringFailed(request, outcome), now: Self.epochSeconds()))
         } else {
-            peerLink.send(["recurring-failed"] + RequestCodec.encode(request) + RequestCodec.encode(outcome))
+            peerLink.send(.recurringFailed(request, outcome))
         }
     }
 

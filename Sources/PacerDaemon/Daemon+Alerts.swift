@@ -6,6 +6,7 @@ import PacerController
 import PacerTransition
 import PacerExecutor
 import PacerHeartbeat
+import PacerWire
 import PacerMembership
 import PacerModel
 import CPacerSys
@@ -213,20 +214,18 @@ extension Daemon {
         while alerts.runner.pending > 0 && ContinuousClock.now < deadline { usleep(20_000) }
     }
 
-    /// Lines for `pacer status`: counters, then the last run of each alert and recipient.
-    func alertStatusLines() -> [String] {
-        guard alerts.started + alerts.dropped > 0 || !Alerts.entries(in: controller.cib).isEmpty else { return [] }
-        var lines = ["alerts=\(alerts.finished) \(alerts.failed) \(alerts.started - alerts.finished)"]
-        for record in alerts.history {
+    /// For `pacer status`: counters, then the last run of each alert and recipient.
+    func alertStatus() -> DaemonStatus.Alerts? {
+        guard alerts.started + alerts.dropped > 0 || !Alerts.entries(in: controller.cib).isEmpty else { return nil }
+        let recent = alerts.history.map { record in
             var seconds = time_t(record.at)
             var parts = tm()
             localtime_r(&seconds, &parts)
             var buffer = [CChar](repeating: 0, count: 32)
             strftime(&buffer, buffer.count, "%H:%M:%S", &parts)
-            let clock = String(cString: buffer)
-            lines.append("alert=\(record.alertID) to \(record.recipient.isEmpty ? "-" : record.recipient) (\(record.runs) run, "
-                         + "\(record.failures) failed), last at \(clock): \(record.what) -> \(record.result)")
+            return DaemonStatus.Run(alertID: record.alertID, recipient: record.recipient, runs: record.runs, failures: record.failures,
+                                    lastAt: String(cString: buffer), what: record.what, result: record.result)
         }
-        return lines
+        return DaemonStatus.Alerts(finished: alerts.finished, failed: alerts.failed, running: alerts.started - alerts.finished, recent: recent)
     }
 }

@@ -10,24 +10,15 @@ import PacerModel
 /// asking to fence it, and its resources are recovered here; the controller keeps it so
 /// (`StatusRecorder.setMembership`) until the node joins again.
 extension Daemon {
-    /// Applies the edit, or replies with an error and returns false.
-    func clearState(_ arguments: [String], reply: (String, String) -> Void) -> Bool {
-        guard arguments.count == 2 else {
-            reply("error", "clearstate needs one node")
-            return false
-        }
-        let target = arguments[1]
-        guard target == node || target == peer else {
-            reply("error", "node '\(target)' not found")
-            return false
-        }
+    /// Applies the edit; returns why it is refused instead.
+    func clearState(_ target: String) -> String? {
+        guard target == node || target == peer else { return "node '\(target)' not found" }
         guard target == peer, heartbeat.instance.peerState != .member else {
-            reply("error", "node '\(target)' is a running member of the cluster: its state is not cleared (pacer resource cleanup cleans up its failures)")
-            return false
+            return "node '\(target)' is a running member of the cluster: its state is not cleared (pacer resource cleanup cleans up its failures)"
         }
         var recorder = StatusRecorder(cib: controller.cib)
         recorder.confirmDown(target)
         apply(controller.handle(.edited(recorder.cib), now: Self.epochSeconds()))
-        return true
+        return nil
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import PacerController
 import PacerTransition
 import PacerHeartbeat
+import PacerWire
 import PacerIPC
 import PacerMembership
 import PacerModel
@@ -19,97 +20,96 @@ struct EditClient {
     var user: String
 }
 
-/// Requests from `pacer` on this node. Each is a `WireStrings` list; replies start with
-/// `ok`, `error` or `conflict`.
+/// Requests from `pacer` on this node (``DaemonRequest``), each answered with one ``DaemonReply``.
 extension Daemon {
     func ipcRequest(_ request: IPCRequest) {
-        guard let message = try? WireStrings.decode(request.payload), let kind = message.first else {
-            request.reply(WireStrings.encode(["error", "malformed request"]))
+        let message: DaemonRequest
+        do { message = try DaemonRequest(decoding: request.payload) } catch {
+            if case .version = error {
+                logger.warning("Refusing a request of another wire version", metadata: ["uid": "\(request.client.uid)", "detail": "\(error)"])
+            }
+            request.answer(.error("malformed request: \(error)"))
             return
         }
-        switch kind {
-        case "cib":
-            request.reply(WireStrings.encode(["ok", controller.cib.serialized()]))
-        case "status":
-            request.reply(WireStrings.encode(["ok", controller.cib.serialized()] + statusLines()))
-        case "reload":
+        switch message {
+        case .cib:
+            request.answer(.cib(controller.cib.serialized()))
+        case .status:
+            request.answer(.status(cib: controller.cib.serialized(), status()))
+        case .reload(let resource):
             guard request.client.mayWrite else {
-                request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may reload resources (uid \(request.client.uid))"]))
+                request.answer(.error("permission denied: only root and members of haclient may reload resources (uid \(request.client.uid))"))
                 return
             }
-            guard message.count == 2 else {
-                request.reply(WireStrings.encode(["error", "reload needs one resource"]))
-                return
+            reloadHere(resource, user: Self.userName(request.client.uid)) { status, text in
+                switch status {
+                case "ok": request.answer(.ok(text))
+                case "not-running": request.answer(.notRunning(text))
+                default: request.answer(.error(text))
+                }
             }
-            reloadHere(message[1], user: Self.userName(request.client.uid)) { status, text in
-                request.reply(WireStrings.encode([status, text]))
-            }
-        case "replace-config", "cleanup", "attribute", "clearstate":
+        case .edit(let edit):
             guard request.client.mayWrite else {
-                request.reply(WireStrings.encode(["error", "permission denied: only root and members of haclient may change the cluster (uid \(request.client.uid))"]))
+                request.answer(.error("permission denied: only root and members of haclient may change the cluster (uid \(request.client.uid))"))
                 return
             }
-            let arguments = Array(message)
             let client = EditClient(origin: node, user: Self.userName(request.client.uid))
             if controller.isDC {
-                ipcRequestAsDC(arguments, client: client, request: request)
+                ipcRequestAsDC(edit, client: client, request: request)
             } else {
-                forwardToDC(arguments, client: client, request: request, patience: 20)
+                forwardToDC(edit, client: client, request: request, patience: 20)
             }
-        default:
-            request.reply(WireStrings.encode(["error", "unknown request '\(kind)'"]))
         }
     }
 
     /// Sends an edit to the DC. Right after start-up the peer link may lag the heartbeat
     /// by a moment, so wait for it (up to `patience` × 100 ms) before giving up.
-    func forwardToDC(_ arguments: [String], client: EditClient, request: IPCRequest, patience: Int) {
+    func forwardToDC(_ edit: OperatorEdit, client: EditClient, request: IPCRequest, patience: Int) {
         if controller.isDC {
-            ipcRequestAsDC(arguments, client: client, request: request)
+            ipcRequestAsDC(edit, client: client, request: request)
             return
         }
         nextTag += 1
         let tag = "\(node)-\(nextTag)"
-        if peerLink.send(["edit", tag, client.user] + arguments) {
+        if peerLink.send(.edit(tag: tag, user: client.user, edit)) {
             forwarded[tag] = request
             return
         }
         guard patience > 0, request.isClientConnected else {
-            request.reply(WireStrings.encode(["error", "the DC (\(controller.dc)) cannot be reached from \(node)"]))
+            request.answer(.error("the DC (\(controller.dc)) cannot be reached from \(node)"))
             return
         }
-        loop.addTimer(after: .milliseconds(100)) { [self] in forwardToDC(arguments, client: client, request: request, patience: patience - 1) }
+        loop.addTimer(after: .milliseconds(100)) { [self] in forwardToDC(edit, client: client, request: request, patience: patience - 1) }
     }
 
-    func ipcRequestAsDC(_ arguments: [String], client: EditClient, request: IPCRequest) {
-        applyEdit(arguments, client: client) { status, text in
-            if status == "ok" && text.hasPrefix("wait:"), let version = CIBVersion(parsing: text.dropFirst(5)) {
+    func ipcRequestAsDC(_ edit: OperatorEdit, client: EditClient, request: IPCRequest) {
+        applyEdit(edit, client: client) { outcome in
+            if case .applied(let version, awaitingPeer: true) = outcome {
                 self.awaitingAck.append((version, request))
                 self.answerEdits()
             } else {
-                request.reply(WireStrings.encode([status, text]))
+                request.answer(DaemonReply(outcome))
             }
         }
     }
 
-    /// Applies an operator edit on the DC. `reply(status, text)`: `ok` with `wait:VERSION`
-    /// when the result must first reach the peer, `conflict` when the CIB moved on meanwhile.
-    func applyEdit(_ arguments: [String], client: EditClient, reply: @escaping (String, String) -> Void) {
+    /// Applies an operator edit on the DC. `reply` gets `.applied` with `awaitingPeer` when
+    /// the result must first reach the peer, `.conflict` when the CIB moved on meanwhile.
+    func applyEdit(_ edit: OperatorEdit, client: EditClient, reply: @escaping (EditOutcome) -> Void) {
         guard controller.isDC else {
-            reply("error", "\(node) is not the DC")
+            reply(.refused("\(node) is not the DC"))
             return
         }
-        noteTrigger("operator: \(arguments.first ?? "edit")")
-        switch arguments.first {
-        case "replace-config":
-            guard arguments.count == 3 else { reply("error", "replace-config needs a base version and a configuration"); return }
+        noteTrigger("operator: \(edit.verb)")
+        switch edit {
+        case .replaceConfiguration(let base, let configuration):
             let current = CIBVersion(of: controller.cib)
-            guard arguments[1] == "\(current.adminEpoch).\(current.epoch)" else {
-                reply("conflict", "the configuration changed meanwhile (now \(current))")
+            guard base.adminEpoch == current.adminEpoch && base.epoch == current.epoch else {
+                reply(.conflict("the configuration changed meanwhile (now \(current))"))
                 return
             }
-            guard let configuration = try? XMLParser.parse(arguments[2]), configuration.name == "configuration" else {
-                reply("error", "the new configuration is not a <configuration> element")
+            guard let configuration = try? XMLParser.parse(configuration), configuration.name == "configuration" else {
+                reply(.refused("the new configuration is not a <configuration> element"))
                 return
             }
             var edited = controller.cib
@@ -118,28 +118,17 @@ extension Daemon {
             }
             stampChange(&edited, client: client)
             apply(controller.handle(.edited(edited), now: Self.epochSeconds()))
-        case "attribute":
-            // [attribute, node, name, value?]: a transient node attribute (no value: delete it).
-            guard arguments.count == 3 || arguments.count == 4 else { reply("error", "attribute needs a node, a name and maybe a value"); return }
-            guard arguments[1] == node || arguments[1] == peer else { reply("error", "node '\(arguments[1])' not found"); return }
-            apply(controller.handle(.transientAttribute(node: arguments[1], name: arguments[2], value: arguments.count == 4 ? arguments[3] : nil),
-                                    now: Self.epochSeconds()))
-        case "cleanup":
-            guard arguments.count >= 2 else { reply("error", "cleanup needs a resource"); return }
-            apply(controller.handle(.cleanup(resource: arguments[1], node: arguments.count > 2 ? arguments[2] : nil),
-                                    now: Self.epochSeconds()))
-        case "clearstate":
-            guard clearState(arguments, reply: reply) else { return }
-        default:
-            reply("error", "unknown edit")
-            return
+        case .attribute(let target, let name, let value):
+            // A transient node attribute (no value: delete it).
+            guard target == node || target == peer else { reply(.refused("node '\(target)' not found")); return }
+            apply(controller.handle(.transientAttribute(node: target, name: name, value: value), now: Self.epochSeconds()))
+        case .cleanup(let resource, let target):
+            apply(controller.handle(.cleanup(resource: resource, node: target), now: Self.epochSeconds()))
+        case .clearState(let target):
+            if let refusal = clearState(target) { reply(.refused(refusal)); return }
         }
         let version = CIBVersion(of: controller.cib)
-        if peerLink.isConnected && heartbeat.instance.peerState == .member {
-            reply("ok", "wait:\(version)")
-        } else {
-            reply("ok", "\(version)")
-        }
+        reply(.applied(version, awaitingPeer: peerLink.isConnected && heartbeat.instance.peerState == .member))
     }
 
     /// The user name of `uid` (the number when it has none).
@@ -162,16 +151,16 @@ extension Daemon {
         cib["update-user"] = client.user
     }
 
-    /// Extra lines for `pacer status`: membership, links, timing.
-    func statusLines() -> [String] {
+    /// What `pacer status` and `pacer cluster show` report beside the CIB.
+    func status() -> DaemonStatus {
         let instance = heartbeat.instance
-        var lines = ["node=\(node)", "peer=\(peer)", "dc=\(controller.dc)", "peer-state=\(instance.peerState)",
-                     "quorum=\(instance.hasQuorum)", "interval=\(config.interval)", "deadtime=\(config.deadtime)",
-                     "last-transition=\(lastTransition)"]
-        for link in instance.links {
-            lines.append("link=\(link.id) \(link.state)")
-        }
-        lines += alertStatusLines()
-        return lines
+        return DaemonStatus(node: node, peer: peer, dc: controller.dc, peerState: instance.peerState, hasQuorum: instance.hasQuorum,
+                            interval: config.interval, deadtime: config.deadtime, lastTransition: lastTransition,
+                            links: instance.links.map { DaemonStatus.Link(name: "\($0.id)", state: $0.state) }, alerts: alertStatus())
     }
+}
+
+extension IPCRequest {
+    /// Replies with one framed ``DaemonReply``.
+    func answer(_ reply: DaemonReply) { self.reply(reply.encoded) }
 }

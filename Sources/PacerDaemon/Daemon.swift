@@ -9,6 +9,7 @@ import PacerHeartbeat
 import PacerIPC
 import PacerMembership
 import PacerModel
+import PacerWire
 import PacerXML
 import CPacerSys
 #if canImport(Glibc)
@@ -175,7 +176,7 @@ public final class Daemon: @unchecked Sendable {
         peerLink.onMessage = { [unowned self] in self.peerMessage($0) }
         peerLink.onConnected = { [unowned self] in
             self.logger.notice("Peer connected", metadata: ["peer": "\(self.peer)"])
-            self.peerLink.send(["cib", self.controller.cib.serialized()])
+            self.peerLink.send(.cib(self.controller.cib.serialized()))
             self.reportMembership()
             self.resumeShutdownIfDC()
         }
@@ -271,7 +272,7 @@ public final class Daemon: @unchecked Sendable {
         logger.notice("Shutting down: moving resources away first", metadata: ["node": "\(node)"])
         if controller.isDC {
             apply(controller.handle(.shutdown(node: node), now: Self.epochSeconds()))
-        } else if !peerLink.send(["shutdown-request", node]) {
+        } else if !peerLink.send(.shutdownRequest(node: node)) {
             depart()
         }
     }
@@ -374,7 +375,7 @@ public final class Daemon: @unchecked Sendable {
                         self.noteFinished(request)
                         self.apply(self.controller.handle(.actionFinished(request, outcome), now: Self.epochSeconds()))
                     }
-                } else if !peerLink.send(["exec"] + RequestCodec.encode(request)) {
+                } else if !peerLink.send(.exec(request)) {
                     loop.post { [unowned self] in
                         self.apply(self.controller.handle(.actionLost(request), now: Self.epochSeconds()))
                         self.loop.addTimer(after: .milliseconds(500)) { [unowned self] in
@@ -383,12 +384,12 @@ public final class Daemon: @unchecked Sendable {
                     }
                 }
             case .startRecurring(let request):
-                if request.node == node { startRecurring(request) } else { peerLink.send(["start-recurring"] + RequestCodec.encode(request)) }
+                if request.node == node { startRecurring(request) } else { peerLink.send(.startRecurring(request)) }
             case .cancelRecurring(let resource, let target, let interval):
                 if target == node {
                     cancelRecurring(resource, intervalMs: interval)
                 } else {
-                    peerLink.send(["cancel-recurring", resource] + (interval.map { [String($0)] } ?? []))
+                    peerLink.send(.cancelRecurring(resource: resource, intervalMs: interval))
                 }
             case .persist(let cib):
                 // Off the loop: an fsync on a busy disk must not delay heartbeats (see CIBWriter).
@@ -396,7 +397,7 @@ public final class Daemon: @unchecked Sendable {
                 alertAttributes(cib)
                 scheduleDateRecheck(cib)
             case .replicate(let cib):
-                peerLink.send(["cib", cib.serialized()])
+                peerLink.send(.cib(cib.serialized()))
             case .settled:
                 if let started = transitionStartedAt {
                     let end = HeartbeatShell.now()
@@ -412,7 +413,7 @@ public final class Daemon: @unchecked Sendable {
                 trigger = nil   // a change that needed no action ends here too
                 pacer_malloc_trim()   // the transition's garbage goes back to the system
             case .shutdownComplete(let target):
-                if target == node { depart() } else { peerLink.send(["leave-ok", target]) }
+                if target == node { depart() } else { peerLink.send(.leaveOK(node: target)) }
             case .log(let message, let metadata):
                 logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
             }
@@ -430,6 +431,6 @@ public final class Daemon: @unchecked Sendable {
         }
         let answered = awaitingAck.filter { ready($0.version) }
         awaitingAck.removeAll { ready($0.version) }
-        for entry in answered { entry.request.reply(WireStrings.encode(["ok", "\(entry.version)"])) }
+        for entry in answered { entry.request.answer(.ok("\(entry.version)")) }
     }
 }

@@ -3,6 +3,7 @@ import PacerConfig
 import PacerHeartbeat
 import CPacerSys
 import PacerIPC
+import PacerWire
 #if canImport(Glibc)
 import Glibc
 import PacerEventLoop
@@ -15,7 +16,7 @@ import PacerEventLoop
 /// handshake). Only the configured peer address may connect. A new connection is
 /// *pending* until ``PeerHandshake`` has authenticated it (within `handshakeTimeout`, at most
 /// ``PeerHandshake/maxBytes`` read from it); only then does it carry ``PeerSession`` frames of
-/// `WireStrings` messages, and only then may it replace the current connection (the peer
+/// ``PeerMessage``s, and only then may it replace the current connection (the peer
 /// restarted). A connection that fails or stalls never disturbs the established one.
 /// Runs on the event loop thread.
 final class PeerLink {
@@ -40,7 +41,7 @@ final class PeerLink {
     var pending: [Connection] = []
     var dialTimer: TimerID?
     var currentRetry: Duration
-    var onMessage: ([String]) -> Void = { _ in }
+    var onMessage: (PeerMessage) -> Void = { _ in }
     var onConnected: () -> Void = {}
     var onDisconnected: () -> Void = {}
     var onProblem: (String) -> Void = { _ in }
@@ -100,12 +101,12 @@ final class PeerLink {
     /// Sends a message; returns false when there is no authenticated connection, or the
     /// message is larger than a frame may be (then `onProblem` says so).
     @discardableResult
-    func send(_ message: [String]) -> Bool {
+    func send(_ message: PeerMessage) -> Bool {
         guard let connection, var session = connection.session else { return false }
         do {
-            connection.outbound += try session.seal(WireStrings.encode(message))
+            connection.outbound += try session.seal(message.encoded)
         } catch {
-            onProblem("not sending '\(message.first ?? "")' to the peer: \(error)")
+            onProblem("not sending '\(message.kind)' to the peer: \(error)")
             return false
         }
         connection.session = session
@@ -246,8 +247,15 @@ final class PeerLink {
             }
             candidate.session = session
             guard let payload else { break }
-            guard let message = try? WireStrings.decode(payload), !message.isEmpty else {
-                drop(reason: "dropping the peer connection: a message does not decode")
+            let message: PeerMessage
+            do { message = try PeerMessage(decoding: payload) } catch {
+                if case .version = error {
+                    // The peer runs another release: it redials, so say so once in a while, not at each attempt.
+                    drop(reason: nil)
+                    reject("wire version", "dropping the peer connection: \(error)")
+                } else {
+                    drop(reason: "dropping the peer connection: \(error)")
+                }
                 return
             }
             onMessage(message)

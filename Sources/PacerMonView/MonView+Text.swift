@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerWire
 import PacerScheduler
 
 /// crm_mon's text sections, in the order `pcmk__cluster_status_text()`
@@ -16,7 +17,7 @@ struct TextWriter {
         self.clock = clock
     }
 
-    mutating func render(extras: DaemonExtras?) -> String {
+    mutating func render(extras: DaemonStatus?) -> String {
         summary()
         if let extras { PacerSection(state: state, extras: extras).text(into: &out) }
         if !state.nodes.isEmpty { nodeList() }

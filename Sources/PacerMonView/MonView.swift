@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import PacerModel
+public import PacerWire
 
 /// What `pacer status` shows beyond the default sections (crm_mon's options).
 public struct MonOptions: Sendable, Equatable {
@@ -40,7 +41,7 @@ public enum MonView {
     ///   - clock: how epochs are turned into local time.
     /// - Returns: the whole text, ending with a newline.
     public static func text(cib: XMLElement, now: Int, options: MonOptions = MonOptions(),
-                            extras: DaemonExtras? = nil, clock: MonClock = .utc) -> String {
+                            extras: DaemonStatus? = nil, clock: MonClock = .utc) -> String {
         var writer = TextWriter(state: MonState(cib: cib, now: now), options: options, clock: clock)
         return writer.render(extras: extras)
     }
@@ -53,7 +54,7 @@ public enum MonView {
     }
 
     /// The XML document's content as JSON, plus a `pacer` object when `extras` are given.
-    public static func json(cib: XMLElement, now: Int, request: String, extras: DaemonExtras? = nil,
+    public static func json(cib: XMLElement, now: Int, request: String, extras: DaemonStatus? = nil,
                             clock: MonClock = .utc) -> String {
         let state = MonState(cib: cib, now: now)
         let doc = XMLDocumentBuilder(state: state, clock: clock).document(request: request)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerModel
+import PacerWire
 
 /// The "Pacer:" section `pacer status` adds after the Cluster Summary when the local
 /// daemon answers: membership, interlinks, the detection time in force, the last
 /// transition, and every operator override still in force with the command that clears it.
 struct PacerSection {
     let state: MonState
-    let extras: DaemonExtras
+    let extras: DaemonStatus
 
     /// One override: what it is and how to clear it.
     struct Override {
@@ -69,11 +70,8 @@ struct PacerSection {
     func text(into out: inout TextOutput) {
         out.spacer()
         out.beginList("Pacer")
-        var membership = "Node: \(extras["node"] ?? "unknown")"
-        if let peer = extras["peer"] { membership += ", peer \(peer) (\(extras["peer-state"] ?? "unknown"))" }
-        if let dc = extras["dc"] { membership += ", DC \(dc)" }
-        if let quorum = extras["quorum"] { membership += isTrue(quorum) ? ", with quorum" : ", WITHOUT quorum" }
-        out.item(membership)
+        let membership = "Node: \(extras.node), peer \(extras.peer) (\(extras.peerState)), DC \(extras.dc)"
+        out.item(membership + (extras.hasQuorum ? ", with quorum" : ", WITHOUT quorum"))
         let links = extras.links
         if links.isEmpty {
             out.item("Interlinks: none reported")
@@ -82,8 +80,8 @@ struct PacerSection {
             for link in links { out.item("\(link.name): \(link.state)") }
             out.endList()
         }
-        out.item("Failure detection: heartbeat every \(extras["interval"] ?? "?"), peer declared lost after \(extras["deadtime"] ?? "?") of silence")
-        out.item("Last transition: \(extras["last-transition"] ?? "none yet")")
+        out.item("Failure detection: heartbeat every \(extras.interval), peer declared lost after \(extras.deadtime) of silence")
+        out.item("Last transition: \(extras.lastTransition)")
         if let alerts = extras.alerts {
             var title = "Alerts: \(alerts.finished) run, \(alerts.failed) failed"
             if alerts.running > 0 { title += ", \(alerts.running) running" }
@@ -91,7 +89,7 @@ struct PacerSection {
                 out.item(title)
             } else {
                 out.beginList(title)
-                for run in alerts.recent { out.item(run) }
+                for run in alerts.recent { out.item("\(run)") }
                 out.endList()
             }
         }
@@ -107,19 +105,16 @@ struct PacerSection {
     }
 
     func json() -> JSONValue {
-        var fields: [(String, JSONValue)] = []
-        for key in ["node", "peer", "peer-state", "dc"] {
-            if let v = extras[key] { fields.append((key, .string(v))) }
-        }
-        if let q = extras["quorum"] { fields.append(("quorum", .bool(isTrue(q)))) }
-        fields.append(("links", .array(extras.links.map { .object([("name", .string($0.name)), ("state", .string($0.state))]) })))
-        fields.append(("detection", .object([("interval", extras["interval"].map(JSONValue.string) ?? .null),
-                                             ("deadtime", extras["deadtime"].map(JSONValue.string) ?? .null)])))
-        fields.append(("last-transition", extras["last-transition"].map(JSONValue.string) ?? .null))
+        var fields: [(String, JSONValue)] = [("node", .string(extras.node)), ("peer", .string(extras.peer)),
+                                             ("peer-state", .string("\(extras.peerState)")), ("dc", .string(extras.dc)),
+                                             ("quorum", .bool(extras.hasQuorum))]
+        fields.append(("links", .array(extras.links.map { .object([("name", .string($0.name)), ("state", .string("\($0.state)"))]) })))
+        fields.append(("detection", .object([("interval", .string("\(extras.interval)")), ("deadtime", .string("\(extras.deadtime)"))])))
+        fields.append(("last-transition", .string(extras.lastTransition)))
         if let alerts = extras.alerts {
             fields.append(("alerts", .object([("run", .number(alerts.finished)), ("failed", .number(alerts.failed)),
                                               ("running", .number(alerts.running)),
-                                              ("recent", .array(alerts.recent.map(JSONValue.string)))])))
+                                              ("recent", .array(alerts.recent.map { .string("\($0)") }))])))
         }
         fields.append(("overrides", .array(overrides.map { o in
             var f: [(String, JSONValue)] = [("kind", .string(o.kind))]
@@ -130,9 +125,6 @@ struct PacerSection {
             f.append(("clear", .string(o.clear)))
             return .object(f)
         })))
-        let known: Set<String> = ["node", "peer", "peer-state", "dc", "quorum", "link", "interval", "deadtime", "last-transition", "alerts", "alert"]
-        let other = extras.fields.filter { !known.contains($0.key) }
-        if !other.isEmpty { fields.append(("other", .object(other.map { ($0.key, .string($0.value)) }))) }
         return .object(fields)
     }
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
-import PacerHeartbeat
 import PacerIPC
+import PacerWire
 
 /// `pacer-bench cluster [RUNS] [IDLE_SECONDS]`: two pacerd on loopback with three Dummy
 /// resources in a group; kill -9 of the active daemon, RUNS times. Measures when the
-/// survivor's membership declares the peer lost (heartbeat silence, from `pacer status`
-/// extras) and when the whole group runs on the survivor; then idle RSS and CPU.
+/// survivor's membership declares the peer lost (heartbeat silence, from the daemon's
+/// status) and when the whole group runs on the survivor; then idle RSS and CPU.
 struct ClusterBenchmark {
     let root: String
     let bin: URL
@@ -63,20 +63,20 @@ struct ClusterBenchmark {
         process.standardError = FileHandle.nullDevice
         try process.run()
         daemons[node] = process
-        _ = wait(20) { self.extras(node) != nil }
+        _ = wait(20) { self.status(node) != nil }
     }
 
-    /// The daemon's status extras (`peer-state=…`, …), or nil when it does not answer.
-    func extras(_ node: String) -> [String]? {
+    /// The daemon's status beside the CIB, or nil when it does not answer.
+    func status(_ node: String) -> DaemonStatus? {
         guard let client = try? IPCClient.connect(name: "pacer-bench-\(getpid())-\(node)", timeout: .seconds(2)) else { return nil }
         defer { client.close() }
-        guard let reply = try? client.request(WireStrings.encode(["status"]), timeout: .seconds(2)),
-              let fields = try? WireStrings.decode(reply), fields.first == "ok" else { return nil }
-        return Array(fields.dropFirst(2))
+        guard let reply = try? client.request(DaemonRequest.status.encoded, timeout: .seconds(2)),
+              case .status(_, let status) = try? DaemonReply(decoding: reply) else { return nil }
+        return status
     }
 
     func peerState(_ node: String) -> String? {
-        extras(node)?.first { $0.hasPrefix("peer-state=") }.map { String($0.dropFirst(11)) }
+        status(node).map { "\($0.peerState)" }
     }
 
     func running(_ node: String) -> Int {

@@ -5,13 +5,14 @@
 //   pacer-ipc-probe NAME request PAYLOAD   print the reply; exit 1 with the error on failure
 //   pacer-ipc-probe NAME vanish PAYLOAD    send, wait briefly, then exit without closing
 //   pacer-ipc-probe NAME serve -            echo server until killed (for RSS checks)
-//   pacer-ipc-probe NAME strings ARG…       send ARG… (@FILE: the file's contents) as a pacerd request and
-//                                           print the reply's strings, one per line
+//   pacer-ipc-probe NAME strings ARG…       send ARG… (@FILE: the file's contents) as one pacerd frame
+//                                           (WireFrame) and print the reply's strings, one per line
 //   pacer-ipc-probe NAME hold N             open up to N connections, print "held K" and the
 //                                           first refusal, then keep them until killed
 import Glibc
 import PacerIPC
 import PacerEventLoop
+import PacerWire
 
 func complain(_ message: String) {
     var message = message + "\n"
@@ -34,9 +35,6 @@ do {
         exit(0)
     }
     if mode == "strings" {
-        // pacerd's message format: a count, then each string as a length and UTF-8 (big endian).
-        func put(_ value: Int, into bytes: inout [UInt8]) { for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) } }
-        var message: [UInt8] = []
         // An argument @FILE stands for the file's contents (for payloads beyond the argument limit).
         let strings = try Array(arguments.dropFirst(3)).map { argument -> String in
             guard argument.hasPrefix("@") else { return argument }
@@ -52,18 +50,10 @@ do {
             }
             return String(decoding: bytes, as: UTF8.self)
         }
-        put(strings.count, into: &message)
-        for string in strings { put(string.utf8.count, into: &message); message += Array(string.utf8) }
+        // pacerd's frames, as-is: the strings need not be a request pacerd knows.
         let client = try IPCClient.connect(name: name, maxMessageSize: 8 << 20)
-        let reply = try client.request(message, timeout: .seconds(10))
-        var index = 4
-        while index + 4 <= reply.count {
-            let length = reply[index..<(index + 4)].reduce(0) { $0 << 8 | Int($1) }
-            index += 4
-            guard index + length <= reply.count else { break }
-            print(String(decoding: reply[index..<(index + length)], as: UTF8.self))
-            index += length
-        }
+        let reply = try client.request(WireFrame.encode(strings), timeout: .seconds(10))
+        for string in try WireFrame.decode(reply) { print(string) }
         exit(0)
     }
     if mode == "hold" {

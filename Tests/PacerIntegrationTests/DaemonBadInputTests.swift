@@ -174,11 +174,11 @@ struct LiveXMLBombTests {
                 guard let range = cib.range(of: " \(key)=\"") else { return "0" }
                 return String(cib[range.upperBound...].prefix { $0 != "\"" })
             }
-            let base = "\(attribute("admin_epoch")).\(attribute("epoch"))"
+            let base = "\(attribute("admin_epoch")).\(attribute("epoch")).\(attribute("num_updates"))"
             let started = Date()
             let file = "\(cluster.root)/bomb.xml"
             try bomb.write(toFile: file, atomically: true, encoding: .utf8)
-            let reply = try run([probe, cluster.ipcName("alpha"), "strings", "replace-config", base, "@\(file)"])
+            let reply = try run([probe, cluster.ipcName("alpha"), "strings", "edit", "replace-config", base, "@\(file)"])
             let elapsed = Date().timeIntervalSince(started)
             #expect(reply.status == 0, "\(name): \(reply.stderr)")
             #expect(reply.stdout.hasPrefix("error"), "\(name) was not refused: \(reply.stdout.prefix(200))")

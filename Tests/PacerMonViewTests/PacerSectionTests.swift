@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
+import PacerMembership
 import PacerModel
 import PacerMonView
 import PacerXML
 import Testing
 import PacerTestKit
+import PacerWire
 
 /// The "Pacer:" section (daemon extras) and the JSON mirror, in-process.
 @Suite("Pacer section and JSON")
@@ -32,9 +34,9 @@ struct PacerSectionTests {
         return cib
     }
 
-    static let extras = DaemonExtras(lines: ["node=pm01", "peer=pm02", "dc=pm01", "peer-state=member", "quorum=true",
-                                             "interval=1s", "deadtime=3s", "last-transition=completed in 0.420s",
-                                             "link=link0 up", "link=link1 down"])
+    static let extras = DaemonStatus(node: "pm01", peer: "pm02", dc: "pm01", peerState: .member, hasQuorum: true,
+                                     interval: .seconds(1), deadtime: .seconds(3), lastTransition: "completed in 0.420s",
+                                     links: [.init(name: "link0", state: .up), .init(name: "link1", state: .down)], alerts: nil)
 
     static let move = XMLElement("rsc_location", [("id", "cli-prefer-proxyGroup"), ("rsc", "proxyGroup"), ("role", "Started"),
                                                   ("node", "pm02"), ("score", "INFINITY")])
@@ -49,7 +51,7 @@ struct PacerSectionTests {
         #expect(lines.contains("  * Overrides:"))
         #expect(lines.contains("    * link0: up"))
         #expect(lines.contains("    * link1: down"))
-        #expect(lines.contains("  * Failure detection: heartbeat every 1s, peer declared lost after 3s of silence"))
+        #expect(lines.contains("  * Failure detection: heartbeat every 1.0 seconds, peer declared lost after 3.0 seconds of silence"))
         #expect(lines.contains("  * Last transition: completed in 0.420s"))
         #expect(lines.contains("  * Node: pm01, peer pm02 (member), DC pm01, with quorum"))
         // The crm_mon sections follow unchanged.
