@@ -37,9 +37,10 @@ let package = Package(
         .target(name: "PacerConfig", dependencies: ["PacerModel"], swiftSettings: upcoming),
         .target(name: "CPacerSys"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "PacerCrypto", dependencies: ["COpenSSL", "PacerModel"], swiftSettings: upcoming),
         .target(
             name: "PacerHeartbeat",
-            dependencies: ["PacerMembership", "PacerEventLoop", "PacerModel", "COpenSSL", "CPacerSys"],
+            dependencies: ["PacerMembership", "PacerEventLoop", "PacerCrypto", "CPacerSys"],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
         // edge: libqb: the daemon's event loop (qb_loop), then IPC on it (qb_ipcs)
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "PacerCLI",
             dependencies: [
-                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerHeartbeat", "PacerIPC", "PacerWire",
+                "PacerModel", "PacerXML", "PacerCIB", "PacerCrmSyntax", "PacerExecutor", "PacerConfig", "PacerCrypto", "PacerIPC", "PacerWire",
                 "PacerScheduler", "PacerMonView", "CPacerSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -59,8 +60,8 @@ let package = Package(
         .target(
             name: "PacerDaemon",
             dependencies: [
-                "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerEventLoop", "PacerIPC", "PacerExecutor", "PacerController",
-                "PacerScheduler", "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "PacerWire", "CPacerSys",
+                "PacerConfig", "PacerMembership", "PacerHeartbeat", "PacerCrypto", "PacerEventLoop", "PacerIPC", "PacerExecutor",
+                "PacerController", "PacerScheduler", "PacerTransition", "PacerCIB", "PacerModel", "PacerXML", "PacerWire", "CPacerSys",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),
@@ -80,7 +81,7 @@ let package = Package(
             dependencies: ["PacerScheduler", "PacerModel", "PacerXML", "PacerTestKit"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming),
-        .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat", "PacerTestKit"], swiftSettings: upcoming),
+        .testTarget(name: "PacerHeartbeatTests", dependencies: ["PacerHeartbeat", "PacerCrypto", "PacerTestKit"], swiftSettings: upcoming),
         .testTarget(
             name: "PacerControllerTests", dependencies: ["PacerController", "PacerTransition", "PacerModel", "PacerXML"],
             swiftSettings: upcoming),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 public import ArgumentParser
 import PacerConfig
-import PacerHeartbeat
+import PacerCrypto
 import PacerWire
 #if canImport(Glibc)
 import Glibc

@@ -6,6 +6,7 @@ import PacerController
 import PacerTransition
 import PacerExecutor
 import PacerHeartbeat
+import PacerCrypto
 import PacerIPC
 import PacerMembership
 import PacerModel

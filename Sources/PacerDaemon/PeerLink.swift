@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import PacerConfig
 import PacerHeartbeat
+import PacerCrypto
 import CPacerSys
 import PacerIPC
 import PacerWire

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import CPacerSys
+public import PacerCrypto
 public import PacerEventLoop
 public import PacerMembership
 #if canImport(Glibc)

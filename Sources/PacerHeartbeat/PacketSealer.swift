@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+public import PacerCrypto
 
 /// Authenticates every datagram with HMAC-SHA256 under the cluster key.
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-import COpenSSL
+public import PacerCrypto
 
 /// The start of a peer-channel connection, as a value: bytes in, bytes out, no I/O.
 ///
@@ -87,7 +87,7 @@ public struct PeerHandshake: Sendable {
         guard let peerNonce, buffer.count >= Self.proofSize else { return progress }
         let expected = Self.derive("pacer-peer-proof-v2", key: key, from: peerName, to: localName,
                                    fromNonce: peerNonce, toNonce: localNonce)
-        guard pacer_memcmp_const(Array(buffer.prefix(Self.proofSize)), expected, Self.proofSize) == 0 else { throw .badProof }
+        guard HMACSHA256.constantTimeEqual(Array(buffer.prefix(Self.proofSize)), expected) else { throw .badProof }
         buffer.removeFirst(Self.proofSize)
         let sendKey = Self.derive("pacer-peer-key-v2", key: key, from: localName, to: peerName,
                                   fromNonce: localNonce, toNonce: peerNonce)
@@ -115,7 +115,7 @@ public struct PeerHandshake: Sendable {
 public struct PeerSession: Sendable {
     public static let maxFrame = 64 << 20
     static let headerSize = 4
-    static let tagSize = 16
+    static let tagSize = AES256GCM.tagSize
     let sendKey: [UInt8]
     let receiveKey: [UInt8]
     public private(set) var sendSequence: UInt64 = 0
@@ -151,17 +151,12 @@ public struct PeerSession: Sendable {
     /// - Throws: `.tooLarge` when the payload exceeds ``maxFrame`` (nothing is sent).
     public mutating func seal(_ payload: [UInt8]) throws(FrameError) -> [UInt8] {
         guard payload.count <= Self.maxFrame else { throw .tooLarge(bytes: payload.count) }
-        var frame = [UInt8](repeating: 0, count: Self.headerSize + payload.count + Self.tagSize)
         let length = UInt32(payload.count)
-        for index in 0..<4 { frame[index] = UInt8(truncatingIfNeeded: length >> UInt32(24 - 8 * index)) }
-        let (nonce, aad) = Self.nonceAndAAD(sendSequence, header: frame[0..<4])
-        let ok = frame.withUnsafeMutableBufferPointer { out in
-            pacer_aes256gcm_seal(sendKey, nonce, aad, aad.count, payload, payload.count,
-                                 out.baseAddress! + Self.headerSize, out.baseAddress! + Self.headerSize + payload.count)
-        }
-        guard ok == 1 else { throw .cryptoFailed }
+        let header = (0..<4).map { UInt8(truncatingIfNeeded: length >> UInt32(24 - 8 * $0)) }
+        let (nonce, aad) = Self.nonceAndAAD(sendSequence, header: header[...])
+        guard let sealed = AES256GCM.seal(payload, key: sendKey, nonce: nonce, aad: aad) else { throw .cryptoFailed }
         sendSequence += 1
-        return frame
+        return header + sealed
     }
 
     /// Takes one complete frame off the front of `buffer`, if there is one.
@@ -173,14 +168,7 @@ public struct PeerSession: Sendable {
         let total = Self.headerSize + length + Self.tagSize
         guard buffer.count >= total else { return nil }
         let (nonce, aad) = Self.nonceAndAAD(receiveSequence, header: buffer[0..<4])
-        var payload = [UInt8](repeating: 0, count: length)
-        let ok = buffer.withUnsafeBufferPointer { input in
-            payload.withUnsafeMutableBufferPointer { out in
-                pacer_aes256gcm_open(receiveKey, nonce, aad, aad.count, input.baseAddress! + Self.headerSize, length,
-                                     input.baseAddress! + Self.headerSize + length, out.baseAddress)
-            }
-        }
-        guard ok == 1 else { throw .badTag }
+        guard let payload = AES256GCM.open(buffer[Self.headerSize..<total], key: receiveKey, nonce: nonce, aad: aad) else { throw .badTag }
         receiveSequence += 1
         buffer.removeFirst(total)
         return payload

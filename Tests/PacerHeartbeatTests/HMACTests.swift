@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Foundation
-@testable import PacerHeartbeat
+import PacerCrypto
 import Testing
 
 /// The prepared-key HMAC-SHA256 of the heartbeat path against RFC 4231's vectors and OpenSSL's one-shot HMAC.

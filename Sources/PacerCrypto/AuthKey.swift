@@ -12,7 +12,7 @@ import PacerModel
 /// a key shorter than 16 bytes is refused.
 public struct AuthKey: Sendable {
     public static let size = 256
-    let key: [UInt8]
+    package let key: [UInt8]
 
     public init(bytes: [UInt8]) throws(AuthKeyError) {
         guard bytes.count >= 16 else { throw .tooShort(bytes: bytes.count) }
