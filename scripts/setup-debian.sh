@@ -9,7 +9,7 @@ packages=(
   pacemaker-cli-utils pacemaker crmsh resource-agents   # the oracle: crm_simulate, crm_mon, cibadmin, crm, ocf-tester
   haproxy iproute2 iputils-arping iputils-ping          # agents and end-to-end tests
   shellcheck dash time util-linux bc curl
-  dpkg-dev lintian man-db bash-completion               # scripts/package.sh and its test (tests/package/run.sh)
+  dpkg-dev lintian man-db bash-completion               # scripts/package.sh and its test (dist/tests/run.sh)
 )
 missing=()
 for package in "${packages[@]}"; do

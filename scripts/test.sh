@@ -17,6 +17,6 @@ fi
 # The Debian package (README, "Installing the package"): a static release build, 8 to 13
 # minutes on two cores, then its install checks; PACER_SKIP_PACKAGE_TEST=1 leaves it out.
 if [ "${PACER_SKIP_PACKAGE_TEST:-0}" != 1 ]; then
-  bash tests/package/run.sh || status=$?
+  bash dist/tests/run.sh || status=$?
 fi
 exit "$status"

@@ -98,8 +98,8 @@ struct AlertsIntegrationTests {
         // What follows from what comes after it: start, failure, stop, start elsewhere, loss.
         let order = [0, 2, 3, 4, 6].map { written.firstIndex(of: expected[$0]) ?? -1 }
         #expect(order == order.sorted() && !order.contains(-1), "\(written)")
-        // What Pacemaker 2.1.5 wrote for the same steps (tests/alerts/pacemaker-lines.sh; d1 started on alpha there).
-        let recorded = Tool.packageRoot.appendingPathComponent("tests/alerts/pacemaker-2.1.5.log").path
+        // What Pacemaker 2.1.5 wrote for the same steps (Tests/Fixtures/alerts/pacemaker-lines.sh; d1 started on alpha there).
+        let recorded = Tool.sharedFixture("alerts/pacemaker-2.1.5.log")
         let pacemaker = lines(recorded).map { line in
             line.replacingOccurrences(of: "'alpha'", with: "'@first'").replacingOccurrences(of: "'bravo'", with: "'@other'")
                 .replacingOccurrences(of: "'@first'", with: "'\(first)'").replacingOccurrences(of: "'@other'", with: "'\(other)'")

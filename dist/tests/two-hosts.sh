@@ -3,7 +3,7 @@
 #
 # README "Two real hosts", done as written on two hosts that have only the package.
 #
-#   sudo bash tests/package/two-hosts.sh [DEB]
+#   sudo bash dist/tests/two-hosts.sh [DEB]
 #
 # Builds the package (scripts/package.sh) unless DEB is given. The two-node topology of
 # scripts/netns-pair.sh (interlink 10.99.0.x, data bridge 192.168.77.x, a client and an HTTP
@@ -82,7 +82,7 @@ if [ "${1:-}" = --host ]; then
 fi
 
 # ---------------------------------------------------------------------------------------
-[ "$(id -u)" -eq 0 ] || { echo "tests/package/two-hosts.sh: needs root (namespaces, overlayfs)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "dist/tests/two-hosts.sh: needs root (namespaces, overlayfs)" >&2; exit 1; }
 started=$(date +%s%N)
 work=$(mktemp -d /tmp/pacer-two-hosts.XXXXXX)
 tag="p2h$$"

@@ -3,7 +3,7 @@
 #
 # The Debian package (scripts/package.sh), built and installed as on a machine without Swift.
 #
-#   sudo bash tests/package/run.sh [DEB]
+#   sudo bash dist/tests/run.sh [DEB]
 #
 # Builds the package (minutes: a static release build) unless DEB is given, then:
 #   - lintian --fail-on error;
@@ -16,7 +16,7 @@
 #     render, the bash completion loads, pacer cluster init writes a configuration and pacerd
 #     started with the unit's ExecStart line answers pacer cluster show and stops on SIGTERM;
 #     then dpkg -r and dpkg -P remove what the package and its scripts made;
-#   - tests/package/two-hosts.sh with the same package: two namespace hosts, each with its
+#   - dist/tests/two-hosts.sh with the same package: two namespace hosts, each with its
 #     own root and the package installed, made a pair as README "Two real hosts" says, the
 #     canonical group served through its VIP, then a failover.
 # Nothing outside the namespace is changed but a temp dir (removed on exit); the real root's
@@ -160,7 +160,7 @@ fi
 
 # ---------------------------------------------------------------------------------------
 # Outside: build, lintian, dpkg -x, then the namespace part.
-[ "$(id -u)" -eq 0 ] || { echo "tests/package/run.sh: needs root (namespaces, overlayfs)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "dist/tests/run.sh: needs root (namespaces, overlayfs)" >&2; exit 1; }
 work=$(mktemp -d /tmp/pacer-package-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

@@ -9,10 +9,10 @@
 # Tests/PacerIntegrationTests/AlertsIntegrationTests.swift (fileSample), which expects these lines.
 set -u
 ROOT=$(mktemp -d /tmp/pcmk-alerts.XXXXXX)
-here=$(cd "$(dirname "$0")/../../bench/failover" && pwd)
-# shellcheck source=../../bench/failover/common.sh
+here=$(cd "$(dirname "$0")/../../../bench/failover" && pwd)
+# shellcheck source=../../../bench/failover/common.sh
 . "$here/common.sh"
-# shellcheck source=../../bench/failover/pacemaker.sh
+# shellcheck source=../../../bench/failover/pacemaker.sh
 . "$here/pacemaker.sh"
 trap cleanup_all EXIT
 chmod 755 "$ROOT"; TAG=pa$$; WORK=$ROOT/work; mkdir -p "$WORK"
