@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import PacerModel
+
 /// `primitive`, `group` and `clone`.
 extension CrmParser {
     /// Resource agent classes Pacemaker knows.
@@ -116,12 +118,14 @@ extension CrmParser {
         return definition
     }
 
-    /// Pacemaker's interval syntax: a number with an optional unit, or ISO 8601 `P…`.
+    /// Whether Pacemaker reads `text` as an interval (``IntervalSpec``: a number with a unit it
+    /// knows by its first letters, or an ISO 8601 duration) rather than falling back to 0.
+    /// crmsh writes any interval (`abc`, `Pfoo`), but one with white space makes an operation
+    /// id it refuses (`tst-monitor-10 s`); Pacer refuses both what Pacemaker cannot read and
+    /// white space.
     static func isValidInterval(_ text: String) -> Bool {
-        if text.hasPrefix("P") { return text.count > 1 }
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty else { return false }
-        return ["", "s", "sec", "ms", "msec", "us", "usec", "m", "min", "h", "hr"].contains(String(text.dropFirst(digits.count)))
+        guard !text.contains(where: \.isWhitespace) else { return false }
+        return text.hasPrefix("P") ? IntervalSpec.iso8601Seconds(text) != nil : IntervalSpec.milliseconds(text) != nil
     }
 
     static func group(_ cursor: inout CrmWords) throws(CrmError) -> GroupDefinition {
