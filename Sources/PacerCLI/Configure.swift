@@ -48,7 +48,7 @@ struct Configure: ParsableCommand {
             text = ""
         }
         var result: CrmScript?
-        do {
+        exitOnFailure {
             try file.update { (root: inout XMLElement) throws(CrmError) in
                 var live = false
                 if case .daemon = file { live = true }
@@ -65,12 +65,6 @@ struct Configure: ParsableCommand {
                     root["epoch"] = String((Int(root["epoch"] ?? "") ?? 0) + session.commits - 1)
                 }
             }
-        } catch let error as CIBError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as CLIFailure {
-            fail(error.description, code: error.code)
-        } catch let error as CrmError {
-            fail(error.description, code: error.exitCode)
         }
         var problems = 0
         for output in result?.outputs ?? [] {

@@ -29,9 +29,10 @@ public struct CIBOptions: ParsableArguments {
 /// Runs `body`, turning a failure into a `pacer: …` exit with its status: a crm error as
 /// `crm` describes it (its `description` unless `crm` is given), CIB and CLI failures as
 /// themselves, anything else with status 1.
-func exitOnFailure(_ body: () throws -> Void, crm describe: (CrmError) -> String = { $0.description }) {
+@discardableResult
+func exitOnFailure<Value>(_ body: () throws -> Value, crm describe: (CrmError) -> String = { $0.description }) -> Value {
     do {
-        try body()
+        return try body()
     } catch let error as CrmError {
         fail(describe(error), code: error.exitCode)
     } catch let error as CIBError {
@@ -49,11 +50,23 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
+/// Writes `text` and a newline to stderr.
 func printError(_ text: String) {
-    let bytes = Array((text + "\n").utf8)
+    writeAll(text + "\n", to: 2)
+}
+
+/// Writes `text` to stdout as it is, in as many writes as it takes (a large status or
+/// simulation in one piece, without `print`'s buffering).
+func writeStandardOutput(_ text: String) {
+    writeAll(text, to: 1)
+}
+
+/// Writes all of `text` to `fd`, retrying after EINTR; gives up on any other error.
+private func writeAll(_ text: String, to fd: Int32) {
+    let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(2, $0.baseAddress! + offset, bytes.count - offset) }
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
         if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
         offset += n
     }

@@ -135,19 +135,13 @@ struct NodeCommand: ParsableCommand {
     static func set(node: String, standby: Bool, cib: CIBOptions) throws {
         let file = cib.resolve()
         var messages: [String] = []
-        do {
+        exitOnFailure {
             try file.update { (root: inout XMLElement) throws(CrmError) in
                 var editor = CIBEditor(cib: root)
                 try editor.apply(.nodeStandby(node: node, on: standby))
                 root = editor.cib
                 messages = editor.messages
             }
-        } catch let error as CIBError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as CLIFailure {
-            fail(error.description, code: error.code)
-        } catch let error as CrmError {
-            fail(error.description, code: error.exitCode)
         }
         for message in messages { printError(message) }
     }

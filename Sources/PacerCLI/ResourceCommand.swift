@@ -22,12 +22,9 @@ struct ResourceCommand: ParsableCommand {
         exitOnFailure { try cib.resolve().update(body) }
     }
 
+    /// The CIB (file or daemon), or a `pacer: …` exit.
     static func load(_ cib: CIBOptions) -> XMLElement {
-        do { return try cib.resolve().load() } catch let error as CIBError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as CLIFailure {
-            fail(error.description, code: error.code)
-        } catch { fail("\(error)", code: 1) }
+        exitOnFailure { try cib.resolve().load() }
     }
 
     /// The nodes `resource` runs on now.

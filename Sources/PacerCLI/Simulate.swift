@@ -123,7 +123,7 @@ struct Simulate: ParsableCommand {
             executor.flush()
             final = executor.cib
             if let dateLine, !compact || dateTime != nil { out += dateLine }
-            writeStdout(out)
+            writeStandardOutput(out)
             out = ""
             // The last working set: not freed, the process ends right after the output.
             let afterStatus = Scheduler.status(SchedulerInput(cib: final, now: now, skipTeardown: true))
@@ -135,7 +135,7 @@ struct Simulate: ParsableCommand {
                 out += statusLines(afterStatus, after, showPending: false).joined(separator: "\n") + "\n"
             }
         }
-        writeStdout(out)
+        writeStandardOutput(out)
         for w in transition.warnings { printError("pacer: warning: " + w.prefix(1).lowercased() + w.dropFirst()) }
         if let saveOutput {
             do { try CIBFile(path: saveOutput, backups: 0).save(final) } catch { fail(error.description, code: error.exitCode) }
@@ -178,16 +178,6 @@ struct Simulate: ParsableCommand {
         return StatusView.Snapshot(
             nodes: s.nodes,
             resources: s.resources.map(map), maintenanceMode: s.maintenanceMode, stopAllResources: s.stopAllResources)
-    }
-
-    private func writeStdout(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, bytes.count - offset) }
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-            offset += n
-        }
     }
 }
 

@@ -46,7 +46,7 @@ struct Status: ParsableCommand {
         // Not a terminal (a pipe, a file, a script): print once, without screen control codes.
         if oneShot || outputAs != .text || isatty(1) == 0 {
             switch snapshot() {
-            case .success(let text): writeOut(text)
+            case .success(let text): writeStandardOutput(text)
             case .failure(let error): fail(error.description, code: error.code)
             }
             return
@@ -70,7 +70,7 @@ struct Status: ParsableCommand {
             case .success(let text): body = text
             case .failure(let error): body = "pacer: \(error.description)\nRetrying every \(interval)s; Ctrl-C to quit.\n"
             }
-            writeOut("\u{1B}[H\u{1B}[2J" + body)
+            writeStandardOutput("\u{1B}[H\u{1B}[2J" + body)
             var request = timespec(tv_sec: interval, tv_nsec: 0)
             var remaining = timespec()
             while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
@@ -130,15 +130,5 @@ struct Status: ParsableCommand {
     /// The command line, for the XML document's `request` attribute.
     var request: String {
         (["pacer"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-    }
-
-    private func writeOut(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, bytes.count - offset) }
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-            offset += n
-        }
     }
 }
