@@ -51,6 +51,20 @@ extension CIBEditor {
             element = XMLElement("rsc_location", attributes)
             for rule in definition.rules { element.append(makeRule(rule, constraint: definition.id)) }
         }
+        appendConstraint(element)
+    }
+
+    /// Checks that the constraint's `resources` exist and its `id` is free, then appends the
+    /// element `make` builds (it may claim ids of its own, for sets).
+    mutating func addConstraint(_ kind: String, id: String, resources: [String],
+                                _ make: (inout CIBEditor) -> XMLElement) throws(CrmError) {
+        try checkResources(resources, constraint: id, kind: kind)
+        try claimID(id, for: kind)
+        let element = make(&self)
+        appendConstraint(element)
+    }
+
+    mutating func appendConstraint(_ element: XMLElement) {
         var constraints = takeSection("constraints")
         constraints.append(element)
         putSection(constraints)
@@ -99,13 +113,9 @@ extension CIBEditor {
     }
 
     mutating func addColocation(_ definition: ColocationDefinition) throws(CrmError) {
-        let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
-        try checkResources(referenced, constraint: definition.id, kind: "colocation")
-        try claimID(definition.id, for: "colocation")
-        let element = makeColocation(definition)
-        var constraints = takeSection("constraints")
-        constraints.append(element)
-        putSection(constraints)
+        try addConstraint("colocation", id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources)) {
+            $0.makeColocation(definition)
+        }
     }
 
     mutating func makeColocation(_ definition: ColocationDefinition) -> XMLElement {
@@ -123,13 +133,9 @@ extension CIBEditor {
     }
 
     mutating func addOrder(_ definition: OrderDefinition) throws(CrmError) {
-        let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
-        try checkResources(referenced, constraint: definition.id, kind: "order")
-        try claimID(definition.id, for: "order")
-        let element = makeOrder(definition)
-        var constraints = takeSection("constraints")
-        constraints.append(element)
-        putSection(constraints)
+        try addConstraint("order", id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources)) {
+            $0.makeOrder(definition)
+        }
     }
 
     mutating func makeOrder(_ definition: OrderDefinition) -> XMLElement {
@@ -149,13 +155,9 @@ extension CIBEditor {
 
     /// `<rsc_ticket id ticket [loss-policy] [rsc [rsc-role]]>` with sets, as crmsh writes it.
     mutating func addTicket(_ definition: TicketDefinition) throws(CrmError) {
-        let referenced = definition.refs.map(\.id) + definition.sets.flatMap(\.resources)
-        try checkResources(referenced, constraint: definition.id, kind: "rsc_ticket")
-        try claimID(definition.id, for: "rsc_ticket")
-        let element = makeTicket(definition)
-        var constraints = takeSection("constraints")
-        constraints.append(element)
-        putSection(constraints)
+        try addConstraint("rsc_ticket", id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources)) {
+            $0.makeTicket(definition)
+        }
     }
 
     mutating func makeTicket(_ definition: TicketDefinition) -> XMLElement {

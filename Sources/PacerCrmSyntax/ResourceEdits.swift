@@ -69,13 +69,7 @@ public enum ResourceEdits {
         var editor = CIBEditor(cib: cib)
         var resources = editor.takeSection("resources")
         guard let path = resources.path(toID: resource) else { throw CrmError(.noSuchObject, "resource '\(resource)' not found") }
-        resources.modify(at: path[...]) { element in
-            for index in element.children.indices {
-                guard case .element(var set) = element.children[index], set.name == kind.rawValue else { continue }
-                set.removeElements { $0.name == "nvpair" && $0["name"] == name }
-                element.children[index] = .element(set)
-            }
-        }
+        resources.modify(at: path[...]) { removeNVPairs(named: name, inSetsNamed: kind.rawValue, of: &$0) }
         editor.putSection(resources)
         cib = editor.cib
     }
@@ -152,13 +146,7 @@ public enum ResourceEdits {
         var editor = CIBEditor(cib: cib)
         var nodes = editor.takeSection("nodes")
         if let index = nodes.childIndex(where: { $0.name == "node" && $0["uname"] == node }) {
-            nodes.modifyChild(at: index) { element in
-                for child in element.children.indices {
-                    guard case .element(var attributes) = element.children[child], attributes.name == set.rawValue else { continue }
-                    attributes.removeElements { $0.name == "nvpair" && $0["name"] == name }
-                    element.children[child] = .element(attributes)
-                }
-            }
+            nodes.modifyChild(at: index) { removeNVPairs(named: name, inSetsNamed: set.rawValue, of: &$0) }
         }
         editor.putSection(nodes)
         cib = editor.cib
@@ -218,6 +206,15 @@ public enum ResourceEdits {
     static func addLocation(_ cib: inout XMLElement, _ location: XMLElement) {
         cib.withChild(named: "configuration") { configuration in
             configuration.withChild(named: "constraints") { $0.append(location) }
+        }
+    }
+
+    /// Removes the nvpairs called `name` from `element`'s own sets called `setName`.
+    static func removeNVPairs(named name: String, inSetsNamed setName: String, of element: inout XMLElement) {
+        for index in element.children.indices {
+            guard case .element(var set) = element.children[index], set.name == setName else { continue }
+            set.removeElements { $0.name == "nvpair" && $0["name"] == name }
+            element.children[index] = .element(set)
         }
     }
 }

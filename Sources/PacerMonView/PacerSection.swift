@@ -72,35 +72,15 @@ struct PacerSection {
         out.beginList("Pacer")
         let membership = "Node: \(extras.node), peer \(extras.peer) (\(extras.peerState)), DC \(extras.dc)"
         out.item(membership + (extras.hasQuorum ? ", with quorum" : ", WITHOUT quorum"))
-        let links = extras.links
-        if links.isEmpty {
-            out.item("Interlinks: none reported")
-        } else {
-            out.beginList("Interlinks")
-            for link in links { out.item("\(link.name): \(link.state)") }
-            out.endList()
-        }
+        out.list("Interlinks", extras.links.map { "\($0.name): \($0.state)" }, empty: "Interlinks: none reported")
         out.item("Failure detection: heartbeat every \(extras.interval), peer declared lost after \(extras.deadtime) of silence")
         out.item("Last transition: \(extras.lastTransition)")
         if let alerts = extras.alerts {
             var title = "Alerts: \(alerts.finished) run, \(alerts.failed) failed"
             if alerts.running > 0 { title += ", \(alerts.running) running" }
-            if alerts.recent.isEmpty {
-                out.item(title)
-            } else {
-                out.beginList(title)
-                for run in alerts.recent { out.item("\(run)") }
-                out.endList()
-            }
+            out.list(title, alerts.recent.map { "\($0)" }, empty: title)
         }
-        let overrides = self.overrides
-        if overrides.isEmpty {
-            out.item("Overrides: none")
-        } else {
-            out.beginList("Overrides")
-            for o in overrides { out.item("\(o.description): clear with '\(o.clear)'") }
-            out.endList()
-        }
+        out.list("Overrides", overrides.map { "\($0.description): clear with '\($0.clear)'" }, empty: "Overrides: none")
         out.endList()
     }
 

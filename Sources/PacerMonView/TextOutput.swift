@@ -21,6 +21,14 @@ struct TextOutput {
     /// One bullet at the current level.
     mutating func item(_ content: String) { line(content) }
 
+    /// A nested list of `items` under `title`, or the one bullet `empty` when there are none.
+    mutating func list(_ title: String, _ items: [String], empty: String) {
+        guard !items.isEmpty else { return item(empty) }
+        beginList(title)
+        for content in items { item(content) }
+        endList()
+    }
+
     /// An empty line (`out->spacer` / `out->info("")`).
     mutating func spacer() { text += "\n" }
 

@@ -49,30 +49,25 @@ func executorBenchmark(resources: Int, duration: Duration) async throws {
     for _ in 0..<rounds { _ = await executor.execute(AgentAction(resourceID: "r", agent: agent, name: "monitor")) }
     let ours = seconds(clock.now - t0) / Double(rounds)
     let crmRounds = 30
-    t0 = clock.now
-    for _ in 0..<crmRounds {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/crm_resource")
-        process.arguments = ["--force-check", "--class", "ocf", "--provider", "bench", "--agent", "trivial"]
-        process.environment = ["OCF_ROOT": root, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+    /// Seconds per `crm_resource --force-check ARGUMENTS`, over `crmRounds` runs.
+    func crmResource(_ arguments: [String], environment: [String: String]? = nil) throws -> Double {
+        let start = clock.now
+        for _ in 0..<crmRounds {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/crm_resource")
+            process.arguments = ["--force-check"] + arguments
+            if let environment { process.environment = environment }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        }
+        return seconds(clock.now - start) / Double(crmRounds)
     }
-    let crm = seconds(clock.now - t0) / Double(crmRounds)
+    let crm = try crmResource(["--class", "ocf", "--provider", "bench", "--agent", "trivial"],
+                              environment: ["OCF_ROOT": root, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
     // crm_resource looks agents up under its compiled-in OCF root; measure it on resource-agents' Dummy too.
-    t0 = clock.now
-    for _ in 0..<crmRounds {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/crm_resource")
-        process.arguments = ["--force-check", "--class", "ocf", "--provider", "heartbeat", "--agent", "Dummy", "--option", "state=\(root)/d.state"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-    }
-    let crmDummy = seconds(clock.now - t0) / Double(crmRounds)
+    let crmDummy = try crmResource(["--class", "ocf", "--provider", "heartbeat", "--agent", "Dummy", "--option", "state=\(root)/d.state"])
     t0 = clock.now
     for _ in 0..<crmRounds {
         _ = await executor.execute(AgentAction(resourceID: "d", agent: ResourceAgent("ocf:heartbeat:Dummy")!, name: "monitor",

@@ -105,28 +105,26 @@ public enum XMLEscaping {
             out += value
             return
         }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
+        append(value, to: &out, attribute: true)
     }
 
     /// Appends `value` escaped for use as element text.
     public static func appendText(_ value: String, to out: inout String) {
+        append(value, to: &out, attribute: false)
+    }
+
+    /// Markup characters and CR always; in an attribute also the quote, LF and tab (which
+    /// attribute-value normalisation would otherwise turn into spaces).
+    private static func append(_ value: String, to out: inout String, attribute: Bool) {
         for scalar in value.unicodeScalars {
             switch scalar {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
             case "\r": out += "&#13;"
+            case "\"" where attribute: out += "&quot;"
+            case "\n" where attribute: out += "&#10;"
+            case "\t" where attribute: out += "&#9;"
             default: out.unicodeScalars.append(scalar)
             }
         }
