@@ -2,6 +2,7 @@
 public import ArgumentParser
 import PacerCIB
 import PacerCrmSyntax
+import PacerModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -69,6 +70,17 @@ private func writeAll(_ text: String, to fd: Int32) {
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
         if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
         offset += n
+    }
+}
+
+/// Carries out `verb` (see ``validateAttributeVerb(_:name:value:)``): `show` runs `show`,
+/// `delete` and `set` edit the CIB of `cib` with `delete` or `set`; a failure exits.
+func runAttributeVerb(_ verb: String, cib: CIBOptions, show: () throws -> Void,
+                      delete: (inout XMLElement) throws(CrmError) -> Void, set: (inout XMLElement) throws(CrmError) -> Void) {
+    switch verb {
+    case "show": exitOnFailure(show)
+    case "delete": ResourceCommand.edit(cib, delete)
+    default: ResourceCommand.edit(cib, set)
     }
 }
 

@@ -36,22 +36,15 @@ struct NodeCommand: ParsableCommand {
         func run(_ set: ResourceEdits.NodeSet, lifetime: Lifetime) {
             let target = cib.resolve()
             if lifetime == .reboot { return transient(target) }
-            switch verb {
-            case "show":
-                let found: String?
-                do { found = try ResourceEdits.nodeAttribute(ResourceCommand.load(cib), set, node: node, name: name) } catch {
-                    fail(error.description, code: error.exitCode)
+            runAttributeVerb(verb, cib: cib) {
+                guard let found = try ResourceEdits.nodeAttribute(ResourceCommand.load(cib), set, node: node, name: name) else {
+                    fail("attribute '\(name)' not found for node \(node)", code: 105)
                 }
-                guard let found else { fail("attribute '\(name)' not found for node \(node)", code: 105) }
                 print(quiet ? found : "scope=nodes  name=\(name) value=\(found)")
-            case "delete":
-                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
-                    try ResourceEdits.deleteNodeAttribute(&root, set, node: node, name: name)
-                }
-            default:
-                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
-                    try ResourceEdits.setNodeAttribute(&root, set, node: node, name: name, value: value ?? "")
-                }
+            } delete: { (root: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.deleteNodeAttribute(&root, set, node: node, name: name)
+            } set: { (root: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.setNodeAttribute(&root, set, node: node, name: name, value: value ?? "")
             }
         }
 

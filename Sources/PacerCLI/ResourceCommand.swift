@@ -62,19 +62,12 @@ struct ResourceCommand: ParsableCommand {
         func validate() throws { try validateAttributeVerb(verb, name: name, value: value) }
 
         func run(_ kind: ResourceEdits.AttributeKind) {
-            switch verb {
-            case "show":
-                do { print(try ResourceEdits.attribute(ResourceCommand.load(cib), kind, resource: resource, name: name)) } catch {
-                    fail(error.description, code: error.exitCode)
-                }
-            case "delete":
-                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
-                    try ResourceEdits.deleteAttribute(&root, kind, resource: resource, name: name)
-                }
-            default:
-                ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
-                    try ResourceEdits.setAttribute(&root, kind, resource: resource, name: name, value: value ?? "")
-                }
+            runAttributeVerb(verb, cib: cib) {
+                print(try ResourceEdits.attribute(ResourceCommand.load(cib), kind, resource: resource, name: name))
+            } delete: { (root: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.deleteAttribute(&root, kind, resource: resource, name: name)
+            } set: { (root: inout XMLElement) throws(CrmError) in
+                try ResourceEdits.setAttribute(&root, kind, resource: resource, name: name, value: value ?? "")
             }
         }
     }

@@ -79,23 +79,18 @@ public final class UDPSocket: @unchecked Sendable {
 
     /// Fills `storage` with `address:port` (IPv4 or IPv6); nil when `address` is neither.
     public static func fill(_ storage: inout sockaddr_storage, address: String, port: UInt16) -> socklen_t? {
+        /// Stores `address` in `storage` and returns its length.
+        func store<Address>(_ address: Address) -> socklen_t {
+            withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: Address.self, capacity: 1) { $0.pointee = address } }
+            return socklen_t(MemoryLayout<Address>.size)
+        }
         var v4 = in_addr()
         if inet_pton(AF_INET, address, &v4) == 1 {
-            var sin = sockaddr_in()
-            sin.sin_family = sa_family_t(AF_INET)
-            sin.sin_port = port.bigEndian
-            sin.sin_addr = v4
-            withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee = sin } }
-            return socklen_t(MemoryLayout<sockaddr_in>.size)
+            return store(sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: port.bigEndian, sin_addr: v4, sin_zero: (0, 0, 0, 0, 0, 0, 0, 0)))
         }
         var v6 = in6_addr()
         if inet_pton(AF_INET6, address, &v6) == 1 {
-            var sin6 = sockaddr_in6()
-            sin6.sin6_family = sa_family_t(AF_INET6)
-            sin6.sin6_port = port.bigEndian
-            sin6.sin6_addr = v6
-            withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee = sin6 } }
-            return socklen_t(MemoryLayout<sockaddr_in6>.size)
+            return store(sockaddr_in6(sin6_family: sa_family_t(AF_INET6), sin6_port: port.bigEndian, sin6_flowinfo: 0, sin6_addr: v6, sin6_scope_id: 0))
         }
         return nil
     }
