@@ -22,17 +22,10 @@ public struct AuthKey: Sendable {
     /// Reads the key file, checking that it is a regular file (never a symlink, never waited
     /// on like a FIFO), owned by root (or by whoever runs this), that only its owner can read.
     public static func load(path: String) throws(AuthKeyError) -> AuthKey {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT { throw .missing(path: path) }
-            if let kind = notRegularKind(path, errno: code) { throw .notRegularFile(path: path, kind: kind) }
-            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+        let (fd, info) = try openRegularFile(path, flags: O_RDONLY) { code in
+            code == ENOENT ? .missing(path: path) : .unreadable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode)) }
         guard info.st_uid == 0 || info.st_uid == geteuid() else { throw .wrongOwner(path: path, uid: info.st_uid) }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw .tooOpen(path: path, mode: UInt32(mode)) }
@@ -60,18 +53,10 @@ public struct AuthKey: Sendable {
     }
 
     static func write(_ bytes: [UInt8], to path: String, force: Bool) throws(AuthKeyError) {
-        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (force ? O_TRUNC : O_EXCL)
-        let fd = open(path, flags, 0o600)
-        guard fd >= 0 else {
-            let code = errno
-            if code == EEXIST { throw .exists(path: path) }
-            if let kind = notRegularKind(path, errno: code) { throw .notRegularFile(path: path, kind: kind) }
-            throw .unwritable(path: path, reason: String(cString: strerror(code)))
+        let (fd, info) = try openRegularFile(path, flags: O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL)) { code in
+            code == EEXIST ? .exists(path: path) : .unwritable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode)) }
         if geteuid() == 0, info.st_uid != 0, fchown(fd, 0, getegid()) != 0 {
             throw .unwritable(path: path, reason: "owned by uid \(info.st_uid): \(String(cString: strerror(errno)))")
         }
@@ -79,6 +64,31 @@ public struct AuthKey: Sendable {
         guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count, fsync(fd) == 0 else {
             throw .unwritable(path: path, reason: String(cString: strerror(errno)))
         }
+    }
+
+    /// Opens `path` (mode 0600 if created; never through a symlink, never waiting on a FIFO)
+    /// and checks that it is a regular file.
+    /// - Parameter failure: the error for an `errno` of open(2) or fstat(2) that is not about
+    ///   the kind of file.
+    static func openRegularFile(_ path: String, flags: Int32,
+                                failure: (Int32) -> AuthKeyError) throws(AuthKeyError) -> (fd: Int32, info: stat) {
+        let fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if let kind = notRegularKind(path, errno: code) { throw .notRegularFile(path: path, kind: kind) }
+            throw failure(code)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw failure(code)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .notRegularFile(path: path, kind: fileKindDescription(info.st_mode))
+        }
+        return (fd, info)
     }
 
     /// What an open(2) that failed with `code` met instead of a regular file, if that was the reason.
