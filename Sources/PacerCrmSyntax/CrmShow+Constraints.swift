@@ -3,11 +3,16 @@ import PacerModel
 
 /// Constraints as crmsh shows them: tickets, colocations, orders, locations and their rules.
 extension CrmShow {
+    /// `RSC` or `RSC:QUALIFIER` (a role or an action), as crmsh writes a constraint's resource.
+    static func qualified(_ resource: String, _ qualifier: String?) -> String {
+        qualifier.map { "\(resource):\($0)" } ?? resource
+    }
+
     /// `rsc_ticket ID TICKET: RSC[:ROLE]… [loss-policy=P]`.
     static func ticket(_ constraint: XMLElement) -> String {
         var words = ["rsc_ticket", constraint.id, (constraint["ticket"] ?? "") + ":"]
         if let rsc = constraint["rsc"] {
-            words.append(rsc + (constraint["rsc-role"].map { ":\($0)" } ?? ""))
+            words.append(qualified(rsc, constraint["rsc-role"]))
         } else {
             words += sets(constraint, suffix: "role")
         }
@@ -18,8 +23,8 @@ extension CrmShow {
     static func colocation(_ constraint: XMLElement) -> String {
         var words = ["colocation", constraint.id, score(constraint["score"] ?? "0") + ":"]
         if let rsc = constraint["rsc"], let with = constraint["with-rsc"] {
-            words.append(rsc + (constraint["rsc-role"].map { ":\($0)" } ?? ""))
-            words.append(with + (constraint["with-rsc-role"].map { ":\($0)" } ?? ""))
+            words.append(qualified(rsc, constraint["rsc-role"]))
+            words.append(qualified(with, constraint["with-rsc-role"]))
         } else {
             words += sets(constraint, suffix: "role")
         }
@@ -31,8 +36,8 @@ extension CrmShow {
         var words = ["order", constraint.id]
         if let kind = constraint["kind"] { words.append(kind + ":") } else if let value = constraint["score"] { words.append(score(value) + ":") }
         if let first = constraint["first"], let then = constraint["then"] {
-            words.append(first + (constraint["first-action"].map { ":\($0)" } ?? ""))
-            words.append(then + (constraint["then-action"].map { ":\($0)" } ?? ""))
+            words.append(qualified(first, constraint["first-action"]))
+            words.append(qualified(then, constraint["then-action"]))
         } else {
             words += sets(constraint, suffix: "action")
         }
@@ -52,7 +57,7 @@ extension CrmShow {
             requireAll = boolean(set["require-all"])
             if requireAll == false { words.append("[") } else if sequential == false { words.append("(") }
             for ref in set.elements(named: "resource_ref") {
-                words.append(ref.id + (set[suffix].map { ":\($0)" } ?? ""))
+                words.append(qualified(ref.id, set[suffix]))
                 count += 1
             }
             if requireAll == false {

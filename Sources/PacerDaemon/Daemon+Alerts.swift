@@ -223,8 +223,8 @@ extension Daemon {
             localtime_r(&seconds, &parts)
             var buffer = [CChar](repeating: 0, count: 32)
             strftime(&buffer, buffer.count, "%H:%M:%S", &parts)
-            return DaemonStatus.Run(alertID: record.alertID, recipient: record.recipient, runs: record.runs, failures: record.failures,
-                                    lastAt: String(cString: buffer), what: record.what, result: record.result)
+            return "\(record.alertID) to \(record.recipient.isEmpty ? "-" : record.recipient) (\(record.runs) run, "
+                + "\(record.failures) failed), last at \(String(cString: buffer)): \(record.what) -> \(record.result)"
         }
         return DaemonStatus.Alerts(finished: alerts.finished, failed: alerts.failed, running: alerts.started - alerts.finished, recent: recent)
     }

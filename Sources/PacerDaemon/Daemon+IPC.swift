@@ -156,7 +156,7 @@ extension Daemon {
         let instance = heartbeat.instance
         return DaemonStatus(node: node, peer: peer, dc: controller.dc, peerState: instance.peerState, hasQuorum: instance.hasQuorum,
                             interval: config.interval, deadtime: config.deadtime, lastTransition: lastTransition,
-                            links: instance.links.map { DaemonStatus.Link(name: "\($0.id)", state: $0.state) }, alerts: alertStatus())
+                            links: instance.links.map { ("\($0.id)", $0.state) }, alerts: alertStatus())
     }
 }
 

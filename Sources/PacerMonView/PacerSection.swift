@@ -78,7 +78,7 @@ struct PacerSection {
         if let alerts = extras.alerts {
             var title = "Alerts: \(alerts.finished) run, \(alerts.failed) failed"
             if alerts.running > 0 { title += ", \(alerts.running) running" }
-            out.list(title, alerts.recent.map { "\($0)" }, empty: title)
+            out.list(title, alerts.recent, empty: title)
         }
         out.list("Overrides", overrides.map { "\($0.description): clear with '\($0.clear)'" }, empty: "Overrides: none")
         out.endList()
@@ -94,7 +94,7 @@ struct PacerSection {
         if let alerts = extras.alerts {
             fields.append(("alerts", .object([("run", .number(alerts.finished)), ("failed", .number(alerts.failed)),
                                               ("running", .number(alerts.running)),
-                                              ("recent", .array(alerts.recent.map { .string("\($0)") }))])))
+                                              ("recent", .array(alerts.recent.map(JSONValue.string)))])))
         }
         fields.append(("overrides", .array(overrides.map { o in
             var f: [(String, JSONValue)] = [("kind", .string(o.kind))]

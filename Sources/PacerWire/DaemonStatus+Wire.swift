@@ -47,19 +47,3 @@ extension DaemonStatus.Alerts: WireCodable {
         try c.code(&a.recent, "alert runs")
     }
 }
-
-extension DaemonStatus.Run: WireCodable {
-    public static var wireBlank: DaemonStatus.Run {
-        .init(alertID: "", recipient: "", runs: 0, failures: 0, lastAt: "", what: "", result: "")
-    }
-
-    public static func code<Coder: WireCoder>(_ r: inout DaemonStatus.Run, with c: inout Coder) throws(WireError) {
-        try c.code(&r.alertID, "alert id")
-        try c.code(&r.recipient, "recipient")
-        try c.code(&r.runs, "runs")
-        try c.code(&r.failures, "failures")
-        try c.code(&r.lastAt, "last at")
-        try c.code(&r.what, "what")
-        try c.code(&r.result, "result")
-    }
-}

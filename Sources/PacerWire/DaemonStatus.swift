@@ -23,19 +23,16 @@ public struct DaemonStatus: Sendable, Equatable {
     public struct Link: Sendable, Equatable {
         public var name: String
         public var state: LinkState
-        public init(name: String, state: LinkState) {
-            self.name = name
-            self.state = state
-        }
     }
 
     public struct Alerts: Sendable, Equatable {
         public var finished: Int
         public var failed: Int
         public var running: Int
-        /// The last run of each alert and recipient.
-        public var recent: [Run]
-        public init(finished: Int, failed: Int, running: Int, recent: [Run]) {
+        /// The last run of each alert and recipient, as the daemon words it: "ID to RECIPIENT
+        /// (N run, F failed), last at HH:MM:SS: EVENT -> RESULT" (its local time).
+        public var recent: [String]
+        public init(finished: Int, failed: Int, running: Int, recent: [String]) {
             self.finished = finished
             self.failed = failed
             self.running = running
@@ -43,34 +40,8 @@ public struct DaemonStatus: Sendable, Equatable {
         }
     }
 
-    /// The last run of one alert for one recipient, with the counts so far.
-    public struct Run: Sendable, Equatable, CustomStringConvertible {
-        public var alertID: String
-        /// Empty for an alert without a recipient.
-        public var recipient: String
-        public var runs: Int
-        public var failures: Int
-        /// When it last ran, on the daemon's clock (`HH:MM:SS`, local time).
-        public var lastAt: String
-        public var what: String
-        public var result: String
-        public init(alertID: String, recipient: String, runs: Int, failures: Int, lastAt: String, what: String, result: String) {
-            self.alertID = alertID
-            self.recipient = recipient
-            self.runs = runs
-            self.failures = failures
-            self.lastAt = lastAt
-            self.what = what
-            self.result = result
-        }
-
-        public var description: String {
-            "\(alertID) to \(recipient.isEmpty ? "-" : recipient) (\(runs) run, \(failures) failed), last at \(lastAt): \(what) -> \(result)"
-        }
-    }
-
     public init(node: String, peer: String, dc: String, peerState: PeerState, hasQuorum: Bool, interval: Duration,
-                deadtime: Duration, lastTransition: String, links: [Link], alerts: Alerts?) {
+                deadtime: Duration, lastTransition: String, links: [(name: String, state: LinkState)], alerts: Alerts?) {
         self.node = node
         self.peer = peer
         self.dc = dc
@@ -79,7 +50,7 @@ public struct DaemonStatus: Sendable, Equatable {
         self.interval = interval
         self.deadtime = deadtime
         self.lastTransition = lastTransition
-        self.links = links
+        self.links = links.map { Link(name: $0.name, state: $0.state) }
         self.alerts = alerts
     }
 

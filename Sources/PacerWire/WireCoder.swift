@@ -14,6 +14,8 @@ public protocol WireCoder {
     mutating func code<Field: WireField>(_ value: inout Field, _ name: String) throws(WireError)
     /// A count, then each element.
     mutating func code<Element: WireCodable>(_ values: inout [Element], _ name: String) throws(WireError)
+    /// A count, then each value.
+    mutating func code<Field: WireField>(_ values: inout [Field], _ name: String) throws(WireError)
 }
 
 /// Writes fields after a message's kind word.
@@ -27,6 +29,11 @@ public struct WireEncoder: WireCoder {
     public mutating func code<Element: WireCodable>(_ values: inout [Element], _ name: String) {
         fields.append(String(values.count))
         for index in values.indices { put(values[index]) }
+    }
+
+    public mutating func code<Field: WireField>(_ values: inout [Field], _ name: String) {
+        fields.append(String(values.count))
+        fields += values.map(\.wireText)
     }
 
     public mutating func put(_ value: some WireField) {
@@ -59,14 +66,27 @@ public struct WireDecoder: WireCoder {
     }
 
     public mutating func code<Element: WireCodable>(_ values: inout [Element], _ name: String) throws(WireError) {
-        let count: Int = try take(name)
-        // Each element takes at least one field: a count beyond what is left is a lie.
-        guard count >= 0, count <= fields.count - index else {
-            throw .badField(kind: kind, field: name, detail: "claims \(count) elements")
-        }
+        let count = try takeCount(name)
         values = []
         values.reserveCapacity(count)
         for _ in 0..<count { values.append(try take(Element.self)) }
+    }
+
+    public mutating func code<Field: WireField>(_ values: inout [Field], _ name: String) throws(WireError) {
+        let count = try takeCount(name)
+        values = []
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(try take(name)) }
+    }
+
+    /// An element count; each element takes at least one field, so a count beyond what is
+    /// left is a lie (and reserves nothing).
+    mutating func takeCount(_ name: String) throws(WireError) -> Int {
+        let count: Int = try take(name)
+        guard count >= 0, count <= fields.count - index else {
+            throw .badField(kind: kind, field: name, detail: "claims \(count) elements")
+        }
+        return count
     }
 
     public mutating func take<Field: WireField>(_ name: String) throws(WireError) -> Field {

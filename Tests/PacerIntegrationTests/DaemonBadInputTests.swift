@@ -115,6 +115,21 @@ struct DaemonBadInputTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(try cluster.pacer("alpha", ["configure", "property", "small=1"]).status == 0, "the daemon stopped answering")
     }
+
+    @Test("a request of another wire version is refused with an error naming both versions, and a log line")
+    func otherWireVersion() throws {
+        let cluster = try TwoNodeCluster()
+        try cluster.start("alpha")
+        // A frame whose first byte, the version, is "s" (115): what a client of another release might send.
+        let reply = try run([Tool.binary("pacer-ipc-probe"), cluster.ipcName("alpha"), "request", "status"])
+        #expect(reply.status == 0, "\(reply.stderr)")
+        #expect(reply.stdout.contains("error"), "\(reply.stdout)")
+        #expect(reply.stdout.contains("message of wire version 115, this node speaks version 1"), "\(reply.stdout)")
+        #expect(cluster.wait(upTo: 5) {
+            ((try? String(contentsOfFile: cluster.logPath("alpha"), encoding: .utf8)) ?? "").contains("Refusing a request of another wire version")
+        })
+        #expect(try cluster.pacer("alpha", ["status"]).status == 0, "the daemon stopped answering")
+    }
 }
 
 /// Giving the second node the configuration and key (issue #12, point 4).

@@ -15,10 +15,8 @@ struct PacerSectionAlertsTests {
     func alertsListed() throws {
         var extras = Self.base
         extras.alerts = .init(finished: 7, failed: 2, running: 1, recent: [
-            .init(alertID: "file", recipient: "/var/log/alerts.log", runs: 5, failures: 0, lastAt: "10:00:01",
-                  what: "d1 start on pm01: ok", result: "ok"),
-            .init(alertID: "hang", recipient: "", runs: 2, failures: 2, lastAt: "10:00:03", what: "d1 start on pm01: ok",
-                  result: "timed out after 2000ms (process group killed)"),
+            "file to /var/log/alerts.log (5 run, 0 failed), last at 10:00:01: d1 start on pm01: ok -> ok",
+            "hang to - (2 run, 2 failed), last at 10:00:03: d1 start on pm01: ok -> timed out after 2000ms (process group killed)",
         ])
         let cib = try PacerSectionTests.cib()
         let lines = MonView.text(cib: cib, now: 1_790_000_000, extras: extras).split(separator: "\n").map(String.init)

@@ -36,7 +36,7 @@ struct PacerSectionTests {
 
     static let extras = DaemonStatus(node: "pm01", peer: "pm02", dc: "pm01", peerState: .member, hasQuorum: true,
                                      interval: .seconds(1), deadtime: .seconds(3), lastTransition: "completed in 0.420s",
-                                     links: [.init(name: "link0", state: .up), .init(name: "link1", state: .down)], alerts: nil)
+                                     links: [("link0", .up), ("link1", .down)], alerts: nil)
 
     static let move = XMLElement("rsc_location", [("id", "cli-prefer-proxyGroup"), ("rsc", "proxyGroup"), ("role", "Started"),
                                                   ("node", "pm02"), ("score", "INFINITY")])

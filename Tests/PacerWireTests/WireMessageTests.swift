@@ -23,9 +23,9 @@ struct WireMessageTests {
     static let status = DaemonStatus(
         node: "alpha", peer: "bravo", dc: "alpha", peerState: .member, hasQuorum: true, interval: .milliseconds(100),
         deadtime: .milliseconds(300), lastTransition: "none yet",
-        links: [.init(name: "link0", state: .up), .init(name: "link1", state: .late)],
+        links: [("link0", .up), ("link1", .late)],
         alerts: .init(finished: 3, failed: 1, running: 0, recent: [
-            .init(alertID: "mail", recipient: "", runs: 2, failures: 1, lastAt: "10:11:12", what: "node bravo lost", result: "rc=1")]))
+            "mail to - (2 run, 1 failed), last at 10:11:12: node bravo lost -> rc=1", ""]))
 
     static let peerMessages: [PeerMessage] = [
         .cib("<cib epoch=\"1\"/>"), .cibAck(CIBVersion(adminEpoch: 0, epoch: 12, numUpdates: 3)),
@@ -120,6 +120,7 @@ struct WireMessageTests {
             "node=alpha", "peer=bravo", "dc=alpha", "peer-state=member", "quorum=true", "interval=0.1 seconds",
             "deadtime=0.3 seconds", "last-transition=none yet", "link=link0 up", "link=link1 late", "alerts=3 1 0",
             "alert=mail to - (2 run, 1 failed), last at 10:11:12: node bravo lost -> rc=1",
+            "alert=",
         ])
     }
 }
