@@ -129,9 +129,10 @@ struct LiveCheckAndClearStateTests {
         try cluster.start("bravo")
         try #require(cluster.wait(upTo: 10) { cluster.cib("alpha").contains("uname=\"bravo\" in_ccm=\"true\"") })
         let probe = Tool.binary("pacer-ipc-probe")
-        for (request, names) in [(["clearstate"], "needs one node"), (["clearstate", "charlie"], "'charlie'"),
-                                 (["clearstate", "alpha"], "running member"), (["clearstate", "bravo"], "running member"),
-                                 (["clearstate", "bravo", "extra"], "needs one node")] {
+        // Typed requests (PacerWire): `edit clearstate NODE`; a request of the wrong shape does not decode.
+        for (request, names) in [(["edit", "clearstate"], "malformed request"), (["edit", "clearstate", "charlie"], "'charlie'"),
+                                 (["edit", "clearstate", "alpha"], "running member"), (["edit", "clearstate", "bravo"], "running member"),
+                                 (["edit", "clearstate", "bravo", "extra"], "malformed request")] {
             let reply = try run([probe, cluster.ipcName("alpha"), "strings"] + request)
             #expect(reply.stdout.hasPrefix("error") && reply.stdout.contains(names), "\(request): \(reply.stdout) \(reply.stderr)")
         }
