@@ -27,7 +27,13 @@ public struct TransitionAction: Sendable, Equatable {
     public var key: String
     /// For an action a node's executor runs (not pseudo, cancel or delete actions): the
     /// agent, parameters, timeout and the rest, as resolved for that node.
-    public var operation: ResourceOperation?
+    public var operation: ResourceOperation? {
+        get { operationBox?.value }
+        set { operationBox = newValue.map(OperationBox.init) }
+    }
+    /// Boxed: a transition of 9,000 resources has tens of thousands of actions, most of
+    /// which are shown, not run; an inline operation would make every one ~200 bytes larger.
+    var operationBox: OperationBox?
     /// The result that means success: 7 (not running) for probes and Stopped-role monitors.
     public var expectedRC: Int = 0
     /// Positions in `Transition.actions` of the actions this one waits for (the graph's
@@ -42,10 +48,17 @@ public struct TransitionAction: Sendable, Equatable {
         self.intervalMs = intervalMs
         self.node = node
         self.key = key
-        self.operation = operation
+        self.operationBox = operation.map(OperationBox.init)
         self.expectedRC = expectedRC
         self.inputs = inputs
     }
+}
+
+/// A `ResourceOperation` held by reference (see `TransitionAction.operationBox`).
+final class OperationBox: Sendable, Equatable {
+    let value: ResourceOperation
+    init(_ value: ResourceOperation) { self.value = value }
+    static func == (lhs: OperationBox, rhs: OperationBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
 }
 
 /// The cluster state the scheduler unpacked: what `crm_mon` would show.
