@@ -134,13 +134,14 @@ struct SimulationInjector {
     /// the node, so it records the result in a new entry (call id 1), merged into the first.
     private mutating func hasDuplicateEntries(_ rsc: String, on node: String) -> Bool {
         if duplicateEntries == nil {
-            var seen = Set<String>(), dups = Set<String>()
+            var dups = Set<String>()
             for state in cib.firstElement(named: "status")?.elements(named: "node_state") ?? [] {
                 guard let uname = state["uname"],
                       let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
+                var seen = Set<String>()   // the ids of this node's entries (shared strings)
                 for e in list.elements(named: "lrm_resource") {
-                    let key = "\(uname)\u{1}\(e["id"] ?? "")"
-                    if !seen.insert(key).inserted { dups.insert(key) }
+                    let id = e["id"] ?? ""
+                    if !seen.insert(id).inserted { dups.insert("\(uname)\u{1}\(id)") }
                 }
             }
             duplicateEntries = dups

@@ -141,13 +141,12 @@ extension WorkingSet {
             if !r.children.isEmpty { return r.children.contains(where: isActive) }
             return r.runningOn.contains { $0.unclean || $0.online || !r.managed }
         }
-        func withActive(_ r: Resource, _ s: ClusterStatus.ResourceState) -> ClusterStatus.ResourceState {
-            var s = s
-            s.active = isActive(r)
-            for (i, c) in r.children.enumerated() where i < s.members.count { s.members[i] = withActive(c, s.members[i]) }
+        // Status displays ask only whether a clone is active (resource_list()).
+        var states = resources.map { r in
+            var s = state(r)
+            if r.variant == .clone { s.active = isActive(r) }
             return s
         }
-        var states = resources.map { withActive($0, state($0)) }
         for (i, r) in resources.enumerated() where r.isInternal { states[i].implicit = true }
         return ClusterStatus(nodes: ns, resources: states, maintenanceMode: maintenanceMode,
                              stopAllResources: stopEverything)

@@ -100,7 +100,7 @@ public struct ClusterStatus: Sendable {
         /// Made by the scheduler (a guest node's connection): not listed, but counted.
         public var implicit = false
         /// Active somewhere (`native_active()`): running on a node that is online or
-        /// unclean, or offline while unmanaged; for groups and clones, any member.
+        /// unclean, or offline while unmanaged; any instance of a clone. Set for clones.
         public var active = false
     }
     /// What a clone's status display needs (`pe__clone_default()`).

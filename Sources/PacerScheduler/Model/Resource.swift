@@ -146,29 +146,66 @@ final class Resource {
 
     /// The connection resource of a remote or guest node (`is_remote_node`).
     var isRemoteNode = false
+    /// Containers, remote connections, discovery and migration state: few resources
+    /// have any, so it lives in one optional object (keeps large clusters small).
+    private var extras: ResourceExtras?
+    private var ensuredExtras: ResourceExtras {
+        if let extras { return extras }
+        let made = ResourceExtras()
+        extras = made
+        return made
+    }
+
     /// The resource this one runs inside (`container` meta attribute); for a guest
     /// node's connection, the guest's resource.
-    unowned(unsafe) var container: Resource?
+    var container: Resource? {
+        get { extras?.container }
+        set { ensuredExtras.container = newValue }
+    }
     /// An orphan whose history names a container (`pe_rsc_orphan_container_filler`).
-    var orphanContainerFiller = false
+    var orphanContainerFiller: Bool {
+        get { extras?.orphanContainerFiller ?? false }
+        set { if newValue || extras != nil { ensuredExtras.orphanContainerFiller = newValue } }
+    }
     /// Resources that name this one as their container (`fillers`).
-    var fillers: [Resource] = []
+    var fillers: [Resource] {
+        get { extras?.fillers ?? [] }
+        set { ensuredExtras.fillers = newValue }
+    }
     /// `reconnect_interval` of a remote connection, in milliseconds.
-    var remoteReconnectMs = 0
+    var remoteReconnectMs: Int {
+        get { extras?.remoteReconnectMs ?? 0 }
+        set { if newValue != 0 || extras != nil { ensuredExtras.remoteReconnectMs = newValue } }
+    }
     /// A connection made by the scheduler for a guest node (`internal_rsc`).
     var isInternal: Bool { meta["internal_rsc"].map(isTrue) ?? false }
 
     /// `resource-discovery` of the location constraints by node index (nil: all always).
-    var discoverMode: [Discovery]?
+    var discoverMode: [Discovery]? {
+        get { extras?.discoverMode }
+        set { ensuredExtras.discoverMode = newValue }
+    }
     /// Some location constraint has `resource-discovery=exclusive` (`exclusive_discover`).
-    var exclusiveDiscover = false
-    func discovery(on node: Node) -> Discovery { discoverMode?[node.index] ?? .always }
+    var exclusiveDiscover: Bool {
+        get { extras?.exclusiveDiscover ?? false }
+        set { if newValue || extras != nil { ensuredExtras.exclusiveDiscover = newValue } }
+    }
+    func discovery(on node: Node) -> Discovery { extras?.discoverMode?[node.index] ?? .always }
 
     /// A migration half done: migrate_to succeeded, migrate_from not yet run.
-    var partialMigrationSource: Node?
-    var partialMigrationTarget: Node?
+    var partialMigrationSource: Node? {
+        get { extras?.partialMigrationSource }
+        set { if newValue != nil || extras != nil { ensuredExtras.partialMigrationSource = newValue } }
+    }
+    var partialMigrationTarget: Node? {
+        get { extras?.partialMigrationTarget }
+        set { if newValue != nil || extras != nil { ensuredExtras.partialMigrationTarget = newValue } }
+    }
     /// Nodes a completed migration left the resource to be stopped on.
-    var danglingMigrations: [Node] = []
+    var danglingMigrations: [Node] {
+        get { extras?.danglingMigrations ?? [] }
+        set { ensuredExtras.danglingMigrations = newValue }
+    }
 
     var role = Role.stopped
     var nextRole = Role.unknown
@@ -267,4 +304,17 @@ final class Resource {
             for n in nodes { allowed[n.index] = Score.add(allowed[n.index] ?? n.baseWeight, score) }
         }
     }
+}
+
+/// The rarely set parts of a resource (see `Resource.extras`).
+final class ResourceExtras {
+    unowned(unsafe) var container: Resource?
+    var orphanContainerFiller = false
+    var fillers: [Resource] = []
+    var remoteReconnectMs = 0
+    var discoverMode: [Discovery]?
+    var exclusiveDiscover = false
+    var partialMigrationSource: Node?
+    var partialMigrationTarget: Node?
+    var danglingMigrations: [Node] = []
 }

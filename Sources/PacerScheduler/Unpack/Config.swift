@@ -85,7 +85,7 @@ extension WorkingSet {
             nodeByUname[uname] = node
         }
         nodes += remoteNodesFromResources()
-        nodes += remoteNodesFromOrphanConnections(configured: configuredResourceIDs())
+        nodes += remoteNodesFromOrphanConnections()
         nodes = mergeSorted(nodes) { numericCompare($0.uname, $1.uname) <= 0 }
         for (i, n) in nodes.enumerated() { n.index = i }
         for node in nodes {

@@ -46,15 +46,18 @@ extension WorkingSet {
     /// resource that is no longer configured makes a node of that name, created while
     /// the history is unpacked (`create_fake_resource()`). They are made here so that
     /// node lists keep their size; resources do not get them as symmetric default.
-    func remoteNodesFromOrphanConnections(configured: Set<String>) -> [Node] {
+    func remoteNodesFromOrphanConnections() -> [Node] {
         guard let status = input.firstElement(named: "status") else { return [] }
         var created: [Node] = []
+        var configured: Set<String>?   // built only when some history is of a connection
         for state in status.elements(named: "node_state") {
             guard let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
             for entry in list.elements(named: "lrm_resource") {
-                guard let id = entry["id"], !configured.contains(id), nodeByUname[id] == nil, nodeByID[id] == nil,
-                      entry["class"]?.lowercased() == "ocf", entry["provider"]?.lowercased() == "pacemaker",
-                      entry["type"]?.lowercased() == "remote" else { continue }
+                guard entry["type"]?.lowercased() == "remote", entry["class"]?.lowercased() == "ocf",
+                      entry["provider"]?.lowercased() == "pacemaker", let id = entry["id"],
+                      nodeByUname[id] == nil, nodeByID[id] == nil else { continue }
+                if configured == nil { configured = configuredResourceIDs() }
+                if configured!.contains(id) { continue }
                 let node = Node(id: id, uname: id)
                 node.kind = .remote
                 node.orphanConnection = true
