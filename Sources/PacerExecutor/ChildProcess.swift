@@ -118,7 +118,12 @@ public struct ChildProcess: Sendable {
                 killAt = nil
             }
             // After exit, give the pipes a brief moment to drain, then stop (a daemon may hold them).
-            if let exited = exitedAt, openFDs.isEmpty || now >= exited + .milliseconds(50) { break }
+            // What is in the pipes already is read first (the fds do not block): a starved thread
+            // may reach this point long after the window opened, with the output still buffered.
+            if let exited = exitedAt, openFDs.isEmpty || now >= exited + .milliseconds(50) {
+                for fd in openFDs { _ = fd == out[0] ? stdout.read(from: fd) : stderr.read(from: fd) }
+                break
+            }
 
             var fds = openFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if exitedAt == nil, pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
