@@ -15,12 +15,10 @@ extension ResourceCommand {
         static let configuration = CommandConfiguration(abstract: "Move a resource to a node (a cli-prefer constraint, until cleared).")
         @OptionGroup var target: Target
         @Argument(help: "The node to move it to; without one, away from where it runs (a ban there, as crm_resource --move).") var node: String?
-        @Argument(help: "The lifetime as crmsh takes it (move RSC NODE PT1H): same as --lifetime.") var crmLifetime: String?
-        @Option(help: "How long the constraint applies: an ISO 8601 duration (PT1H, P1D, P1W, P1M2DT3H).") var lifetime: String?
+        @OptionGroup var duration: LifetimeArguments
 
         func run() {
-            let (node, lifetime) = ResourceLifetime.words(node: node, positional: crmLifetime, option: lifetime, cib: target.cib)
-            let end = ResourceLifetime.end(lifetime)
+            let (node, end) = duration.resolve(node: node, cib: target.cib)
             guard let node else { return Ban.banWhereRunning(target, until: end) }
             let cib = ResourceCommand.load(target.cib)
             if ResourceCommand.locations(of: target.resource, in: cib) == [node] {
@@ -49,12 +47,10 @@ extension ResourceCommand {
         static let configuration = CommandConfiguration(abstract: "Keep a resource off a node (a cli-ban constraint, until cleared).")
         @OptionGroup var target: Target
         @Argument(help: "The node; by default where it runs now.") var node: String?
-        @Argument(help: "The lifetime as crmsh takes it (ban RSC NODE PT1H): same as --lifetime.") var crmLifetime: String?
-        @Option(help: "How long the constraint applies: an ISO 8601 duration (PT1H, P1D, P1W, P1M2DT3H).") var lifetime: String?
+        @OptionGroup var duration: LifetimeArguments
 
         func run() {
-            let (node, lifetime) = ResourceLifetime.words(node: node, positional: crmLifetime, option: lifetime, cib: target.cib)
-            let end = ResourceLifetime.end(lifetime)
+            let (node, end) = duration.resolve(node: node, cib: target.cib)
             guard let node else { return Self.banWhereRunning(target, until: end) }
             Self.ban(target, node: node, until: end)
         }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import ArgumentParser
 import PacerCrmSyntax
 import PacerModel
 #if canImport(Glibc)
@@ -39,5 +40,18 @@ enum ResourceLifetime {
     static func clearHint(_ resource: String, until end: String?) -> String {
         guard let end else { return "Use 'pacer resource clear \(resource)' to remove it" }
         return "It expires at \(end); 'pacer resource clear \(resource)' removes it sooner"
+    }
+}
+
+/// The lifetime of a move or a ban, given as crmsh takes it (after the node) or as an option.
+struct LifetimeArguments: ParsableArguments {
+    @Argument(help: "The lifetime as crmsh takes it (RSC NODE PT1H): same as --lifetime.") var crmLifetime: String?
+    @Option(help: "How long the constraint applies: an ISO 8601 duration (PT1H, P1D, P1W, P1M2DT3H).") var lifetime: String?
+
+    /// The node meant (a lone duration where the node goes is the lifetime, as crmsh reads it)
+    /// and the constraint's end date, if it has one.
+    func resolve(node: String?, cib: CIBOptions) -> (node: String?, end: String?) {
+        let (node, lifetime) = ResourceLifetime.words(node: node, positional: crmLifetime, option: lifetime, cib: cib)
+        return (node, ResourceLifetime.end(lifetime))
     }
 }

@@ -24,20 +24,23 @@ extension Daemon {
     /// scheduled `reload-agent` runs as the agent's own reload action (`reload` before OCF 1.1).
     func runLocal(_ request: ActionRequest, completion: @escaping @Sendable (ActionOutcome) -> Void) {
         let operation = request.operation
-        let isReload = operation.task == "reload-agent" || operation.task == "reload"
-        let recordsDigests = operation.intervalMs == 0 && operation.task != "stop" && operation.agent.resourceClass == "ocf"
-        if isReload {
+        if operation.task == "reload-agent" || operation.task == "reload" {
             withMetadata(operation.agent) { [unowned self] found in
-                self.execute(request, as: found?.reloadAction ?? "reload-agent", metadata: found, completion: completion)
+                self.execute(request, as: found?.reloadAction ?? "reload-agent", completion: completion)
             }
             return
         }
-        if recordsDigests { withMetadata(operation.agent) { _ in } }   // fetched while the action runs
-        execute(request, as: operation.task, metadata: nil, completion: completion)
+        if Self.recordsRestartList(operation) { withMetadata(operation.agent) { _ in } }   // fetched while the action runs
+        execute(request, as: operation.task, completion: completion)
     }
 
-    private func execute(_ request: ActionRequest, as name: String, metadata known: AgentMetadata?,
-                         completion: @escaping @Sendable (ActionOutcome) -> Void) {
+    /// Whether the result of `operation` carries the agent's restart list (`append_restart_list()`:
+    /// one-shot OCF actions other than a stop).
+    static func recordsRestartList(_ operation: ResourceOperation) -> Bool {
+        operation.intervalMs == 0 && operation.task != "stop" && operation.agent.resourceClass == "ocf"
+    }
+
+    private func execute(_ request: ActionRequest, as name: String, completion: @escaping @Sendable (ActionOutcome) -> Void) {
         let operation = request.operation
         var configured = AgentAction(operation, name: name)
         let isStartLike = ["start", "reload-agent", "reload"].contains(operation.task)
@@ -47,7 +50,7 @@ extension Daemon {
             configured.parameterList = started.parameters
         }
         let action = configured
-        let needsRestartList = operation.intervalMs == 0 && operation.task != "stop" && operation.agent.resourceClass == "ocf"
+        let needsRestartList = Self.recordsRestartList(operation)
         let finish: @Sendable (ActionOutcome) -> Void = { [unowned self] result in
             var outcome = result
             let done = outcome.rc == 0 && outcome.status == .done
@@ -59,7 +62,7 @@ extension Daemon {
             self.alertOperation(request, outcome)
             guard needsRestartList else { return completion(outcome) }
             self.withMetadata(operation.agent) { found in
-                outcome.forceRestart = (known ?? found)?.forceRestartParameters
+                outcome.forceRestart = found?.forceRestartParameters
                 completion(outcome)
             }
         }

@@ -39,18 +39,7 @@ case " $STACKS " in *" pacer "*)
   if [ ! -x "$PACER_BIN/pacer" ] || [ ! -x "$PACER_BIN/pacerd" ]; then die "no pacer/pacerd in PACER_BIN=$PACER_BIN"; fi ;;
 esac
 
-ROOT=$(mktemp -d /tmp/day2-bench.XXXXXX)
-chmod 0755 "$ROOT"
-: >"$ROOT/namespaces"; : >"$ROOT/results"; : >"$ROOT/failed"; : >"$ROOT/settings"
-finish() {
-  set +e
-  trap - EXIT INT TERM
-  cleanup_all
-  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $ROOT" >&2; else rm -rf "$ROOT"; fi
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-case " $STACKS " in *" pacer "*) pacer_snapshot ;; esac
+bench_root day2-bench
 
 # The agent's state and log files: outside every private mount, seen alike from both nodes.
 REC=$ROOT/rec

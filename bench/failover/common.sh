@@ -84,6 +84,26 @@ cleanup_all() {
   : >"$ROOT/namespaces"
 }
 
+# Makes $ROOT, a fresh folder for one benchmark run named after $1 (readable by hacluster, as
+# Pacemaker's daemons run as that user), with its result files; at exit, however it comes, every
+# process and namespace of the run is removed, and the folder too unless KEEP=1. Takes a
+# snapshot of the Pacer binaries when Pacer is among $STACKS (a rebuild then changes nothing).
+bench_root() {
+  ROOT=$(mktemp -d "/tmp/$1.XXXXXX")
+  chmod 0755 "$ROOT"
+  : >"$ROOT/namespaces"; : >"$ROOT/results"; : >"$ROOT/idle"; : >"$ROOT/settings"; : >"$ROOT/failed"
+  trap bench_finish EXIT
+  trap 'exit 130' INT TERM
+  case " $STACKS " in *" pacer "*) pacer_snapshot ;; esac
+}
+
+bench_finish() {
+  set +e
+  trap - EXIT INT TERM
+  cleanup_all
+  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $ROOT" >&2; else rm -rf "$ROOT"; fi
+}
+
 # The node whose eth0 carries the VIP (fails unless exactly one does).
 active_node() {
   local node owners=()

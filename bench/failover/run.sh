@@ -54,18 +54,7 @@ case " $STACKS " in *" pacer "*)
   if [ ! -x "$PACER_BIN/pacer" ] || [ ! -x "$PACER_BIN/pacerd" ]; then die "no pacer/pacerd in PACER_BIN=$PACER_BIN"; fi ;;
 esac
 
-ROOT=$(mktemp -d /tmp/failover-bench.XXXXXX)
-chmod 0755 "$ROOT"                 # pacemaker's daemons run as hacluster
-: >"$ROOT/namespaces"; : >"$ROOT/results"; : >"$ROOT/idle"; : >"$ROOT/settings"; : >"$ROOT/failed"
-finish() {
-  set +e
-  trap - EXIT INT TERM
-  cleanup_all
-  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $ROOT" >&2; else rm -rf "$ROOT"; fi
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-case " $STACKS " in *" pacer "*) pacer_snapshot ;; esac
+bench_root failover-bench
 
 declare -A title prefix
 cases=()
