@@ -43,9 +43,9 @@ let package = Package(
             dependencies: ["PacerMembership", "PacerEventLoop", "PacerCrypto", "CPacerSys"],
             swiftSettings: upcoming),
         .target(name: "PacerExecutor", dependencies: ["CPacerSys", "PacerModel"], swiftSettings: upcoming),
-        // edge: libqb: the daemon's event loop (qb_loop), then IPC on it (qb_ipcs)
+        // edge: the daemon's event loop (epoll), then libqb's IPC on it (qb_ipcs)
         .systemLibrary(name: "CQB", pkgConfig: "libqb", providers: [.apt(["libqb-dev"])]),
-        .target(name: "PacerEventLoop", dependencies: ["CQB"], swiftSettings: upcoming),
+        .target(name: "PacerEventLoop", dependencies: ["CPacerSys"], swiftSettings: upcoming),
         .target(name: "PacerIPC", dependencies: ["CQB", "PacerEventLoop"], swiftSettings: upcoming),
         .executableTarget(name: "pacer-ipc-probe", dependencies: ["PacerIPC", "PacerEventLoop", "PacerWire"], swiftSettings: upcoming),
         // top

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-import CQB
+import CPacerSys
 
 /// Identifies a timer from ``EventLoop/addTimer(after:_:)`` so it can be cancelled.
 public struct TimerID: Hashable, Sendable {

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-import CQB
+import CPacerSys
 import Glibc
 
-/// The daemon's single-threaded event loop: libqb's `qb_loop_t`, plus an eventfd so other
-/// threads can hand it work.
+/// The daemon's single-threaded event loop: an epoll set, a timerfd for its timers, and an
+/// eventfd so other threads can hand it work.
+///
+/// Why not libqb's `qb_loop_t`: libqb keeps one signal pipe for all the loops of a process,
+/// created by the first loop and closed by whichever loop ends, without a lock; with loops on
+/// several threads (tests, tools) that closed descriptors other code had been given and
+/// crashed libqb. This loop owns exactly the three descriptors it opens.
 ///
 /// Threads: `run()` turns the calling thread into the *loop thread* until `stop()`. `post(_:)`
 /// and `stop()` may be called from any thread. Everything else (`addTimer`, `cancelTimer`,
@@ -12,9 +17,8 @@ import Glibc
 /// belongs to the loop thread — or to any one thread while the loop is not running, which is
 /// how a daemon sets itself up before calling `run()`. Misuse is caught by a precondition.
 public final class EventLoop: @unchecked Sendable {
-    /// The `qb_loop_t *`; only touched on the loop thread (or before `run()`). PacerIPC hands it
-    /// to `qb_ipcs`.
-    package let handle: OpaquePointer
+    /// The epoll set every watched descriptor is in.
+    let epollFD: Int32
     /// eventfd that `post` and `stop` write to wake the loop.
     private let wakeFD: Int32
 
@@ -27,48 +31,48 @@ public final class EventLoop: @unchecked Sendable {
     // Loop-thread state (see EventLoop+Timers.swift and EventLoop+Watch.swift).
     var timerQueue: TimerQueue
     var nextTimerID: UInt64 = 0
-    var watches: [Int32: WatchBox] = [:]
+    var watches: [Int32: Watch] = [:]
+    var nextWatchGeneration: UInt32 = 0
+    var jobs: [() -> Void] = []
+    /// What one `epoll_wait` reported (see `pass()`).
+    var readyTokens = [UInt64](repeating: 0, count: 64), readyEvents = [UInt32](repeating: 0, count: 64)
+    private var stopping = false
 
     /// Creates a loop that is not yet running.
-    /// - Throws: `EventLoopError.loopCreateFailed` or `.wakeupFailed(errno:)` when libqb or the
-    ///   kernel refuse (out of memory or file descriptors).
+    /// - Throws: `EventLoopError.loopCreateFailed` or `.wakeupFailed(errno:)` when the kernel
+    ///   refuses (out of memory or file descriptors).
     public init() throws(EventLoopError) {
-        guard let loop = qb_loop_create() else { throw .loopCreateFailed(errno: errno) }
-        let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        let epollFD = pacer_epoll_create()
+        guard epollFD >= 0 else { throw .loopCreateFailed(errno: errno) }
+        let fd = pacer_eventfd()
         let timerFD = pacer_timerfd_create()
         guard fd >= 0, timerFD >= 0 else {
             let e = errno
             if fd >= 0 { close(fd) }
             if timerFD >= 0 { close(timerFD) }
-            qb_loop_destroy(loop)
+            close(epollFD)
             throw .wakeupFailed(errno: e)
         }
-        handle = loop
+        self.epollFD = epollFD
         wakeFD = fd
         timerQueue = TimerQueue(fd: timerFD)
-        let rc = qb_loop_poll_add(loop, QB_LOOP_MED, fd, Int32(POLLIN), Unmanaged.passUnretained(self).toOpaque(),
-                                  EventLoop.onWake)
-        let timerRC = qb_loop_poll_add(loop, QB_LOOP_HIGH, timerFD, Int32(POLLIN), Unmanaged.passUnretained(self).toOpaque(),
-                                       EventLoop.onTimerFD)
-        guard rc == 0, timerRC == 0 else {
-            // deinit closes the descriptors and destroys the loop.
-            throw .wakeupFailed(errno: rc != 0 ? -rc : -timerRC)
+        // Unowned: the loop owns its watches. Timers go first in a pass (heartbeats are due).
+        let rc = addWatch(fd: fd, events: UInt32(POLLIN)) { [unowned self] _ in drain(); return true }
+        let timerRC = addWatch(fd: timerFD, events: UInt32(POLLIN), first: true) { [unowned self] _ in
+            runDueTimers()
+            return true
         }
-    }
-
-    private static let onTimerFD: qb_loop_poll_dispatch_fn = { _, _, data in
-        guard let data else { return 0 }
-        Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().runDueTimers()
-        return 0
+        guard rc == 0, timerRC == 0 else {
+            // deinit closes the descriptors.
+            throw .wakeupFailed(errno: rc != 0 ? rc : timerRC)
+        }
     }
 
     deinit {
         precondition(!running, "EventLoop released while run() is still executing")
-        _ = qb_loop_poll_del(handle, wakeFD)
-        _ = qb_loop_poll_del(handle, timerQueue.fd)
         close(timerQueue.fd)
-        qb_loop_destroy(handle)
         close(wakeFD)
+        close(epollFD)
     }
 
     /// Runs the loop on the calling thread, which becomes the loop thread, until `stop()`.
@@ -82,7 +86,8 @@ public final class EventLoop: @unchecked Sendable {
         }
         let previous = pthread_getspecific(currentLoopKey)
         pthread_setspecific(currentLoopKey, Unmanaged.passUnretained(self).toOpaque())
-        qb_loop_run(handle)
+        repeat { pass() } while !stopping
+        stopping = false
         pthread_setspecific(currentLoopKey, previous)
         lock.withLock { running = false }
     }
@@ -146,13 +151,7 @@ public final class EventLoop: @unchecked Sendable {
             return (work, stopNow)
         }
         for item in work { item() }
-        if stopNow { qb_loop_stop(handle) }
-    }
-
-    private static let onWake: qb_loop_poll_dispatch_fn = { _, _, data in
-        guard let data else { return 0 }
-        Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().drain()
-        return 0
+        if stopNow { stopping = true }
     }
 }
 

@@ -5,7 +5,7 @@ import Glibc
 ///
 /// Descriptions are lowercase clauses without a full stop, ready for `pacer: ` (CONVENTIONS.md §4).
 public enum EventLoopError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// `qb_loop_create` failed.
+    /// The loop's epoll set could not be created.
     case loopCreateFailed(errno: Int32)
     /// The loop's wake-up eventfd could not be created or watched.
     case wakeupFailed(errno: Int32)

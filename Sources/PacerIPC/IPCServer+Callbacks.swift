@@ -65,18 +65,37 @@ private func currentLoop(_ what: StaticString) -> EventLoop {
     return loop
 }
 
-let ipcsJobAdd: qb_ipcs_job_add_fn = { priority, data, dispatch in
-    qb_loop_job_add(currentLoop("job_add").handle, priority, data, dispatch)
+let ipcsJobAdd: qb_ipcs_job_add_fn = { _, data, dispatch in
+    guard let dispatch else { return -EINVAL }
+    let context = Unchecked(data)
+    currentLoop("job_add").addJob { dispatch(context.value) }
+    return 0
 }
 
-let ipcsDispatchAdd: qb_ipcs_dispatch_add_fn = { priority, fd, events, data, dispatch in
-    qb_loop_poll_add(currentLoop("dispatch_add").handle, priority, fd, events, data, dispatch)
+let ipcsDispatchAdd: qb_ipcs_dispatch_add_fn = { _, fd, events, data, dispatch in
+    guard let dispatch else { return -EINVAL }
+    return -currentLoop("dispatch_add").addWatch(fd: fd, events: UInt32(bitPattern: events), qbDispatch(fd, data, dispatch))
 }
 
-let ipcsDispatchMod: qb_ipcs_dispatch_mod_fn = { priority, fd, events, data, dispatch in
-    qb_loop_poll_mod(currentLoop("dispatch_mod").handle, priority, fd, events, data, dispatch)
+let ipcsDispatchMod: qb_ipcs_dispatch_mod_fn = { _, fd, events, data, dispatch in
+    guard let dispatch else { return -EINVAL }
+    return -currentLoop("dispatch_mod").modifyWatch(fd: fd, events: UInt32(bitPattern: events), qbDispatch(fd, data, dispatch))
 }
 
 let ipcsDispatchDel: qb_ipcs_dispatch_del_fn = { fd in
-    qb_loop_poll_del(currentLoop("dispatch_del").handle, fd)
+    -currentLoop("dispatch_del").removeWatch(fd: fd)
+}
+
+/// A libqb dispatch function as a watch handler: a negative return ends the watch, as
+/// qb_loop does.
+private func qbDispatch(_ fd: Int32, _ data: UnsafeMutableRawPointer?,
+                        _ dispatch: @escaping qb_ipcs_dispatch_fn_t) -> (UInt32) -> Bool {
+    let context = Unchecked(data)
+    return { events in dispatch(fd, Int32(bitPattern: events), context.value) >= 0 }
+}
+
+/// libqb's context pointer, carried into a closure that only the loop thread runs.
+private struct Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -111,4 +111,40 @@ struct EventLoopTests {
         #expect(EventLoopError.watchFailed(fd: 7, errno: EPERM).description
             == "cannot watch file descriptor 7: operation not permitted (errno 1)")
     }
+
+    @Test("loops made and ended on many threads never close a descriptor they did not open")
+    func loopsKeepToTheirOwnDescriptors() throws {
+        // Each thread makes and ends loops while this one uses pipes of its own: a loop that
+        // closes a descriptor it does not own (libqb's qb_loop shares one signal pipe among all
+        // the loops of a process and closes it in whichever loop ends) breaks one of these pipes.
+        let broken = Collected<String>()
+        let done = Collected<Int>()
+        let churn = DispatchGroup()
+        for _ in 0..<3 {
+            churn.enter()
+            Thread {
+                for _ in 0..<400 {
+                    guard let loop = try? EventLoop() else { broken.append("a loop could not be made"); break }
+                    loop.stop()
+                    loop.run()
+                }
+                done.append(1)
+                churn.leave()
+            }.start()
+        }
+        var rounds = 0
+        while done.all.count < 3 || rounds < 200 {
+            rounds += 1
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { broken.append("pipe: errno \(errno)"); break }
+            var byte: UInt8 = 7
+            if write(fds[1], &byte, 1) != 1 { broken.append("write to its own pipe: errno \(errno)") }
+            usleep(20)
+            if read(fds[0], &byte, 1) != 1 { broken.append("read from its own pipe: errno \(errno)") }
+            if close(fds[0]) != 0 { broken.append("close of its own pipe: errno \(errno)") }
+            if close(fds[1]) != 0 { broken.append("close of its own pipe: errno \(errno)") }
+        }
+        churn.wait()
+        #expect(broken.all.isEmpty, "\(broken.all.count) failures in \(rounds) rounds, first: \(broken.all.first ?? "")")
+    }
 }

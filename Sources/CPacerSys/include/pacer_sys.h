@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #ifndef PACER_SYS_H
 #define PACER_SYS_H
+#include <stdint.h>
 #include <sys/types.h>
 
 /// pidfd_open(2): a file descriptor that becomes readable when process `pid` exits (-1 on error, errno set).
@@ -72,4 +73,26 @@ int pacer_address_present(int netlink_fd, int family, const char *address, const
 /// Finds which interface holds `address` (any interface): 1 and its name (IF_NAMESIZE bytes)
 /// and prefix length, 0 when no interface has it, or -errno.
 int pacer_find_address(int netlink_fd, int family, const char *address, char *interface, int *prefix);
+/// epoll_create1(EPOLL_CLOEXEC): -1 with errno on error.
+int pacer_epoll_create(void);
+/// Adds `fd` to the epoll set for `events` (poll(2)'s bits: EPOLLIN == POLLIN …), reported with
+/// `token`; 0 or an errno value.
+int pacer_epoll_add(int epfd, int fd, uint32_t events, uint64_t token);
+/// Changes the events and token of `fd` in the epoll set; 0 or an errno value.
+int pacer_epoll_modify(int epfd, int fd, uint32_t events, uint64_t token);
+/// Removes `fd` from the epoll set; 0 or an errno value.
+int pacer_epoll_remove(int epfd, int fd);
+/// epoll_wait for at most `capacity` (at most 64) ready entries, each given as its token and
+/// the events that happened; their count, or -1 with errno.
+int pacer_epoll_wait(int epfd, uint64_t *tokens, uint32_t *events, int capacity, int timeout_ms);
+/// A non-blocking, close-on-exec eventfd starting at 0 (-1 with errno on error).
+int pacer_eventfd(void);
+/// A non-blocking, close-on-exec CLOCK_MONOTONIC timerfd (-1 with errno on error).
+int pacer_timerfd_create(void);
+/// Arms `fd` to fire once at the absolute CLOCK_MONOTONIC time `deadline_ns` (0 disarms).
+int pacer_timerfd_arm(int fd, uint64_t deadline_ns);
+/// Consumes a timerfd's expiration count (so it stops being readable).
+void pacer_timerfd_drain(int fd);
+/// CLOCK_MONOTONIC now, in nanoseconds.
+uint64_t pacer_monotonic_ns(void);
 #endif
