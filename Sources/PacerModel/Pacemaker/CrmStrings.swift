@@ -11,14 +11,15 @@ package func isTrue(_ value: String?) -> Bool {
 /// The integer at the start of `text`, as `strtoll()` reads it for `scan_ll()`: white space,
 /// an optional sign, digits; what follows is ignored. Nil when there is no digit.
 package func leadingInteger(_ text: String) -> Int? {
-    var s = Substring(text.trimmingSpaces)
-    var negative = false
-    if s.first == "-" || s.first == "+" { negative = s.first == "-"; s = s.dropFirst() }
-    var value = 0, digits = 0
-    for c in s.utf8 {
-        guard c >= 48 && c <= 57 else { break }
+    var negative = false, value = 0, digits = 0
+    var bytes = text.utf8.makeIterator()
+    var next = bytes.next()
+    while let c = next, c == 32 || c == 9 || c == 10 { next = bytes.next() }   // spaces, tabs, newlines
+    if let c = next, c == 45 || c == 43 { negative = c == 45; next = bytes.next() }   // - or +
+    while let c = next, c >= 48 && c <= 57 {
         if value < Int.max / 20 { value = value * 10 + Int(c - 48) }
         digits += 1
+        next = bytes.next()
     }
     return digits == 0 ? nil : (negative ? -value : value)
 }

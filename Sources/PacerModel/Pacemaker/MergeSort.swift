@@ -4,7 +4,7 @@
 ///
 /// Unlike a sort of indices, it gives `g_list_sort()`'s order even for comparisons that are not
 /// a strict weak ordering (Pacemaker's instance and history comparisons are not always).
-package func mergeSorted<T>(_ items: [T], _ notAfter: (T, T) -> Bool) -> [T] {
+@inlinable package func mergeSorted<T>(_ items: [T], _ notAfter: (T, T) -> Bool) -> [T] {
     if items.count <= 1 { return items }
     let mid = items.count / 2
     let left = mergeSorted(Array(items[..<mid]), notAfter), right = mergeSorted(Array(items[mid...]), notAfter)
@@ -21,6 +21,6 @@ package func mergeSorted<T>(_ items: [T], _ notAfter: (T, T) -> Bool) -> [T] {
 
 /// ``mergeSorted(_:_:)`` with a "before" predicate: an element moves ahead of an earlier one
 /// only when it sorts strictly before it, so equal elements keep their order.
-package func stableSorted<T>(_ items: [T], by before: (T, T) -> Bool) -> [T] {
+@inlinable package func stableSorted<T>(_ items: [T], by before: (T, T) -> Bool) -> [T] {
     mergeSorted(items) { left, right in !before(right, left) }
 }

@@ -11,20 +11,22 @@ enum DigestResult { case match, restart, all, unknown }
 extension WorkingSet {
     func handleConfigChanges() {
         for node in nodes where node.maintenance || node.available {
-            guard let list = historyList(node) else { continue }
-            for entry in list.elements(named: "lrm_resource") where !entry.children.isEmpty {
+            guard let (stateIndex, list) = historyList(node) else { continue }
+            for (index, entry) in list.elements(named: "lrm_resource").enumerated() where !entry.children.isEmpty {
                 guard let id = entry["id"] else { continue }
+                let ordered = orderedHistory?[stateIndex].flatMap { index < $0.count ? $0[index] : nil }
                 for rsc in resourcesMatching(id).reversed() where rsc.variant == .primitive {
-                    processHistory(entry, rsc, node)
+                    processHistory(entry, ordered, rsc, node)
                 }
             }
         }
     }
 
-    private func historyList(_ node: Node) -> XMLElement? {
+    /// The node's `lrm_resources` and the position of its `node_state`.
+    private func historyList(_ node: Node) -> (Int, XMLElement)? {
         guard let status = input.firstElement(named: "status") else { return nil }
-        for state in status.elements(named: "node_state") where state["uname"] == node.uname {
-            return state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources")
+        for (index, state) in status.elements(named: "node_state").enumerated() where state["uname"] == node.uname {
+            return state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources").map { (index, $0) }
         }
         return nil
     }
@@ -40,7 +42,8 @@ extension WorkingSet {
         return changed
     }
 
-    private func processHistory(_ entry: XMLElement, _ rsc: Resource, _ node: Node) {
+    /// - Parameter ordered: the entry's ops as `unpackStatus()` ordered them, when kept.
+    private func processHistory(_ entry: XMLElement, _ ordered: [HistoryOp]?, _ rsc: Resource, _ node: Node) {
         if rsc.orphan {
             // Orphaned anonymous clone instances are not cleaned up.
             if !(rsc.inClone && !rsc.top.unique) { scheduleCleanup(rsc, node, optional: false) }
@@ -56,7 +59,7 @@ extension WorkingSet {
             rsc.startPending = true
             scheduleCleanup(rsc, node, optional: false)
         }
-        let ops = sortedOps(entry)
+        let ops = ordered ?? sortedOps(entry)
         let (startIndex, stopIndex) = activeOpIndices(ops)
         if startIndex < stopIndex { return }
         for (i, op) in ops.enumerated() where i >= startIndex {

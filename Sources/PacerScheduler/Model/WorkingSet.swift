@@ -30,6 +30,10 @@ final class WorkingSet {
     var recordScores = false
     /// History entries by node index and resource id, built on first use.
     var historyIndex: [String: XMLElement]?
+    /// The ops of each `lrm_resource` as `unpackStatus()` ordered them, by `node_state`
+    /// position then entry position, kept for `handleConfigChanges()` to read again; nil
+    /// when nothing will (a status display).
+    var orderedHistory: [Int: [[HistoryOp]]]?
     /// Expired recurring failures whose restart digest unpacking overrode, so the
     /// monitor is rescheduled (the `calculated-failure-timeout` hack of `unpack_rsc_op()`).
     var forcedRestartDigests: Set<String> = []

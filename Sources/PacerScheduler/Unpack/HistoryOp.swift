@@ -4,7 +4,7 @@ package import PacerModel
 /// One `lrm_rsc_op` entry of a node's resource history, read as Pacemaker reads it: numbers
 /// as `crm_element_value_int()` (leading integer), the expected result from `transition-key`.
 /// The scheduler and the status view (`PacerMonView`) share it.
-package struct HistoryOp {
+package struct HistoryOp: Sendable {
     package var xml: XMLElement
     package var id: String
     /// `operation`, or "" when the entry has none (``operation`` tells the two apart).
@@ -17,21 +17,46 @@ package struct HistoryOp {
     package var targetRC: Int
     /// `last-rc-change` when present (`crm_element_value_epoch()`).
     package var lastRCChange: Int?
+    /// `last-rc-change`, else `last-run`: the time `pe__is_newer_op()` compares.
+    package var lastRun: Int?
+    /// `on_node`, the node the entry was recorded on (when it says).
+    package var onNode: String?
 
+    /// Reads the entry in one pass over its attributes (a node's history is most of a CIB).
     package init(_ el: XMLElement) {
         xml = el
-        id = el.id
-        task = el["operation"] ?? ""
-        intervalMs = Int(el["interval"] ?? "") ?? 0
-        callID = leadingInteger(el["call-id"] ?? "") ?? 0
-        rc = leadingInteger(el["rc-code"] ?? "") ?? 0
-        status = leadingInteger(el["op-status"] ?? "") ?? 0
+        id = ""
+        task = ""
+        intervalMs = 0
+        callID = 0
+        rc = 0
+        status = 0
         targetRC = -1
-        if let key = el["transition-key"] {
-            let fields = key.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-            if fields.count == 4, let t = Int(fields[2]) { targetRC = t }
+        var lastRunAttribute: String?
+        for attribute in el.attributes {
+            let value = attribute.value
+            switch attribute.name {
+            case "id": id = value
+            case "operation": task = value
+            case "interval": intervalMs = Int(value) ?? 0
+            case "call-id": callID = leadingInteger(value) ?? 0
+            case "rc-code": rc = leadingInteger(value) ?? 0
+            case "op-status": status = leadingInteger(value) ?? 0
+            case "transition-key": targetRC = Self.targetRC(ofKey: value)
+            case "last-rc-change": lastRCChange = leadingInteger(value)
+            case "last-run": lastRunAttribute = value
+            case "on_node": onNode = value
+            default: break
+            }
         }
-        lastRCChange = el["last-rc-change"].flatMap { leadingInteger($0) }
+        lastRun = lastRCChange ?? lastRunAttribute.flatMap { leadingInteger($0) }
+    }
+
+    /// The third field of `action:transition:target-rc:uuid`, or -1.
+    private static func targetRC(ofKey key: String) -> Int {
+        let fields = key.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count == 4, let target = Int(fields[2]) else { return -1 }
+        return target
     }
 
     /// `operation`, nil when the entry has none (crm_mon prints "(null)").
@@ -50,8 +75,6 @@ package struct HistoryOp {
     /// parameter" is shown as a stopped resource, not as a failure.
     package var maskableProbeFailure: Bool { isProbe && (rc == 5 || rc == 2 || status == ExecStatus.notInstalled.rawValue) }
 
-    /// `last-rc-change`, else `last-run`: the time `pe__is_newer_op()` compares.
-    package var lastRun: Int? { lastRCChange ?? xml["last-run"].flatMap { leadingInteger($0) } }
 }
 
 /// Which of two history entries is newer. Mirrors `pe__is_newer_op()`
@@ -59,8 +82,12 @@ package struct HistoryOp {
 /// last-rc-change (else last-run) for equal call ids,
 /// then transition numbers when one entry is pending.
 package func compareOps(_ a: HistoryOp, _ b: HistoryOp) -> Int {
-    let aNode = a.xml["on_node"], bNode = b.xml["on_node"]
-    let sameNode = (aNode == nil || bNode == nil) ? true : aNode!.lowercased() == bNode!.lowercased()
+    let sameNode: Bool
+    if let aNode = a.onNode, let bNode = b.onNode {
+        sameNode = aNode == bNode || aNode.lowercased() == bNode.lowercased()
+    } else {
+        sameNode = true
+    }
     if sameNode && a.id == b.id { return 0 }
     let x = a.callID, y = b.callID
     if x == -1 && y == -1 { return 0 }

@@ -38,9 +38,9 @@ extension WorkingSet {
     /// `pe__is_newer_op()` with a default for entries without `on_node`.
     private func isNewer(_ a: HistoryOp, than b: HistoryOp, sameNode: Bool) -> Bool {
         var a = a, b = b
-        if a.xml["on_node"] == nil || b.xml["on_node"] == nil {
+        if a.onNode == nil || b.onNode == nil {
             // compareOps() treats entries without a node as on the same node.
-            if !sameNode { a.xml["on_node"] = "\u{1}a"; b.xml["on_node"] = "\u{1}b" }
+            if !sameNode { a.onNode = "\u{1}a"; b.onNode = "\u{1}b" }
         }
         return compareOps(a, b) > 0
     }

@@ -46,7 +46,7 @@ extension WorkingSet {
         var progress = true
         while progress {
             progress = false
-            for state in states {
+            for (index, state) in states.enumerated() {
                 guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
                 if node.isGuest {
                     guard let rsc = node.remoteRsc, rsc.role == .started, rsc.container?.role == .started else { continue }
@@ -55,14 +55,14 @@ extension WorkingSet {
                 } else if !stonithEnabled && !node.online {
                     continue
                 }
-                unpackHistoryOf(node, state)
+                unpackHistoryOf(node, state, stateIndex: index)
                 progress = true
             }
         }
         if stonithEnabled {
-            for state in states {
+            for (index, state) in states.enumerated() {
                 guard let node = findNode(id: state["id"], uname: state["uname"]), !node.unpacked else { continue }
-                unpackHistoryOf(node, state)
+                unpackHistoryOf(node, state, stateIndex: index)
             }
         }
         for node in nodes where node.isRemote {
@@ -71,13 +71,13 @@ extension WorkingSet {
         }
     }
 
-    private func unpackHistoryOf(_ node: Node, _ state: XMLElement) {
+    private func unpackHistoryOf(_ node: Node, _ state: XMLElement, stateIndex: Int) {
         if node.isRemote {
             determineRemoteOnlineStatus(node)
             unpackRemoteAttributes(node, state)
         }
         node.unpacked = true
-        unpackNodeHistory(node, state)
+        unpackNodeHistory(node, state, stateIndex: stateIndex)
     }
 
     private func determineOnlineStatus(_ state: XMLElement, _ node: Node) {

@@ -4,14 +4,30 @@ import PacerModel
 /// Replays each resource's operation history on each node. Mirrors
 /// `unpack_lrm_resource()`, `unpack_rsc_op()` and `process_rsc_state()`.
 extension WorkingSet {
-    func unpackNodeHistory(_ node: Node, _ state: XMLElement) {
+    /// - Parameter stateIndex: the position of `state` among the status section's
+    ///   `node_state` entries (where ``orderedHistory`` keeps its ops).
+    func unpackNodeHistory(_ node: Node, _ state: XMLElement, stateIndex: Int) {
         guard let lrm = state.firstElement(named: "lrm"),
               let list = lrm.firstElement(named: "lrm_resources") else { return }
         var foundFiller = false
+        var ordered: [[HistoryOp]] = []
         for entry in list.elements(named: "lrm_resource") {
-            if let rsc = unpackLRMResource(node, entry), rsc.orphanContainerFiller { foundFiller = true }
+            let ops = sortedOps(entry)
+            if orderedHistory != nil { ordered.append(ops) }
+            if let rsc = unpackLRMResource(node, entry, ops), rsc.orphanContainerFiller { foundFiller = true }
         }
+        if orderedHistory != nil { orderedHistory?[stateIndex] = ordered }
         if foundFiller { mapOrphanedContainerFillers(list) }
+    }
+
+    /// Ops of one history entry, oldest first (`sort_op_by_callid()`, a stable merge sort).
+    func sortedOps(_ entry: XMLElement) -> [HistoryOp] {
+        if entry.children.count == 1, case .element(let only) = entry.children[0], only.name == "lrm_rsc_op" {
+            return [HistoryOp(only)]
+        }
+        // The C code builds its list by prepending (reverse document order), then sorts
+        // stably, so entries that compare equal end up in reverse document order.
+        return mergeSorted(entry.elements(named: "lrm_rsc_op").reversed().map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
     }
 
     /// Orphans whose history names an existing container run inside it (a guest
@@ -27,20 +43,9 @@ extension WorkingSet {
         }
     }
 
-    /// Ops of one history entry, oldest first (`sort_op_by_callid()`, a stable merge sort).
-    func sortedOps(_ entry: XMLElement) -> [HistoryOp] {
-        if entry.children.count == 1, case .element(let only) = entry.children[0], only.name == "lrm_rsc_op" {
-            return [HistoryOp(only)]
-        }
-        // The C code builds its list by prepending (reverse document order), then sorts
-        // stably, so entries that compare equal end up in reverse document order.
-        return mergeSorted(entry.elements(named: "lrm_rsc_op").reversed().map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
-    }
-
     @discardableResult
-    private func unpackLRMResource(_ node: Node, _ entry: XMLElement) -> Resource? {
+    private func unpackLRMResource(_ node: Node, _ entry: XMLElement, _ ops: [HistoryOp]) -> Resource? {
         guard let rscID = entry["id"], !rscID.isEmpty else { warn("Ignoring malformed lrm_resource entry without id"); return nil }
-        let ops = sortedOps(entry)
         if ops.isEmpty { return nil }
         let resource: Resource
         if let known = historyResource(rscID, node), known.variant == .primitive {
