@@ -112,62 +112,46 @@ extension CIBEditor {
         return element
     }
 
-    mutating func addColocation(_ definition: ColocationDefinition) throws(CrmError) {
-        try addConstraint("colocation", id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources)) {
-            $0.makeColocation(definition)
-        }
-    }
-
     mutating func makeColocation(_ definition: ColocationDefinition) -> XMLElement {
         var attributes = [("id", definition.id), ("score", definition.score)]
         if let attribute = definition.nodeAttribute { attributes.append(("node-attribute", attribute)) }
-        if definition.refs.count == 2 {
-            attributes.append(("rsc", definition.refs[0].id))
-            if let role = definition.refs[0].role { attributes.append(("rsc-role", role)) }
-            attributes.append(("with-rsc", definition.refs[1].id))
-            if let role = definition.refs[1].role { attributes.append(("with-rsc-role", role)) }
-        }
-        var element = XMLElement("rsc_colocation", attributes)
-        appendSets(definition.sets, constraint: definition.id, to: &element)
-        return element
-    }
-
-    mutating func addOrder(_ definition: OrderDefinition) throws(CrmError) {
-        try addConstraint("order", id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources)) {
-            $0.makeOrder(definition)
-        }
+        return makeSetConstraint("rsc_colocation", attributes, definition, refNames: ["rsc", "with-rsc"])
     }
 
     mutating func makeOrder(_ definition: OrderDefinition) -> XMLElement {
         var attributes = [("id", definition.id)]
         if let kind = definition.kind { attributes.append(("kind", kind)) }
         if let symmetrical = definition.symmetrical { attributes.append(("symmetrical", symmetrical)) }
-        if definition.refs.count == 2 {
-            attributes.append(("first", definition.refs[0].id))
-            if let action = definition.refs[0].action { attributes.append(("first-action", action)) }
-            attributes.append(("then", definition.refs[1].id))
-            if let action = definition.refs[1].action { attributes.append(("then-action", action)) }
-        }
-        var element = XMLElement("rsc_order", attributes)
-        appendSets(definition.sets, constraint: definition.id, to: &element)
-        return element
+        return makeSetConstraint("rsc_order", attributes, definition, refNames: ["first", "then"])
     }
 
     /// `<rsc_ticket id ticket [loss-policy] [rsc [rsc-role]]>` with sets, as crmsh writes it.
-    mutating func addTicket(_ definition: TicketDefinition) throws(CrmError) {
-        try addConstraint("rsc_ticket", id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources)) {
-            $0.makeTicket(definition)
-        }
-    }
-
     mutating func makeTicket(_ definition: TicketDefinition) -> XMLElement {
         var attributes = [("id", definition.id), ("ticket", definition.ticket)]
         if let policy = definition.lossPolicy { attributes.append(("loss-policy", policy)) }
-        if let ref = definition.refs.first {
-            attributes.append(("rsc", ref.id))
-            if let role = ref.role { attributes.append(("rsc-role", role)) }
+        return makeSetConstraint("rsc_ticket", attributes, definition, refNames: ["rsc"])
+    }
+
+    /// `addConstraint` for a colocation, order or rsc_ticket: its resources are its refs and sets.
+    mutating func addConstraint(_ kind: String, _ definition: some SetConstraintDefinition,
+                                _ make: (inout CIBEditor) -> XMLElement) throws(CrmError) {
+        try addConstraint(kind, id: definition.id, resources: definition.refs.map(\.id) + definition.sets.flatMap(\.resources), make)
+    }
+
+    /// The element `name` of a colocation, order or rsc_ticket: its own `attributes` (the id
+    /// first), then its refs when there is one for each of `refNames`, each as the name, its
+    /// `-role` and its `-action` (`rsc`, `rsc-role`; `first`, `first-action`), then its sets.
+    mutating func makeSetConstraint(_ name: String, _ attributes: [(String, String)], _ definition: some SetConstraintDefinition,
+                                    refNames: [String]) -> XMLElement {
+        var attributes = attributes
+        if definition.refs.count == refNames.count {
+            for (ref, refName) in zip(definition.refs, refNames) {
+                attributes.append((refName, ref.id))
+                if let role = ref.role { attributes.append(("\(refName)-role", role)) }
+                if let action = ref.action { attributes.append(("\(refName)-action", action)) }
+            }
         }
-        var element = XMLElement("rsc_ticket", attributes)
+        var element = XMLElement(name, attributes)
         appendSets(definition.sets, constraint: definition.id, to: &element)
         return element
     }
@@ -278,3 +262,15 @@ extension CIBEditor {
         }
     }
 }
+
+/// A colocation, order or rsc_ticket: its resources are written on the constraint itself
+/// (`refs`) or in resource sets.
+protocol SetConstraintDefinition {
+    var id: String { get }
+    var refs: [ResourceRef] { get }
+    var sets: [ResourceSet] { get }
+}
+
+extension ColocationDefinition: SetConstraintDefinition {}
+extension OrderDefinition: SetConstraintDefinition {}
+extension TicketDefinition: SetConstraintDefinition {}

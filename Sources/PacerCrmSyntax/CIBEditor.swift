@@ -50,13 +50,13 @@ public struct CIBEditor: Sendable {
         case .template(let template): try addPrimitive(template, template: true)
         case .tag(let tag): try addTag(tag)
         case .alert(let alert): try addAlert(alert)
-        case .ticket(let ticket): try addTicket(ticket)
+        case .ticket(let ticket): try addConstraint("rsc_ticket", ticket) { $0.makeTicket(ticket) }
         case .fencingTopology(let topology): try addFencingTopology(topology)
         case .aclRole(let role): try addAclRole(role)
         case .aclTarget(let target): try addAclTarget(target)
         case .location(let location): try addLocation(location)
-        case .colocation(let colocation): try addColocation(colocation)
-        case .order(let order): try addOrder(order)
+        case .colocation(let colocation): try addConstraint("colocation", colocation) { $0.makeColocation(colocation) }
+        case .order(let order): try addConstraint("order", order) { $0.makeOrder(order) }
         case .delete(let ids, let force):
             if refuseRunningDeletes && !force {
                 for id in ids { try refuseIfRunning(id) }

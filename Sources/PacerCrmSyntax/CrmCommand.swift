@@ -189,6 +189,14 @@ public struct ResourceSet: Sendable, Equatable {
     public var action: String?
 }
 
+/// A resource written on a colocation, order or rsc_ticket itself rather than in a set, with
+/// its role (colocation, rsc_ticket) or action (order), as `ResourceSet` has them.
+public struct ResourceRef: Sendable, Equatable {
+    public var id: String
+    public var role: String?
+    public var action: String?
+}
+
 public struct ColocationDefinition: Sendable, Equatable {
     public var id: String
     public var score: String
@@ -196,11 +204,6 @@ public struct ColocationDefinition: Sendable, Equatable {
     public var refs: [ResourceRef]
     public var sets: [ResourceSet]
     public var nodeAttribute: String?
-
-    public struct ResourceRef: Sendable, Equatable {
-        public var id: String
-        public var role: String?
-    }
 }
 
 public struct OrderDefinition: Sendable, Equatable {
@@ -211,11 +214,6 @@ public struct OrderDefinition: Sendable, Equatable {
     public var refs: [ResourceRef]
     public var sets: [ResourceSet]
     public var symmetrical: String?
-
-    public struct ResourceRef: Sendable, Equatable {
-        public var id: String
-        public var action: String?
-    }
 }
 
 public struct TicketDefinition: Sendable, Equatable {
@@ -223,7 +221,7 @@ public struct TicketDefinition: Sendable, Equatable {
     public var ticket: String
     public var lossPolicy: String?
     /// One resource (rsc, rsc-role); empty when `sets` is used.
-    public var refs: [ColocationDefinition.ResourceRef]
+    public var refs: [ResourceRef]
     public var sets: [ResourceSet]
 }
 

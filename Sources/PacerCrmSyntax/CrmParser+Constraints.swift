@@ -150,14 +150,7 @@ extension CrmParser {
             guard name == "node-attribute" else { throw cursor.error("unknown colocation option '\(name)'; expected node-attribute=") }
             definition.nodeAttribute = value
         }
-        for item in items.sets { for ref in item.resources where ref.suffix != nil {
-            guard roles.contains(ref.suffix!) else { throw cursor.error("unknown role '\(ref.suffix!)' for '\(ref.id)'", kind: .badValue) }
-        } }
-        if items.count == 2, items.sets.allSatisfy(\.plain) {
-            definition.refs = items.sets.flatMap(\.resources).map { .init(id: $0.id, role: $0.suffix) }
-        } else {
-            definition.sets = try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffixIsRole: true) }
-        }
+        (definition.refs, definition.sets) = try refsAndSets(items, refCount: 2, suffix: .role, &cursor)
         return definition
     }
 
@@ -184,15 +177,30 @@ extension CrmParser {
             }
             definition.symmetrical = value
         }
-        for item in items.sets { for ref in item.resources where ref.suffix != nil {
-            guard orderActions.contains(ref.suffix!) else { throw cursor.error("unknown action '\(ref.suffix!)' for '\(ref.id)'; expected start, stop, promote or demote", kind: .badValue) }
-        } }
-        if items.count == 2, items.sets.allSatisfy(\.plain) {
-            definition.refs = items.sets.flatMap(\.resources).map { .init(id: $0.id, action: $0.suffix) }
-        } else {
-            definition.sets = try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffixIsRole: false) }
-        }
+        (definition.refs, definition.sets) = try refsAndSets(items, refCount: 2, suffix: .action, &cursor)
         return definition
+    }
+
+    /// What the `:SUFFIX` of a constraint's resource names: a role (colocation, rsc_ticket) or an
+    /// action (order).
+    enum Suffix: String {
+        case role, action
+
+        var allowed: [String] { self == .role ? roles : orderActions }
+
+        /// `text` as a role: itself for a role suffix, nil for an action.
+        func role(_ text: String?) -> String? { self == .role ? text : nil }
+
+        /// `text` as an action: itself for an action suffix, nil for a role.
+        func action(_ text: String?) -> String? { self == .action ? text : nil }
+
+        /// The error message for a `text` that is not one of `allowed`.
+        func unknown(_ text: String, of resource: String) -> String {
+            switch self {
+            case .role: return "unknown role '\(text)' for '\(resource)'"
+            case .action: return "unknown action '\(text)' for '\(resource)'; expected start, stop, promote or demote"
+            }
+        }
     }
 
     /// Resources of a colocation/order, grouped into sets by `( )` and `[ ]`, then `name=value` options.
@@ -201,15 +209,29 @@ extension CrmParser {
         var plain = true
         var requireAll = true
 
-        func resourceSet(_ cursor: inout CrmWords, suffixIsRole: Bool) throws(CrmError) -> ResourceSet {
+        func resourceSet(_ cursor: inout CrmWords, suffix kind: Suffix) throws(CrmError) -> ResourceSet {
             let suffixes = Set(resources.map { $0.suffix ?? "" })
             guard suffixes.count == 1 else {
-                throw cursor.error("the resources of one set must share the same \(suffixIsRole ? "role" : "action")", kind: .badValue)
+                throw cursor.error("the resources of one set must share the same \(kind.rawValue)", kind: .badValue)
             }
             let suffix = suffixes.first!.isEmpty ? nil : suffixes.first!
             return ResourceSet(resources: resources.map(\.id), sequential: plain, requireAll: requireAll,
-                               role: suffixIsRole ? suffix : nil, action: suffixIsRole ? nil : suffix)
+                               role: kind.role(suffix), action: kind.action(suffix))
         }
+    }
+
+    /// The resources of a colocation, order or rsc_ticket after their suffixes are checked:
+    /// `refCount` of them outside brackets are written on the constraint itself (`refs`), any
+    /// other list as resource sets.
+    static func refsAndSets(_ items: (sets: [SetItem], count: Int), refCount: Int, suffix: Suffix,
+                            _ cursor: inout CrmWords) throws(CrmError) -> (refs: [ResourceRef], sets: [ResourceSet]) {
+        for item in items.sets { for ref in item.resources where ref.suffix != nil {
+            guard suffix.allowed.contains(ref.suffix!) else { throw cursor.error(suffix.unknown(ref.suffix!, of: ref.id), kind: .badValue) }
+        } }
+        if items.count == refCount, items.sets.allSatisfy(\.plain) {
+            return (items.sets.flatMap(\.resources).map { ResourceRef(id: $0.id, role: suffix.role($0.suffix), action: suffix.action($0.suffix)) }, [])
+        }
+        return ([], try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffix: suffix) })
     }
 
     static func setItems(_ cursor: inout CrmWords, kind: String, minimum: Int = 2,
@@ -281,14 +303,7 @@ extension CrmParser {
             }
             definition.lossPolicy = value
         }
-        for item in items.sets { for ref in item.resources where ref.suffix != nil {
-            guard roles.contains(ref.suffix!) else { throw cursor.error("unknown role '\(ref.suffix!)' for '\(ref.id)'", kind: .badValue) }
-        } }
-        if items.count == 1, items.sets.allSatisfy(\.plain) {
-            definition.refs = items.sets.flatMap(\.resources).map { .init(id: $0.id, role: $0.suffix) }
-        } else {
-            definition.sets = try items.sets.map { set throws(CrmError) in try set.resourceSet(&cursor, suffixIsRole: true) }
-        }
+        (definition.refs, definition.sets) = try refsAndSets(items, refCount: 1, suffix: .role, &cursor)
         return definition
     }
 

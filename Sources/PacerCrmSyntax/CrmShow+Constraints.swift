@@ -11,23 +11,14 @@ extension CrmShow {
     /// `rsc_ticket ID TICKET: RSC[:ROLE]… [loss-policy=P]`.
     static func ticket(_ constraint: XMLElement) -> String {
         var words = ["rsc_ticket", constraint.id, (constraint["ticket"] ?? "") + ":"]
-        if let rsc = constraint["rsc"] {
-            words.append(qualified(rsc, constraint["rsc-role"]))
-        } else {
-            words += sets(constraint, suffix: "role")
-        }
+        words += resources(constraint, refNames: ["rsc"], suffix: "role")
         if let policy = constraint["loss-policy"] { words.append("loss-policy=\(policy)") }
         return words.joined(separator: " ")
     }
 
     static func colocation(_ constraint: XMLElement) -> String {
         var words = ["colocation", constraint.id, score(constraint["score"] ?? "0") + ":"]
-        if let rsc = constraint["rsc"], let with = constraint["with-rsc"] {
-            words.append(qualified(rsc, constraint["rsc-role"]))
-            words.append(qualified(with, constraint["with-rsc-role"]))
-        } else {
-            words += sets(constraint, suffix: "role")
-        }
+        words += resources(constraint, refNames: ["rsc", "with-rsc"], suffix: "role")
         if let attribute = constraint["node-attribute"] { words.append("node-attribute=\(attribute)") }
         return words.joined(separator: " ")
     }
@@ -35,14 +26,16 @@ extension CrmShow {
     static func order(_ constraint: XMLElement) -> String {
         var words = ["order", constraint.id]
         if let kind = constraint["kind"] { words.append(kind + ":") } else if let value = constraint["score"] { words.append(score(value) + ":") }
-        if let first = constraint["first"], let then = constraint["then"] {
-            words.append(qualified(first, constraint["first-action"]))
-            words.append(qualified(then, constraint["then-action"]))
-        } else {
-            words += sets(constraint, suffix: "action")
-        }
+        words += resources(constraint, refNames: ["first", "then"], suffix: "action")
         if let symmetrical = constraint["symmetrical"] { words.append("symmetrical=\(symmetrical)") }
         return words.joined(separator: " ")
+    }
+
+    /// A colocation's, order's or rsc_ticket's resources: those written on it under `refNames`
+    /// (each qualified by its `-role` or `-action`) when it has them all, else its sets.
+    static func resources(_ constraint: XMLElement, refNames: [String], suffix: String) -> [String] {
+        let refs = refNames.compactMap { name in constraint[name].map { qualified($0, constraint["\(name)-\(suffix)"]) } }
+        return refs.count == refNames.count ? refs : sets(constraint, suffix: suffix)
     }
 
     /// crmsh's rsc_set_constraint: `( … )` for a non-sequential set, `[ … ]` for one that need not
