@@ -10,12 +10,6 @@ public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
     public var column: Int
     public var message: String
 
-    public init(line: Int, column: Int, message: String) {
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
     public var description: String {
         line > 0 ? "line \(line), column \(column): \(message)" : message
     }
