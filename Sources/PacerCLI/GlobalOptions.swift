@@ -73,22 +73,28 @@ private func writeAll(_ text: String, to fd: Int32) {
     }
 }
 
-/// Carries out `verb` (see ``validateAttributeVerb(_:name:value:)``): `show` runs `show`,
-/// `delete` and `set` edit the CIB of `cib` with `delete` or `set`; a failure exits.
-func runAttributeVerb(_ verb: String, cib: CIBOptions, show: () throws -> Void,
-                      delete: (inout XMLElement) throws(CrmError) -> Void, set: (inout XMLElement) throws(CrmError) -> Void) {
-    switch verb {
-    case "show": exitOnFailure(show)
-    case "delete": ResourceCommand.edit(cib, delete)
-    default: ResourceCommand.edit(cib, set)
-    }
-}
-
 /// `set NAME VALUE | delete NAME | show NAME`, as crmsh's param/meta/attribute commands take them.
-func validateAttributeVerb(_ verb: String, name: String, value: String?) throws {
-    switch verb {
-    case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
-    case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
-    default: throw ValidationError("expected set, delete or show, not '\(verb)'")
+struct AttributeVerbArguments: ParsableArguments {
+    @Argument(help: "set, delete or show.") var verb: String
+    @Argument(help: "The attribute's name.") var name: String
+    @Argument(help: "The value (for set).") var value: String?
+
+    func validate() throws {
+        switch verb {
+        case "set": if value == nil { throw ValidationError("'set' needs a value: \(name) VALUE") }
+        case "delete", "show": if value != nil { throw ValidationError("'\(verb)' takes no value") }
+        default: throw ValidationError("expected set, delete or show, not '\(verb)'")
+        }
+    }
+
+    /// Carries out the verb: `show` runs `show`, `delete` and `set` edit the CIB of `cib` with
+    /// `delete` or `set`; a failure exits.
+    func run(cib: CIBOptions, show: () throws -> Void,
+             delete: (inout XMLElement) throws(CrmError) -> Void, set: (inout XMLElement) throws(CrmError) -> Void) {
+        switch verb {
+        case "show": exitOnFailure(show)
+        case "delete": ResourceCommand.edit(cib, delete)
+        default: ResourceCommand.edit(cib, set)
+        }
     }
 }

@@ -26,17 +26,14 @@ struct NodeCommand: ParsableCommand {
     struct AttributeArguments: ParsableArguments {
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The node's name.") var node: String
-        @Argument(help: "set, delete or show.") var verb: String
-        @Argument(help: "The attribute's name.") var name: String
-        @Argument(help: "The value (for set).") var value: String?
+        @OptionGroup var attribute: AttributeVerbArguments
         @Flag(name: [.customShort("q"), .customLong("quiet")], help: "show: print the value only.") var quiet = false
-
-        func validate() throws { try validateAttributeVerb(verb, name: name, value: value) }
 
         func run(_ set: ResourceEdits.NodeSet, lifetime: Lifetime) {
             let target = cib.resolve()
             if lifetime == .reboot { return transient(target) }
-            runAttributeVerb(verb, cib: cib) {
+            let name = attribute.name
+            attribute.run(cib: cib) {
                 guard let found = try ResourceEdits.nodeAttribute(ResourceCommand.load(cib), set, node: node, name: name) else {
                     fail("attribute '\(name)' not found for node \(node)", code: 105)
                 }
@@ -44,7 +41,7 @@ struct NodeCommand: ParsableCommand {
             } delete: { (root: inout XMLElement) throws(CrmError) in
                 try ResourceEdits.deleteNodeAttribute(&root, set, node: node, name: name)
             } set: { (root: inout XMLElement) throws(CrmError) in
-                try ResourceEdits.setNodeAttribute(&root, set, node: node, name: name, value: value ?? "")
+                try ResourceEdits.setNodeAttribute(&root, set, node: node, name: name, value: attribute.value ?? "")
             }
         }
 
@@ -53,14 +50,15 @@ struct NodeCommand: ParsableCommand {
         func transient(_ target: CIBTarget) {
             let cib = ResourceCommand.load(self.cib)
             do { try ResourceEdits.requireNode(node, in: cib) } catch { fail(error.description, code: error.exitCode) }
-            if verb == "show" {
+            let name = attribute.name
+            if attribute.verb == "show" {
                 guard let found = StatusRecorder(cib: cib).transientAttribute(node, name: name) else {
                     fail("attribute '\(name)' not found for node \(node) (lifetime reboot)", code: 105)
                 }
                 print(quiet ? found : "scope=status  name=\(name) value=\(found)")
                 return
             }
-            let newValue = verb == "set" ? value : nil
+            let newValue = attribute.verb == "set" ? attribute.value : nil
             switch target {
             case .file(let file):
                 do {
@@ -111,17 +109,21 @@ struct NodeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put a node in maintenance: its resources are left alone and not monitored.")
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The node's name.") var node: String
-        func run() {
-            ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in try ResourceEdits.setNodeAttribute(&root, node: node, name: "maintenance", value: "true") }
-        }
+        func run() { NodeCommand.set(node: node, maintenance: true, cib: cib) }
     }
 
     struct Ready: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a node out of maintenance.")
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The node's name.") var node: String
-        func run() {
-            ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in try ResourceEdits.setNodeAttribute(&root, node: node, name: "maintenance", value: "off") }
+        func run() { NodeCommand.set(node: node, maintenance: false, cib: cib) }
+    }
+
+    /// The node's `maintenance` attribute: `true`, or `off` when it is taken out (as crmsh's
+    /// `node ready` writes it).
+    static func set(node: String, maintenance: Bool, cib: CIBOptions) {
+        ResourceCommand.edit(cib) { (root: inout XMLElement) throws(CrmError) in
+            try ResourceEdits.setNodeAttribute(&root, node: node, name: "maintenance", value: maintenance ? "true" : "off")
         }
     }
 

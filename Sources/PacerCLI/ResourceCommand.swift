@@ -55,19 +55,16 @@ struct ResourceCommand: ParsableCommand {
     struct AttributeArguments: ParsableArguments {
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The resource.") var resource: String
-        @Argument(help: "set, delete or show.") var verb: String
-        @Argument(help: "The attribute's name.") var name: String
-        @Argument(help: "The value (for set).") var value: String?
-
-        func validate() throws { try validateAttributeVerb(verb, name: name, value: value) }
+        @OptionGroup var attribute: AttributeVerbArguments
 
         func run(_ kind: ResourceEdits.AttributeKind) {
-            runAttributeVerb(verb, cib: cib) {
+            let name = attribute.name
+            attribute.run(cib: cib) {
                 print(try ResourceEdits.attribute(ResourceCommand.load(cib), kind, resource: resource, name: name))
             } delete: { (root: inout XMLElement) throws(CrmError) in
                 try ResourceEdits.deleteAttribute(&root, kind, resource: resource, name: name)
             } set: { (root: inout XMLElement) throws(CrmError) in
-                try ResourceEdits.setAttribute(&root, kind, resource: resource, name: name, value: value ?? "")
+                try ResourceEdits.setAttribute(&root, kind, resource: resource, name: name, value: attribute.value ?? "")
             }
         }
     }

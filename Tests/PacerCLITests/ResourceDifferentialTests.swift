@@ -84,7 +84,7 @@ struct ResourceDifferentialTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: ours)) == before, "a refused command changed the CIB")
     }
 
-    @Test("node attribute and utilization set/delete (forever and reboot) write what crm_attribute writes; show prints what it prints")
+    @Test("node attribute and utilization set/delete (forever and reboot), maintenance and ready write what crm_attribute writes; show prints what it prints")
     func nodeAttributes() throws {
         let dir = try TemporaryDirectory()
         let running = try runningPair(dir)
@@ -101,6 +101,8 @@ struct ResourceDifferentialTests {
             (["-N", "pm02", "-n", "site", "-D"], ["attribute", "pm02", "delete", "site"]),
             (["-N", "pm01", "-n", "memory", "-D", "-z"], ["utilization", "pm01", "delete", "memory"]),
             (["-N", "pm02", "-n", "booted", "-D", "-l", "reboot"], ["attribute", "pm02", "delete", "booted", "--lifetime", "reboot"]),
+            (["-N", "pm01", "-n", "maintenance", "-v", "true"], ["maintenance", "pm01"]),
+            (["-N", "pm01", "-n", "maintenance", "-v", "off"], ["ready", "pm01"]),
         ]
         try sameSteps(steps, tool: "crm_attribute", pacerCommand: "node", theirs: theirs, ours: ours)
         for (crm, pacer) in [(["-N", "pm01", "-n", "site", "-G"], ["attribute", "pm01", "show", "site"]),
