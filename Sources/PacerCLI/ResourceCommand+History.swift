@@ -5,9 +5,6 @@ import PacerCrmSyntax
 import PacerModel
 import PacerScheduler
 import PacerWire
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A resource's operation history and fail counts: forgetting them, showing them.
 extension ResourceCommand {
