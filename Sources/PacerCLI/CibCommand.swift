@@ -45,14 +45,6 @@ struct CibCommand: ParsableCommand {
         return (target, try target.load())
     }
 
-    /// The shadow named, else the one in use.
-    static func chosen(_ name: String?) throws -> ShadowCIB {
-        guard let shadow = try name.map(existing) ?? ShadowCIB.current else {
-            throw CLIFailure("no shadow CIB in use; name one", code: 64)
-        }
-        return shadow
-    }
-
     static func existing(_ name: String) throws -> ShadowCIB {
         let shadow = try ShadowCIB.named(name)
         guard shadow.exists else {
@@ -117,6 +109,21 @@ struct CibCommand: ParsableCommand {
         }
     }
 
+    /// The shadow that diff, commit and path work on: the one named, else the one in use.
+    struct ChosenShadow: ParsableArguments {
+        @Argument(help: "The shadow's name (the one in use when omitted).") var name: String?
+
+        /// Runs `body` on the shadow, as `CibCommand.run` runs a body.
+        func run(_ body: (ShadowCIB) throws -> Void) {
+            CibCommand.run {
+                guard let shadow = try name.map(CibCommand.existing) ?? ShadowCIB.current else {
+                    throw CLIFailure("no shadow CIB in use; name one", code: 64)
+                }
+                try body(shadow)
+            }
+        }
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the shadow CIBs (the one in use is marked with *).")
         func run() {
@@ -130,21 +137,17 @@ struct CibCommand: ParsableCommand {
 
     struct Path: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the file of a shadow CIB (for pacer simulate -x, crm_simulate -x).")
-        @Argument(help: "The shadow's name (the one in use when omitted).") var name: String?
+        @OptionGroup var chosen: ChosenShadow
         func run() {
-            CibCommand.run {
-                let shadow = try CibCommand.chosen(name)
-                print(shadow.path)
-            }
+            chosen.run { shadow in print(shadow.path) }
         }
     }
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show what committing a shadow would change, in crm syntax (- live, + shadow).")
-        @Argument(help: "The shadow's name (the one in use when omitted).") var name: String?
+        @OptionGroup var chosen: ChosenShadow
         func run() {
-            CibCommand.run {
-                let shadow = try CibCommand.chosen(name)
+            chosen.run { shadow in
                 let (_, live) = try CibCommand.live()
                 let staged = try shadow.file.load()
                 let before = CrmShow.render(live).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -157,11 +160,10 @@ struct CibCommand: ParsableCommand {
     struct Commit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply a shadow's configuration to the live cluster (refused when the cluster changed since the shadow was taken).")
-        @Argument(help: "The shadow's name (the one in use when omitted).") var name: String?
+        @OptionGroup var chosen: ChosenShadow
         @Flag(help: "Commit even though the live configuration changed since the shadow was taken.") var force = false
         func run() {
-            CibCommand.run {
-                let shadow = try CibCommand.chosen(name)
+            chosen.run { shadow in
                 let (target, live) = try CibCommand.live()
                 let now = CIBVersion(of: live)
                 let current = "\(now.adminEpoch).\(now.epoch)"
