@@ -39,6 +39,7 @@ struct ResourceCommand: ParsableCommand {
         return find(Scheduler.status(SchedulerInput(cib: cib, now: 0)).resources) ?? []
     }
 
+    /// The resource a command works on, and the CIB it is in (`pacer why` takes it too).
     struct Target: ParsableArguments {
         @OptionGroup var cib: CIBOptions
         @Argument(help: "The resource (a primitive or a group).") var resource: String

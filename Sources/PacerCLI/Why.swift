@@ -12,13 +12,12 @@ struct Why: ParsableCommand {
         abstract: "Explain where a resource will run and why, node by node.",
         discussion: "Reads the live cluster's CIB from pacerd, or --cib-file / CIB_file=.")
 
-    @OptionGroup var cib: CIBOptions
-    @Argument(help: "A primitive or a group.") var resource: String
+    @OptionGroup var target: ResourceCommand.Target
 
     func run() {
-        let root = ResourceCommand.load(cib)
-        guard let explanation = Explanation.explain(resource, input: SchedulerInput(cib: root, now: Int(time(nil)))) else {
-            fail("resource '\(resource)' not found (a primitive or a group)", code: 105)
+        let root = ResourceCommand.load(target.cib)
+        guard let explanation = Explanation.explain(target.resource, input: SchedulerInput(cib: root, now: Int(time(nil)))) else {
+            fail("resource '\(target.resource)' not found (a primitive or a group)", code: 105)
         }
         print(explanation.text)
     }
