@@ -11,15 +11,24 @@ import Glibc
 
 /// Where a resource runs: moves, bans and their constraints, and where it is now.
 extension ResourceCommand {
-    struct Move: ParsableCommand {
+    /// A move or a ban: a resource, a node, and how long the constraint lasts. Without a node
+    /// (or with only a lifetime where the node goes, as crmsh reads it) both ban the resource
+    /// from where it runs, as crm_resource --move and --ban do.
+    protocol PlacementCommand: ParsableCommand {
+        var target: Target { get }
+        var node: String? { get }
+        var duration: LifetimeArguments { get }
+        /// Makes the constraint for a named node.
+        func place(on node: String, until end: String?)
+    }
+
+    struct Move: PlacementCommand {
         static let configuration = CommandConfiguration(abstract: "Move a resource to a node (a cli-prefer constraint, until cleared).")
         @OptionGroup var target: Target
         @Argument(help: "The node to move it to; without one, away from where it runs (a ban there, as crm_resource --move).") var node: String?
         @OptionGroup var duration: LifetimeArguments
 
-        func run() {
-            let (node, end) = duration.resolve(node: node, cib: target.cib)
-            guard let node else { return Ban.banWhereRunning(target, until: end) }
+        func place(on node: String, until end: String?) {
             let cib = ResourceCommand.load(target.cib)
             if ResourceCommand.locations(of: target.resource, in: cib) == [node] {
                 fail("\(target.resource) already runs on \(node)", code: 1)
@@ -43,17 +52,13 @@ extension ResourceCommand {
         }
     }
 
-    struct Ban: ParsableCommand {
+    struct Ban: PlacementCommand {
         static let configuration = CommandConfiguration(abstract: "Keep a resource off a node (a cli-ban constraint, until cleared).")
         @OptionGroup var target: Target
         @Argument(help: "The node; by default where it runs now.") var node: String?
         @OptionGroup var duration: LifetimeArguments
 
-        func run() {
-            let (node, end) = duration.resolve(node: node, cib: target.cib)
-            guard let node else { return Self.banWhereRunning(target, until: end) }
-            Self.ban(target, node: node, until: end)
-        }
+        func place(on node: String, until end: String?) { Self.ban(target, node: node, until: end) }
 
         static func banWhereRunning(_ target: Target, until end: String?) {
             let running = ResourceCommand.locations(of: target.resource, in: ResourceCommand.load(target.cib))
@@ -98,5 +103,14 @@ extension ResourceCommand {
                 print("resource \(target.resource) is running on: \(nodes.joined(separator: " "))")
             }
         }
+    }
+}
+
+extension ResourceCommand.PlacementCommand {
+    /// Resolves the node and the lifetime, then places the resource, or bans it from where it runs.
+    func run() {
+        let (node, end) = duration.resolve(node: node, cib: target.cib)
+        guard let node else { return ResourceCommand.Ban.banWhereRunning(target, until: end) }
+        place(on: node, until: end)
     }
 }
