@@ -67,7 +67,6 @@ struct Simulate: ParsableCommand {
         let modifying = !nodeUp.isEmpty || !nodeDown.isEmpty || !nodeFail.isEmpty || !opInject.isEmpty
         // crm_simulate shows the state before the requested modifications.
         let beforeStatus = modifying ? Scheduler.status(SchedulerInput(cib: cib, now: now)) : nil
-        let before = snapshot(beforeStatus)
         var modifications: [String] = []
         if modifying {
             var injector = SimulationInjector(cib: cib, now: now)
@@ -88,7 +87,7 @@ struct Simulate: ParsableCommand {
         // Only a simulated execution (-S) records results, with the operations' digests.
         let transition = Scheduler.schedule(SchedulerInput(cib: cib, now: now, recordScores: showScores, resolveOperations: simulate))
         if getenv("PACER_TIMING") != nil { printError("schedule: \(Double(clock() - t0) / Double(CLOCKS_PER_SEC))s rss \(rssKB()) KB") }
-        let current = before ?? snapshot(transition.status)
+        let current = beforeStatus ?? transition.status
         let compact = showScores   // crm_simulate switches to its compact layout with -s
         if let banner = StatusView.banner(current) { out += banner + "\n" }
         if let line = StatusView.disabledLine(current) { out += line + "\n\n" }
@@ -96,7 +95,7 @@ struct Simulate: ParsableCommand {
             out += StatusView.compactLines(current).joined(separator: "\n") + "\n"
         } else {
             out += "Current cluster status:\n"
-            out += statusLines(beforeStatus ?? transition.status, current, showPending: true).joined(separator: "\n") + "\n"
+            out += statusLines(current, showPending: true).joined(separator: "\n") + "\n"
         }
         if !modifications.isEmpty {
             out += compact ? "\n" : "\nPerforming Requested Modifications:\n"
@@ -127,12 +126,11 @@ struct Simulate: ParsableCommand {
             out = ""
             // The last working set: not freed, the process ends right after the output.
             let afterStatus = Scheduler.status(SchedulerInput(cib: final, now: now, skipTeardown: true))
-            let after = snapshot(afterStatus)
             if compact {
-                out += "\n" + StatusView.compactLines(after, showPending: false).joined(separator: "\n") + "\n"
+                out += "\n" + StatusView.compactLines(afterStatus, showPending: false).joined(separator: "\n") + "\n"
             } else {
                 out += "\nRevised Cluster Status:\n"
-                out += statusLines(afterStatus, after, showPending: false).joined(separator: "\n") + "\n"
+                out += statusLines(afterStatus, showPending: false).joined(separator: "\n") + "\n"
             }
         }
         writeStandardOutput(out)
@@ -146,38 +144,13 @@ struct Simulate: ParsableCommand {
     }
 
     /// The status lines; clone sets are drawn by ``CloneStatusView``.
-    private func statusLines(_ status: ClusterStatus, _ snap: StatusView.Snapshot, showPending: Bool) -> [String] {
-        guard status.resources.contains(where: { $0.clone != nil }) else { return StatusView.lines(snap, showPending: showPending) }
+    private func statusLines(_ status: ClusterStatus, showPending: Bool) -> [String] {
+        guard status.resources.contains(where: { $0.clone != nil }) else { return StatusView.lines(status, showPending: showPending) }
         return CloneStatusView.lines(status, showPending: showPending) { list in
             var part = status
             part.resources = list
-            return StatusView.lines(snapshot(part), showPending: showPending)
+            return StatusView.lines(part, showPending: showPending)
         }
-    }
-
-    private func snapshot(_ s: ClusterStatus?) -> StatusView.Snapshot? {
-        s.map(snapshot)
-    }
-
-    /// A clone's primitives (instances, or the members of cloned groups), for counts.
-    private func leaves(_ r: ClusterStatus.ResourceState) -> [ClusterStatus.ResourceState] {
-        r.members.flatMap { $0.isGroup ? $0.members : [$0] }
-    }
-
-    private func snapshot(_ s: ClusterStatus) -> StatusView.Snapshot {
-        let unclean = Set(s.nodes.filter { !$0.online && $0.unclean }.map(\.name))
-        func map(_ r: ClusterStatus.ResourceState) -> StatusView.Resource {
-            var shown = StatusView.Resource(id: r.id, agent: r.agent, members: r.isGroup ? r.members.map(map) : r.clone != nil ? leaves(r).map(map) : nil, role: r.role,
-                                nodes: r.nodes, failed: r.failed, managed: r.managed, blocked: r.blocked,
-                                orphan: r.orphan, disabled: r.targetRoleStopped, failureIgnored: r.failureIgnored,
-                                pendingTask: r.pendingTask, onUncleanNode: r.nodes.count == 1 && unclean.contains(r.nodes[0]),
-                                failedProbe: r.failedProbe)
-            shown.implicit = r.implicit
-            return shown
-        }
-        return StatusView.Snapshot(
-            nodes: s.nodes,
-            resources: s.resources.map(map), maintenanceMode: s.maintenanceMode, stopAllResources: s.stopAllResources)
     }
 }
 

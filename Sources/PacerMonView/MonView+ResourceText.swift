@@ -38,24 +38,14 @@ extension TextWriter {
         var node: MonNode? = rsc.nodes.first.flatMap { state.node(named: $0) }
         if rscOnly || rsc.nodes.count > 1 { node = nil }
         var s = "\(rsc.id)\t(\(rsc.agent)):\t"
-        if rsc.orphan { s += " ORPHANED" }
-        if rsc.failed {
-            s += " FAILED"
-            if rsc.role == "Promoted" { s += " Promoted" }
-        } else {
-            s += " " + rsc.displayedState
-        }
+        s += StatusView.nativeState(orphan: rsc.orphan, failed: rsc.failed, role: rsc.role, shown: rsc.displayedState)
         if let node { s += " " + node.name }
         if rsc.role == "Stopped", let probe = state.failedProbe(for: rsc, node: node?.name) {
             s += " (\(ocfExitText(probe.rc))) "
         }
-        var flags: [String] = []
-        if let node, !node.online && node.unclean { flags.append("UNCLEAN") }
-        if rsc.pendingTask?.lowercased() == "monitor" { flags.append("Monitoring") }
-        if rsc.targetRole?.lowercased() == "stopped" { flags.append("disabled") }
-        if rsc.blocked { flags.append("blocked") } else if !rsc.managed { flags.append("unmanaged") }
-        if rsc.failureIgnored { flags.append("failure ignored") }
-        if !flags.isEmpty { s += " (" + flags.joined(separator: ", ") + ")" }
+        s += StatusView.nativeFlags(unclean: node.map { !$0.online && $0.unclean } ?? false, monitoring: rsc.pendingTask?.lowercased() == "monitor",
+                                    disabled: rsc.targetRole?.lowercased() == "stopped", blocked: rsc.blocked, managed: rsc.managed,
+                                    failureIgnored: rsc.failureIgnored)
         if rscOnly || rsc.nodes.count > 1, let description = rsc.description { s += " " + description }
         if !rscOnly && rsc.nodes.count > 1 { s += " [ " + rsc.nodes.joined(separator: " ") + " ]" }
         return s

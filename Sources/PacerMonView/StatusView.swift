@@ -11,51 +11,23 @@ public enum StatusView {
     /// One node's membership state, as the scheduler unpacked it.
     public typealias Node = ClusterStatus.NodeState
 
-    /// A primitive, or a group with members.
-    public struct Resource: Sendable {
-        public var id: String
-        public var agent: String
-        public var members: [Resource]?
-        public var role: String
-        public var nodes: [String]
-        public var failed: Bool
-        public var managed: Bool
-        public var blocked: Bool
-        public var orphan: Bool
-        public var disabled: Bool
-        public var failureIgnored: Bool
-        /// The operation in flight, if any (`start`, `stop`, `monitor`, …).
-        public var pendingTask: String?
-        /// The (single) node it runs on is offline and unclean.
-        public var onUncleanNode: Bool
-        /// Why its probe failed ("not installed"), shown for stopped resources.
-        public var failedProbe: String?
-        /// A guest node's connection: counted, not listed (`pcmk_show_implicit_rscs` is off).
-        public var implicit = false
-        public init(id: String, agent: String, members: [Resource]? = nil, role: String, nodes: [String],
-                    failed: Bool = false, managed: Bool = true, blocked: Bool = false, orphan: Bool = false,
-                    disabled: Bool = false, failureIgnored: Bool = false, pendingTask: String? = nil,
-                    onUncleanNode: Bool = false, failedProbe: String? = nil) {
-            self.id = id; self.agent = agent; self.members = members; self.role = role; self.nodes = nodes
-            self.failed = failed; self.managed = managed; self.blocked = blocked; self.orphan = orphan
-            self.disabled = disabled; self.failureIgnored = failureIgnored; self.pendingTask = pendingTask
-            self.onUncleanNode = onUncleanNode
-            self.failedProbe = failedProbe
-        }
-    }
+    /// A primitive, group or clone, as the scheduler unpacked it.
+    public typealias Resource = ClusterStatus.ResourceState
 
     /// The whole status.
-    public struct Snapshot: Sendable {
-        public var nodes: [Node]
-        public var resources: [Resource]
-        /// `maintenance-mode=true`: crm_simulate prints a banner first.
-        public var maintenanceMode: Bool
-        /// `stop-all-resources=true`: likewise.
-        public var stopAllResources: Bool
-        public init(nodes: [Node], resources: [Resource], maintenanceMode: Bool = false, stopAllResources: Bool = false) {
-            self.nodes = nodes; self.resources = resources; self.maintenanceMode = maintenanceMode
-            self.stopAllResources = stopAllResources
-        }
+    public typealias Snapshot = ClusterStatus
+
+    /// What is listed under a resource: a group's members, or a clone's primitives (its
+    /// instances, or the members of its cloned groups); nil for a primitive.
+    static func listedMembers(_ r: Resource) -> [Resource]? {
+        if r.isGroup { return r.members }
+        if r.clone != nil { return r.members.flatMap { $0.isGroup ? $0.members : [$0] } }
+        return nil
+    }
+
+    /// The nodes that are offline and unclean: a primitive running on one is flagged UNCLEAN.
+    static func uncleanNodes(_ s: Snapshot) -> Set<String> {
+        Set(s.nodes.filter { !$0.online && $0.unclean }.map(\.name))
     }
 
     /// The banner crm_simulate prints when resource management is disabled, or nil.
@@ -69,8 +41,8 @@ public enum StatusView {
     /// The "N of M resource instances DISABLED and K BLOCKED" line, or nil when both are 0.
     public static func disabledLine(_ s: Snapshot) -> String? {
         // pe__count_common(): inactive orphans are not counted.
-        let prims = s.resources.flatMap { $0.members ?? [$0] }.filter { !($0.orphan && $0.nodes.isEmpty) }
-        let disabled = prims.filter(\.disabled).count
+        let prims = s.resources.flatMap { listedMembers($0) ?? [$0] }.filter { !($0.orphan && $0.nodes.isEmpty) }
+        let disabled = prims.filter(\.targetRoleStopped).count
         let blocked = prims.filter(\.blocked).count
         if disabled == 0 && blocked == 0 { return nil }
         return "\(disabled) of \(prims.count) resource instances DISABLED and \(blocked) BLOCKED from further action due to failure"
@@ -82,7 +54,7 @@ public enum StatusView {
         var special: [String] = []
         var online: [String] = [], offline: [String] = [], remoteOnline: [String] = []
         var remoteOffline: [String] = [], guestOnline: [String] = []
-        let active = Set(s.resources.flatMap { ($0.members ?? [$0]).flatMap(\.nodes) })
+        let active = Set(s.resources.flatMap { (listedMembers($0) ?? [$0]).flatMap(\.nodes) })
         for n in s.nodes {
             if n.unclean || n.pending || n.standby || n.maintenance || n.health <= 0 {
                 let kind = n.kind == .guest ? "GuestNode" : n.kind == .remote ? "RemoteNode" : "Node"
@@ -127,9 +99,10 @@ public enum StatusView {
         var out = special
         for (_, names) in lists { out.append("[ \(names.joined(separator: " ")) ]") }
         out.append("")
+        let unclean = uncleanNodes(s)
         for r in s.resources where !r.implicit {
-            for m in r.members ?? [r] where !(m.orphan && m.nodes.isEmpty) {
-                out.append(String(primitiveLine(m, showPending: showPending).dropFirst(2)))
+            for m in listedMembers(r) ?? [r] where !(m.orphan && m.nodes.isEmpty) {
+                out.append(String(primitiveLine(m, uncleanNodes: unclean, showPending: showPending).dropFirst(2)))
             }
         }
         return out
@@ -145,44 +118,59 @@ public enum StatusView {
         for (label, names) in lists { out.append("    * \(label): [ \(names.joined(separator: " ")) ]") }
         out.append("")
         out.append("  * Full List of Resources:")
+        let unclean = uncleanNodes(s)
         for r in s.resources where !r.implicit {
-            if let members = r.members {
+            if let members = listedMembers(r) {
                 var attrs: [String] = []
                 if !r.managed { attrs.append("unmanaged") }
-                if r.disabled { attrs.append("disabled") }
+                if r.targetRoleStopped { attrs.append("disabled") }
                 let flags = attrs.isEmpty ? "" : " (\(attrs.joined(separator: ", ")))"
                 out.append("    * Resource Group: \(r.id)\(flags):")
-                for m in members { out.append("      " + primitiveLine(m, showPending: showPending)) }
+                for m in members { out.append("      " + primitiveLine(m, uncleanNodes: unclean, showPending: showPending)) }
             } else {
                 if r.orphan && r.nodes.isEmpty { continue }
-                out.append("    " + primitiveLine(r, showPending: showPending))
+                out.append("    " + primitiveLine(r, uncleanNodes: unclean, showPending: showPending))
             }
         }
         return out
     }
 
     /// One primitive, as `pcmk__native_output_string()` (lib/pengine/native.c) writes it.
-    static func primitiveLine(_ r: Resource, showPending: Bool = true) -> String {
+    static func primitiveLine(_ r: Resource, uncleanNodes: Set<String>, showPending: Bool = true) -> String {
         let pendingTask = showPending ? r.pendingTask : nil
-        var state = ""
-        if r.orphan { state += " ORPHANED" }
-        if r.failed {
-            state += " FAILED"
-            if r.role == "Promoted" { state += " Promoted" }
-        } else {
-            state += " " + pendingState(pendingTask, role: r.role)
-        }
+        var state = nativeState(orphan: r.orphan, failed: r.failed, role: r.role, shown: pendingState(pendingTask, role: r.role))
         if r.nodes.count == 1 { state += " " + r.nodes[0] }
         if r.role == "Stopped", let probe = r.failedProbe { state += " (\(probe)) " }
-        var flags: [String] = []
-        if r.nodes.count == 1 && r.onUncleanNode { flags.append("UNCLEAN") }
-        if pendingTask == "monitor" { flags.append("Monitoring") }
-        if r.disabled { flags.append("disabled") }
-        if r.blocked { flags.append("blocked") } else if !r.managed { flags.append("unmanaged") }
-        if r.failureIgnored { flags.append("failure ignored") }
-        if !flags.isEmpty { state += " (\(flags.joined(separator: ", ")))" }
+        state += nativeFlags(unclean: r.nodes.count == 1 && uncleanNodes.contains(r.nodes[0]), monitoring: pendingTask == "monitor",
+                             disabled: r.targetRoleStopped, blocked: r.blocked, managed: r.managed, failureIgnored: r.failureIgnored)
         if r.nodes.count > 1 { state += " [ \(r.nodes.joined(separator: " ")) ]" }
         return "* \(r.id)\t(\(r.agent)):\t\(state)"
+    }
+
+    /// What `pcmk__native_output_string()` writes first: ` ORPHANED`, then ` FAILED` (and
+    /// ` Promoted` for a promoted instance) or the state `shown`.
+    static func nativeState(orphan: Bool, failed: Bool, role: String, shown: String) -> String {
+        var state = orphan ? " ORPHANED" : ""
+        if failed {
+            state += " FAILED"
+            if role == "Promoted" { state += " Promoted" }
+        } else {
+            state += " " + shown
+        }
+        return state
+    }
+
+    /// The flags `pcmk__native_output_string()` writes after the node, in its order, as
+    /// ` (UNCLEAN, Monitoring, …)`; empty when there are none.
+    static func nativeFlags(unclean: Bool, monitoring: Bool, disabled: Bool, blocked: Bool, managed: Bool,
+                            failureIgnored: Bool) -> String {
+        var flags: [String] = []
+        if unclean { flags.append("UNCLEAN") }
+        if monitoring { flags.append("Monitoring") }
+        if disabled { flags.append("disabled") }
+        if blocked { flags.append("blocked") } else if !managed { flags.append("unmanaged") }
+        if failureIgnored { flags.append("failure ignored") }
+        return flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
     }
 
     /// `native_pending_state()`: "Starting" while a start is in flight, and so on.
