@@ -78,6 +78,31 @@ struct MonOptionsInCIB {
     var clusterName: String?
 }
 
+/// The CIB's last change: when, by which user, through which client, on which node
+/// (`cib-last-written`, `update-user`, `update-client`, `update-origin` of `<cib>`).
+struct LastChange {
+    var time: String?
+    var user: String?
+    var client: String?
+    var origin: String?
+
+    init(of cib: XMLElement) {
+        time = cib["cib-last-written"]
+        user = cib["update-user"]
+        client = cib["update-client"]
+        origin = cib["update-origin"]
+    }
+
+    /// `last_changed_string()`.
+    var text: String {
+        var s = time ?? ""
+        if let user { s += " by \(user)" }
+        if let client { s += " via \(client)" }
+        if let origin { s += " on \(origin)" }
+        return s
+    }
+}
+
 /// The whole status crm_mon shows, unpacked once from a CIB. Mirrors what
 /// `cluster_status()` (lib/pengine/status.c) leaves in the working set: node and resource
 /// state come from ``Scheduler/status(_:)``; what the scheduler keeps to itself (failed
@@ -88,10 +113,7 @@ struct MonState {
     var stack: String
     var dcVersion: String?
     var haveQuorum: Bool
-    var lastWritten: String?
-    var updateUser: String?
-    var updateClient: String?
-    var updateOrigin: String?
+    var lastChange: LastChange
     var options: MonOptionsInCIB
     var nodes: [MonNode]
     var resources: [MonResource]
@@ -156,10 +178,7 @@ extension MonState {
         stack = NVPairReader.firstNVPair(cib, named: "cluster-infrastructure") ?? "unknown"
         dcVersion = NVPairReader.firstNVPair(cib, named: "dc-version")
         haveQuorum = isTrue(cib["have-quorum"])
-        lastWritten = cib["cib-last-written"]
-        updateUser = cib["update-user"]
-        updateClient = cib["update-client"]
-        updateOrigin = cib["update-origin"]
+        lastChange = LastChange(of: cib)
         legacyFailCounts = compareVersion(cib["crm_feature_set"], "3.0.13") < 0
         nodes = []
         resources = []

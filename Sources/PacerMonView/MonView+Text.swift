@@ -40,7 +40,7 @@ struct TextWriter {
             out.item("Current DC: NONE")
         }
         out.item("Last updated: \(clock.ctime(state.now))")
-        out.item("Last change:  \(lastChange)")
+        out.item("Last change:  \(state.lastChange.text)")
         let n = state.nodes.count
         out.item("\(n) node\(n == 1 ? "" : "s") configured")
         let (instances, disabled, blocked) = counts
@@ -61,15 +61,6 @@ struct TextWriter {
             out.raw("\n    *** Resource management is DISABLED ***\n")
             out.raw("  The cluster will keep all resources stopped\n")
         }
-    }
-
-    /// `last_changed_string()`.
-    var lastChange: String {
-        var s = state.lastWritten ?? ""
-        if let user = state.updateUser { s += " by \(user)" }
-        if let client = state.updateClient { s += " via \(client)" }
-        if let origin = state.updateOrigin { s += " on \(origin)" }
-        return s
     }
 
     /// `is_mixed_version()`: online nodes report different feature sets.

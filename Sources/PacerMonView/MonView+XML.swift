@@ -32,8 +32,9 @@ struct XMLDocumentBuilder {
             s.append(XMLElement("current_dc", [("present", "false")]))
         }
         s.append(XMLElement("last_update", [("time", clock.ctime(state.now))]))
-        s.append(XMLElement("last_change", [("time", state.lastWritten ?? ""), ("user", state.updateUser ?? ""),
-                                            ("client", state.updateClient ?? ""), ("origin", state.updateOrigin ?? "")]))
+        let change = state.lastChange
+        s.append(XMLElement("last_change", [("time", change.time ?? ""), ("user", change.user ?? ""),
+                                            ("client", change.client ?? ""), ("origin", change.origin ?? "")]))
         s.append(XMLElement("nodes_configured", [("number", "\(state.nodes.count)")]))
         let c = state.counts
         s.append(XMLElement("resources_configured", [("number", "\(c.instances)"), ("disabled", "\(c.disabled)"),
