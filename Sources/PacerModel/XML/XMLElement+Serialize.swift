@@ -24,8 +24,8 @@ extension XMLElement {
 private struct XMLWriter {
     /// An element whose start tag is written and whose children are being written.
     struct Open {
-        var name: String
-        var children: [XMLNode]
+        var element: XMLElement
+        /// The index of the child to write next.
         var next: Int
         var depth: Int
         /// Written on its own line (closed with a newline).
@@ -61,26 +61,26 @@ private struct XMLWriter {
         // Mixed content (text children) is written inline so the text stays exact.
         let inline = !indented || children.contains { if case .text = $0 { return true } else { return false } }
         out += inline ? ">" : ">\n"
-        stack.append(Open(name: element.name, children: children, next: 0, depth: depth, indented: indented, inline: inline))
+        stack.append(Open(element: element, next: 0, depth: depth, indented: indented, inline: inline))
     }
 
     mutating func write(_ root: XMLElement, to out: inout String, indent: Bool) {
         open(root, depth: 0, indented: indent, to: &out)
         while let top = stack.indices.last {
             let index = stack[top].next
-            guard index < stack[top].children.count else {
+            guard index < stack[top].element.children.count else {
                 let done = stack.removeLast()
                 if done.inline {
-                    out += "</"; out += done.name; out += done.indented ? ">\n" : ">"
+                    out += "</"; out += done.element.name; out += done.indented ? ">\n" : ">"
                 } else {
                     Self.pad(done.depth, &out)
-                    out += "</"; out += done.name; out += ">\n"
+                    out += "</"; out += done.element.name; out += ">\n"
                 }
                 continue
             }
             stack[top].next = index + 1
             let inline = stack[top].inline, depth = stack[top].depth
-            switch stack[top].children[index] {
+            switch stack[top].element.children[index] {
             case .element(let element):
                 open(element, depth: inline ? 0 : depth + 1, indented: !inline, to: &out)
             case .text(let text):
