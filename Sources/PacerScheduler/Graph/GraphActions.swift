@@ -37,21 +37,22 @@ extension WorkingSet {
     /// before its members', newest action first), fired pass after pass as their
     /// inputs complete, as `pcmk__execute_graph()` does with instant results.
     func graphActions(resolveOperations: Bool = true) -> [TransitionAction] {
+        // Action ids are positions in `actions`: flags and positions by id are plain arrays.
         var synapses: [Action] = []
-        var added = Set<Int>()
+        var added = [Bool](repeating: false, count: actions.count)
         func add(_ rsc: Resource) {
             // clone_expand() adds the instances before the clone's own actions.
             if rsc.variant == .clone { for child in rsc.children { add(child) } }
-            for a in rsc.actions.reversed() where !added.contains(a.id) && belongsInGraph(a) {
-                added.insert(a.id); synapses.append(a)
+            for a in rsc.actions.reversed() where !added[a.id] && belongsInGraph(a) {
+                added[a.id] = true; synapses.append(a)
             }
             if rsc.variant != .clone { for child in rsc.children { add(child) } }
         }
         for rsc in resources { add(rsc) }
-        for a in actions.reversed() where a.rsc == nil && !added.contains(a.id) && belongsInGraph(a) {
-            added.insert(a.id); synapses.append(a)
+        for a in actions.reversed() where a.rsc == nil && !added[a.id] && belongsInGraph(a) {
+            added[a.id] = true; synapses.append(a)
         }
-        var done = Set<Int>()
+        var done = [Bool](repeating: false, count: actions.count)
         var order: [Action] = []
         var remaining = synapses
         while !remaining.isEmpty {
@@ -59,17 +60,22 @@ extension WorkingSet {
             var fired = false
             for a in remaining {
                 let ready = a.before.allSatisfy { e in
-                    !isGraphInput(e, of: a) || !added.contains(e.action.id) || done.contains(e.action.id)
+                    !isGraphInput(e, of: a) || !added[e.action.id] || done[e.action.id]
                 }
-                if ready { done.insert(a.id); order.append(a); fired = true } else { next.append(a) }
+                if ready { done[a.id] = true; order.append(a); fired = true } else { next.append(a) }
             }
             if !fired { order += next; break }   // a cycle: crm_simulate would stall; list the rest
             remaining = next
         }
-        var position: [Int: Int] = [:]
+        var position = [Int](repeating: -1, count: actions.count)
         for (index, a) in order.enumerated() { position[a.id] = index }
         return order.map { a in
-            let inputs = a.before.compactMap { e in isGraphInput(e, of: a) ? position[e.action.id] : nil }
+            // The positions of its inputs, ascending, each once.
+            var inputs: [Int] = []
+            for e in a.before where isGraphInput(e, of: a) && position[e.action.id] >= 0 { inputs.append(position[e.action.id]) }
+            inputs.sort()
+            var distinctInputs: [Int] = []
+            for input in inputs where distinctInputs.last != input { distinctInputs.append(input) }
             let kind: TransitionAction.Kind = a.pseudo ? .pseudo : (a.rsc == nil || a.task == "clear_failcount" ? .cluster : .resource)
             let prim = a.rsc?.variant == .primitive ? a.rsc : nil
             let name = a.rsc.map { $0.inClone && $0.variant == .primitive ? actionResourceName($0, cluster: kind == .cluster) : $0.id }
@@ -89,7 +95,7 @@ extension WorkingSet {
             return TransitionAction(kind: kind, resource: name, task: a.task,
                                     intervalMs: a.task == "cancel" ? a.cancelInterval : a.intervalMs,
                                     node: a.node?.uname, key: key, operation: operation, expectedRC: a.expectedRC,
-                                    inputs: Array(Set(inputs)).sorted())
+                                    inputs: distinctInputs)
         }
     }
 
