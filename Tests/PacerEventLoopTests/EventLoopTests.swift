@@ -102,6 +102,49 @@ struct EventLoopTests {
         loop.unwatch(fd: fds[0])  // twice: ignored
     }
 
+    @Test("an event collected for a descriptor unwatched in the same pass never reaches the descriptor that reuses its number")
+    func staleEventDropped() throws {
+        let loop = try EventLoop()
+        var first: [Int32] = [0, 0], second: [Int32] = [0, 0]
+        #expect(pipe(&first) == 0 && pipe(&second) == 0)
+        var byte: UInt8 = 1
+        // Both readable before the loop runs: one epoll_wait reports both.
+        #expect(write(first[1], &byte, 1) == 1 && write(second[1], &byte, 1) == 1)
+        var calledFirst = 0, calledSecond = 0, calledReuse = 0
+        var reuse: [Int32] = [-1, -1]
+        // Whichever of the two is dispatched first drops the other, closes it, and watches a new
+        // empty pipe that gets the freed number: the other's pending event must be dropped.
+        func replace(_ other: inout [Int32]) {
+            loop.unwatch(fd: other[0])
+            let number = other[0]
+            close(other[0]); close(other[1])
+            other = [-1, -1]
+            guard pipe(&reuse) == 0 else { return }
+            #expect(reuse[0] == number || reuse[1] == number)
+            let readEnd = reuse[0]
+            try? loop.watch(fd: readEnd) { calledReuse += 1 }
+            // The write end may have taken the number instead: watch it too (never readable).
+            if reuse[1] == number { try? loop.watch(fd: reuse[1]) { calledReuse += 1 } }
+        }
+        try loop.watch(fd: first[0]) {
+            calledFirst += 1
+            var b: UInt8 = 0
+            _ = read(first[0], &b, 1)
+            if calledSecond == 0 && second[0] >= 0 { replace(&second) }
+        }
+        try loop.watch(fd: second[0]) {
+            calledSecond += 1
+            var b: UInt8 = 0
+            _ = read(second[0], &b, 1)
+            if calledFirst == 0 && first[0] >= 0 { replace(&first) }
+        }
+        loop.addTimer(after: .milliseconds(50)) { loop.stop() }
+        loop.run()
+        #expect(calledFirst + calledSecond == 1, "only the descriptor dispatched first ran")
+        #expect(calledReuse == 0, "the stale event reached the new descriptor")
+        for fd in first + second + reuse where fd >= 0 { loop.unwatch(fd: fd); close(fd) }
+    }
+
     @Test("watching something epoll refuses names the fd")
     func watchRegularFile() throws {
         let loop = try EventLoop()
