@@ -31,10 +31,13 @@ struct IPCRobustnessTests {
         defer {
             kill(squatter.processIdentifier, SIGKILL)
             squatter.waitUntilExit()
-            // Its rings for our refused connection stay behind a SIGKILL: remove them.
+            // Its rings for the refused connections stay behind a SIGKILL, and so can their
+            // directory once empty (libqb names it qb-SERVERPID-CLIENTPID-…): remove them.
+            let serverPrefix = "qb-\(squatter.processIdentifier)-"
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? [] where entry.hasPrefix("qb-") {
                 let directory = "/dev/shm/\(entry)"
-                if ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).contains(where: { $0.contains(name) }) {
+                if entry.hasPrefix(serverPrefix)
+                    || ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).contains(where: { $0.contains(name) }) {
                     try? FileManager.default.removeItem(atPath: directory)
                 }
             }
