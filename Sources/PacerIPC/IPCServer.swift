@@ -57,6 +57,8 @@ public final class IPCServer {
         precondition(maxMessageSize > 0 && maxMessageSize <= Int(Int32.max) - IPCWire.headerAllowance,
                      "IPCServer maxMessageSize \(maxMessageSize) out of range")
         loop.preconditionLoopThread("IPCServer.init")
+        // Before libqb: its own refusal of a taken name closes a descriptor twice.
+        if IPCNameProbe.inUse(name) { throw .nameInUse(name: name) }
         self.name = name
         self.maxMessageSize = maxMessageSize
         self.writerGroup = writerGroup

@@ -110,6 +110,38 @@ struct IPCServerTests {
         }
     }
 
+    @Test("refusing a name in use closes nothing but its own: sockets used meanwhile on other threads stay open")
+    func nameInUseClosesNothingElse() throws {
+        // libqb's qb_ipcs_run, when bind fails, closes its socket and then closes the same number
+        // again: a descriptor another thread opened in between (an agent's pipe) would be closed.
+        let first = try ServerFixture("dup-race") { $0.reply([]) }
+        defer { first.close() }
+        let broken = Collected<String>()
+        let done = Collected<Int>()
+        Thread {
+            for _ in 0..<3000 {
+                guard let loop = try? EventLoop() else { break }
+                _ = try? IPCServer(name: first.name, loop: loop) { $0.reply([]) }
+            }
+            done.append(1)
+        }.start()
+        var rounds = 0
+        while done.all.isEmpty {
+            rounds += 1
+            var fds: [Int32] = [-1, -1]
+            // A socket pair, used without blocking or SIGPIPE: a number taken over by someone
+            // else's socket must fail the test, not hang or kill it.
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { broken.append("socketpair: errno \(errno)"); break }
+            var byte: UInt8 = 7
+            let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT)
+            if send(fds[1], &byte, 1, flags) != 1 { broken.append("send on its own socket: errno \(errno)") }
+            if recv(fds[0], &byte, 1, flags) != 1 { broken.append("receive on its own socket: errno \(errno)") }
+            if close(fds[0]) != 0 { broken.append("close of its own socket: errno \(errno)") }
+            if close(fds[1]) != 0 { broken.append("close of its own socket: errno \(errno)") }
+        }
+        #expect(broken.all.isEmpty, "\(broken.all.count) failures in \(rounds) rounds, first: \(broken.all.first ?? "")")
+    }
+
     @Test("connecting without a server says the daemon is not running")
     func missingServer() throws {
         let name = uniqueIPCName("missing")
