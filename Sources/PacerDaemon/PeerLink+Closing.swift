@@ -10,6 +10,8 @@ extension PeerLink {
     func closed(_ candidate: Connection, reason: String) {
         if connection === candidate {
             drop(reason: reason)
+        } else if !pending.contains(where: { $0 === candidate }) {
+            return   // already closed
         } else if candidate.dialed && candidate.inbound.isEmpty {
             // A dial that never got an answer is routine while the peer is down: say nothing.
             discard(candidate)
@@ -32,8 +34,10 @@ extension PeerLink {
         if let line = rejections.admit(kind, message, now: ContinuousClock.now) { onProblem(line) }
     }
 
-    /// Closes a pending connection.
+    /// Closes a pending connection; one already discarded is left alone (its descriptor
+    /// number may belong to something else by now).
     func discard(_ candidate: Connection) {
+        guard pending.contains(where: { $0 === candidate }) else { return }
         pending.removeAll { $0 === candidate }
         if let deadline = candidate.deadline { loop.cancelTimer(deadline) }
         loop.unwatch(fd: candidate.fd)

@@ -31,6 +31,8 @@ extension PeerLink {
             if !progress.send.isEmpty {
                 candidate.outbound += progress.send
                 flush(candidate)
+                // A failed write has discarded (and closed) it: it must not be promoted.
+                guard pending.contains(where: { $0 === candidate }) else { return }
             }
             guard let session = progress.session else {
                 if candidate.inbound.count > PeerHandshake.maxBytes { handshakeFailed(candidate, "handshake too long") }
