@@ -86,18 +86,22 @@ extension EventLoop {
             precondition(errno == EINTR, "epoll_wait failed: errno \(errno)")
             return
         }
-        for urgent in [true, false] {
-            for index in 0..<Int(count) {
-                let token = readyTokens[index]
-                let fd = Int32(truncatingIfNeeded: token & 0xffff_ffff), generation = UInt32(truncatingIfNeeded: token >> 32)
-                // Unwatched, or watched anew, since the kernel reported it: not this event's.
-                guard let watch = watches[fd], watch.generation == generation, watch.first == urgent else { continue }
-                if !watch.handler(readyEvents[index]), watches[fd] === watch { _ = removeWatch(fd: fd) }
-            }
-        }
-        let due = jobs
-        jobs.removeAll()
+        dispatchReady(Int(count), first: true)
+        dispatchReady(Int(count), first: false)
+        var due: [() -> Void] = []
+        swap(&due, &jobs)
         for job in due { job() }
+    }
+
+    /// Calls the handlers of the `count` ready entries whose watch is `first` (or not).
+    private func dispatchReady(_ count: Int, first: Bool) {
+        for index in 0..<count {
+            let token = readyTokens[index]
+            let fd = Int32(truncatingIfNeeded: token & 0xffff_ffff), generation = UInt32(truncatingIfNeeded: token >> 32)
+            // Unwatched, or watched anew, since the kernel reported it: not this event's.
+            guard let watch = watches[fd], watch.generation == generation, watch.first == first else { continue }
+            if !watch.handler(readyEvents[index]), watches[fd] === watch { _ = removeWatch(fd: fd) }
+        }
     }
 
     static func token(fd: Int32, generation: UInt32) -> UInt64 {

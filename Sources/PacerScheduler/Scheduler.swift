@@ -58,7 +58,7 @@ public enum Scheduler {
         ws.applyOrderings()
         ws.createNotifications()
         // Every ordering is an edge between actions now: freed before the graph is made, the
-        // run's largest moment (9,000 resources: 101.7 -> 96.6 MiB peak for simulate -S).
+        // run's largest moment (9,000 resources, simulate -S: peak 101.7 -> 97-100 MiB).
         ws.orderings = []
         if input.skipTeardown { _ = Unmanaged.passRetained(ws) }
         return Transition(summary: ws.transitionSummary(), actions: ws.graphActions(resolveOperations: input.resolveOperations),
