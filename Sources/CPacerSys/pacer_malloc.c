@@ -7,3 +7,8 @@
 void pacer_malloc_arenas(int count) { (void)mallopt(M_ARENA_MAX, count); }
 
 void pacer_malloc_trim(void) { (void)malloc_trim(0); }
+
+void pacer_malloc_one_heap(void) {
+    (void)mallopt(M_ARENA_MAX, 1);
+    (void)mallopt(M_TOP_PAD, 4 << 20);
+}

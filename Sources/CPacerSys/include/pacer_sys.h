@@ -67,6 +67,10 @@ int pacer_block_termination_signals(void);
 void pacer_malloc_arenas(int count);
 /// malloc_trim(0): returns the heap's free pages to the system.
 void pacer_malloc_trim(void);
+/// For a short command that builds a large working set on one thread: one heap grown by
+/// brk in 4 MiB steps, not a thread heap grown by mprotect a few pages at a time. Call
+/// before any thread starts (a thread keeps the heap of its first malloc).
+void pacer_malloc_one_heap(void);
 /// Whether `address` is configured on `interface` (one RTM_GETADDR dump): 1 yes, 0 no,
 /// a negative errno value on error.
 int pacer_address_present(int netlink_fd, int family, const char *address, const char *interface);

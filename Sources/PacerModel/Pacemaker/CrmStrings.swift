@@ -25,6 +25,15 @@ package func leadingInteger(_ text: String) -> Int? {
 }
 
 extension StringProtocol {
+    /// Equal to `other` ignoring ASCII case, as `strcasecmp()` (no new string is made).
+    package func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
+
     /// The text without leading and trailing spaces, tabs and newlines.
     package var trimmingSpaces: String {
         var s = Substring(self)

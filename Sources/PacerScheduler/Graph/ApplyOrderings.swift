@@ -124,7 +124,8 @@ extension WorkingSet {
             var flags: OrderFlags = [.optional]
             if order.flags.contains(.sameNode) { flags.insert(.sameNode) }
             if order.flags == .antiColocation || order.flags == .load { flags = order.flags }
-            let probes = firstRsc.actions.filter { $0.key == opKey(firstRsc.id, "monitor") }
+            let probeKey = opKey(firstRsc.id, "monitor")
+            let probes = firstRsc.actions.filter { $0.key == probeKey }
             if probes.isEmpty { continue }
             var thens: [Action] = []
             if let t = order.thenAction { thens = [t] } else if let r = order.thenRsc, let key = order.thenKey {

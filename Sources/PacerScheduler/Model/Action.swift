@@ -103,5 +103,15 @@ final class Action {
 
 /// Builds an operation key as `pcmk__op_key()`: `RSC_TASK_INTERVAL`.
 func opKey(_ rsc: String, _ task: String, _ intervalMs: Int = 0) -> String {
-    "\(rsc)_\(task)_\(intervalMs)"
+    // Appended rather than interpolated: keys are made for every action lookup.
+    let interval = intervalMs == 0 ? "0" : String(intervalMs)
+    var key = ""
+    let length = rsc.utf8.count + task.utf8.count + interval.utf8.count + 2
+    if length > 15 { key.reserveCapacity(length) }   // up to 15 bytes it lives inside the String
+    key += rsc
+    key += "_"
+    key += task
+    key += "_"
+    key += interval
+    return key
 }

@@ -98,7 +98,7 @@ final class Resource {
     var resourceClass = ""
     var provider: String?
     var agentType = ""
-    var meta: [String: String] = [:]
+    var meta = AttributeMap()
     var ops: [OpConfig] = []
     var index = 0
 

@@ -8,6 +8,12 @@ enum NoQuorumPolicy { case stop, ignore, freeze, demote, suicide }
 ///
 /// A reference type used only inside one `Scheduler.schedule(_:)` call; nothing
 /// escapes except the `Transition` value built at the end.
+/// A node (by index) and a resource id: where a history entry is found.
+struct NodeHistoryKey: Hashable {
+    var node: Int
+    var id: String
+}
+
 final class WorkingSet {
     let input: XMLElement
     let now: Int
@@ -29,7 +35,7 @@ final class WorkingSet {
     var scoreLog: [String] = []
     var recordScores = false
     /// History entries by node index and resource id, built on first use.
-    var historyIndex: [String: XMLElement]?
+    var historyIndex: [NodeHistoryKey: XMLElement]?
     /// The ops of each `lrm_resource` as `unpackStatus()` ordered them, by `node_state`
     /// position then entry position, kept for `handleConfigChanges()` to read again; nil
     /// when nothing will (a status display).
@@ -39,9 +45,6 @@ final class WorkingSet {
     var forcedRestartDigests: Set<String> = []
     /// Ids of the primitives and groups that clones are made of (`ID` of `ID:N`).
     var cloneBaseIDs: Set<String> = []
-    /// The clone instance a node's history entry was mapped to, by node index and
-    /// history id (the `clone_name` of an anonymous instance may differ per node).
-    var historyResource: [String: Resource] = [:]
     /// Connection primitives made for guest nodes, unpacked after `<resources>`.
     var guestConnectionXML: [XMLElement] = []
     /// Some node is a remote or guest node (`pe_flag_have_remote_nodes`).
@@ -69,8 +72,8 @@ final class WorkingSet {
     var placementStrategy = "default"
     var dcUUID: String?
     var properties: [String: String] = [:]
-    var rscDefaults: [String: String] = [:]
-    var opDefaults: [String: String] = [:]
+    var rscDefaults = AttributeMap()
+    var opDefaults = AttributeMap()
 
     init(input: XMLElement, now: Int) {
         self.input = input

@@ -148,10 +148,7 @@ extension WorkingSet {
         if let parent, parent.variant == .clone, !parent.unique {
             rsc = findAnonymousInstance(node, parent, cloneStrip(rscID))
         }
-        if let found = rsc {
-            historyResource["\(node.index)\u{1}\(rscID)"] = found
-            if found.id != rscID && found.cloneName != rscID { found.cloneName = rscID }
-        }
+        if let found = rsc, found.id != rscID && found.cloneName != rscID { found.cloneName = rscID }
         return rsc
     }
 

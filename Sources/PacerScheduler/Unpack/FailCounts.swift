@@ -86,20 +86,20 @@ extension WorkingSet {
 
     func historyEntry(_ node: Node, _ rscID: String) -> XMLElement? {
         if historyIndex == nil {
-            var index: [String: XMLElement] = [:]
+            var index: [NodeHistoryKey: XMLElement] = [:]
             if let status = input.firstElement(named: "status") {
                 for state in status.elements(named: "node_state") {
                     guard let n = findNode(id: state["id"], uname: state["uname"]),
                           let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
                     for e in list.elements(named: "lrm_resource") {
-                        let key = "\(n.index)\u{1}\(e["id"] ?? "")"
+                        let key = NodeHistoryKey(node: n.index, id: e["id"] ?? "")
                         if index[key] == nil { index[key] = e }
                     }
                 }
             }
             historyIndex = index
         }
-        return historyIndex?["\(node.index)\u{1}\(rscID)"]
+        return historyIndex?[NodeHistoryKey(node: node.index, id: rscID)]
     }
 
     /// Mirrors `check_operation_expiry()`: true if the entry is older than failure-timeout

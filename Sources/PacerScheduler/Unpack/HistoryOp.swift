@@ -34,18 +34,24 @@ package struct HistoryOp: Sendable {
         targetRC = -1
         var lastRunAttribute: String?
         for attribute in el.attributes {
-            let value = attribute.value
-            switch attribute.name {
-            case "id": id = value
-            case "operation": task = value
-            case "interval": intervalMs = Int(value) ?? 0
-            case "call-id": callID = leadingInteger(value) ?? 0
-            case "rc-code": rc = leadingInteger(value) ?? 0
-            case "op-status": status = leadingInteger(value) ?? 0
-            case "transition-key": targetRC = Self.targetRC(ofKey: value)
-            case "last-rc-change": lastRCChange = leadingInteger(value)
-            case "last-run": lastRunAttribute = value
-            case "on_node": onNode = value
+            let value = attribute.value, name = attribute.name
+            // By length first: an entry has about 17 attributes and most are not read here,
+            // so each costs one length test rather than ten string comparisons.
+            switch name.utf8.count {
+            case 2: if name == "id" { id = value }
+            case 7:
+                if name == "call-id" { callID = leadingInteger(value) ?? 0 }
+                else if name == "rc-code" { rc = leadingInteger(value) ?? 0 }
+                else if name == "on_node" { onNode = value }
+            case 8:
+                if name == "interval" { intervalMs = Int(value) ?? 0 }
+                else if name == "last-run" { lastRunAttribute = value }
+            case 9:
+                if name == "operation" { task = value }
+                else if name == "op-status" { status = leadingInteger(value) ?? 0 }
+            case 14:
+                if name == "transition-key" { targetRC = Self.targetRC(ofKey: value) }
+                else if name == "last-rc-change" { lastRCChange = leadingInteger(value) }
             default: break
             }
         }
@@ -54,8 +60,13 @@ package struct HistoryOp: Sendable {
 
     /// The third field of `action:transition:target-rc:uuid`, or -1.
     private static func targetRC(ofKey key: String) -> Int {
-        let fields = key.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-        guard fields.count == 4, let target = Int(fields[2]) else { return -1 }
+        var utf8 = key.utf8[...]
+        // Past two colons, the digits up to the third (which must exist).
+        for _ in 0..<2 {
+            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return -1 }
+            utf8 = utf8[utf8.index(after: colon)...]
+        }
+        guard let end = utf8.firstIndex(of: UInt8(ascii: ":")), let target = Int(Substring(utf8[..<end])) else { return -1 }
         return target
     }
 

@@ -17,7 +17,7 @@ extension WorkingSet {
     /// Collects name/value pairs from all child sets named `setName` of `parent`.
     /// - Parameter node: node for rule evaluation inside the sets (nil: rules on node attributes fail).
     func nvpairs(of parent: XMLElement, setName: String, node: Node? = nil, overwrite: Bool = false,
-                 into result: inout [String: String]) {
+                 into result: inout some NameValueStore) {
         var sets: [(score: Int, order: Int, el: XMLElement)] = []
         for (i, el) in parent.elements(named: setName).enumerated() {
             var set = el

@@ -53,8 +53,8 @@ extension WorkingSet {
         for state in status.elements(named: "node_state") {
             guard let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
             for entry in list.elements(named: "lrm_resource") {
-                guard entry["type"]?.lowercased() == "remote", entry["class"]?.lowercased() == "ocf",
-                      entry["provider"]?.lowercased() == "pacemaker", let id = entry["id"],
+                guard entry["type"]?.equalsIgnoringASCIICase("remote") == true, entry["class"]?.equalsIgnoringASCIICase("ocf") == true,
+                      entry["provider"]?.equalsIgnoringASCIICase("pacemaker") == true, let id = entry["id"],
                       nodeByUname[id] == nil, nodeByID[id] == nil else { continue }
                 if configured == nil { configured = configuredResourceIDs() }
                 if configured!.contains(id) { continue }

@@ -179,7 +179,7 @@ extension WorkingSet {
         for op in opsEl.elements(named: "op") {
             var o = op
             if let ref = op["id-ref"], let target = element(withID: ref) { o = target }
-            var meta: [String: String] = [:]
+            var meta = AttributeMap()
             for a in o.attributes { meta[a.name] = a.value }
             nvpairs(of: o, setName: "meta_attributes", into: &meta)
             for (k, v) in opDefaults where meta[k] == nil { meta[k] = v }
