@@ -23,27 +23,22 @@ public struct Score: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// or a decimal integer (leading digits only, as `strtoll`); anything else is 0.
     public init(parsing text: String?) {
         guard let raw = text else { self.init(0); return }
-        let text = raw.trimmingLeadingSpaces()
-        // INFINITY is matched case-sensitively, as pcmk_str_is_infinity() does.
-        switch text {
-        case "INFINITY", "+INFINITY": self.init(Score.infinityValue); return
-        case "-INFINITY": self.init(-Score.infinityValue); return
-        default: break
-        }
-        switch text.lowercased() {
-        case "red", "yellow", "green": self.init(0); return
-        default: break
-        }
+        // Over the UTF-8 bytes (scores are read for every resource and constraint): leading
+        // spaces, tabs and newlines skipped; then INFINITY, matched case-sensitively as
+        // pcmk_str_is_infinity() does; else a sign and the ASCII digits up to the first
+        // other character. Anything else, "red", "yellow" and "green" included, is 0.
+        var bytes = raw.utf8[...]
+        while let c = bytes.first, c == 0x20 || c == 0x09 || c == 0x0A { bytes = bytes.dropFirst() }
         var sign = 1
-        var digits = Substring(text)
-        if let first = digits.first, first == "-" || first == "+" {
-            sign = first == "-" ? -1 : 1
-            digits = digits.dropFirst()
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            sign = first == UInt8(ascii: "-") ? -1 : 1
+            bytes = bytes.dropFirst()
         }
+        if bytes.elementsEqual("INFINITY".utf8) { self.init(sign * Score.infinityValue); return }
         var magnitude = 0
-        for ch in digits {
-            guard let d = ch.wholeNumberValue, ch.isASCII else { break }
-            magnitude = magnitude > Score.infinityValue ? magnitude : magnitude * 10 + d
+        for c in bytes {
+            guard c >= 0x30 && c <= 0x39 else { break }
+            magnitude = magnitude > Score.infinityValue ? magnitude : magnitude * 10 + Int(c - 0x30)
         }
         self.init(sign * magnitude)
     }
@@ -82,8 +77,3 @@ public struct Score: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 }
 
-extension String {
-    fileprivate func trimmingLeadingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" }))
-    }
-}

@@ -220,23 +220,29 @@ func saxError(_ context: UnsafeMutableRawPointer?, _ error: UnsafeMutablePointer
 /// (SipHash, seeded per process), so no document can be written to make lookups collide.
 struct ValueTable {
     private var strings: [String] = []
+    private var hashes: [Int] = []
     /// Index into `strings` + 1; 0 is empty. A power of two long, at most half full.
     private var slots = [Int32](repeating: 0, count: 1024)
 
     mutating func string(for bytes: UnsafeRawBufferPointer) -> String {
         var hasher = Hasher()
         hasher.combine(bytes: bytes)
+        let hash = hasher.finalize()
         let mask = slots.count - 1
-        var slot = hasher.finalize() & mask
+        var slot = hash & mask
         while slots[slot] != 0 {
-            let known = strings[Int(slots[slot]) - 1]
-            let same = known.utf8.count == bytes.count && (known.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
-                ?? known.utf8.elementsEqual(bytes))
-            if same { return known }
+            let index = Int(slots[slot]) - 1
+            if hashes[index] == hash {
+                let known = strings[index]
+                let same = known.utf8.count == bytes.count && (known.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+                    ?? known.utf8.elementsEqual(bytes))
+                if same { return known }
+            }
             slot = (slot + 1) & mask
         }
         let made = String(decoding: bytes, as: UTF8.self)
         strings.append(made)
+        hashes.append(hash)
         slots[slot] = Int32(strings.count)
         if strings.count * 2 > slots.count { grow() }
         return made
@@ -245,11 +251,8 @@ struct ValueTable {
     private mutating func grow() {
         slots = [Int32](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
-        for (index, string) in strings.enumerated() {
-            var hasher = Hasher()
-            var copy = string
-            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            var slot = hasher.finalize() & mask
+        for (index, hash) in hashes.enumerated() {
+            var slot = hash & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(index + 1)
         }

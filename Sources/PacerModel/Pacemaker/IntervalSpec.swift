@@ -19,7 +19,11 @@ package enum IntervalSpec {
     /// - Returns: milliseconds (at most `Int.max`), or nil where Pacemaker returns -1: no
     ///   number, or text after it that is not a unit.
     package static func milliseconds(_ text: String) -> Int? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8(milliseconds(utf8:))
+    }
+
+    private static func milliseconds(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
         let numberStart = index
@@ -27,19 +31,25 @@ package enum IntervalSpec {
         guard index > numberStart else { return nil }
         let number = bytes[numberStart..<index]
         while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
-        let unit = String(decoding: bytes[index...], as: UTF8.self).lowercased()
+        // The unit by its first letters, ASCII case-insensitively (strncasecmp()).
+        func lower(_ i: Int) -> UInt8? {
+            guard i < bytes.count else { return nil }
+            let c = bytes[i]
+            return c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c
+        }
+        let first = lower(index), second = lower(index + 1)
         let multiplier: Int, divisor: Int
-        if unit.hasPrefix("ms") {
+        if first == UInt8(ascii: "m") && second == UInt8(ascii: "s") {
             (multiplier, divisor) = (1, 1)
-        } else if unit.hasPrefix("us") {
+        } else if first == UInt8(ascii: "u") && second == UInt8(ascii: "s") {
             (multiplier, divisor) = (1, 1000)
-        } else if unit.hasPrefix("s") {
+        } else if first == UInt8(ascii: "s") {
             (multiplier, divisor) = (1000, 1)
-        } else if unit.hasPrefix("m") {
+        } else if first == UInt8(ascii: "m") {
             (multiplier, divisor) = (60_000, 1)
-        } else if unit.hasPrefix("h") {
+        } else if first == UInt8(ascii: "h") {
             (multiplier, divisor) = (3_600_000, 1)
-        } else if unit.isEmpty {
+        } else if first == nil {
             (multiplier, divisor) = (1000, 1)
         } else {
             return nil

@@ -8,49 +8,60 @@ public enum MD5 {
 
     /// The lowercase hex digest of `text`'s UTF-8 bytes.
     public static func hex(_ text: String) -> String {
-        var message = Array(text.utf8)
-        let bitLength = UInt64(message.count) &* 8
+        // Digests are made for every resource action of a transition: one allocation for the
+        // padded message, none for the block or the digits.
+        let length = text.utf8.count
+        let padded = (length + 8) / 64 * 64 + 64
+        var message = [UInt8]()
+        message.reserveCapacity(padded)
+        message.append(contentsOf: text.utf8)
+        let bitLength = UInt64(length) &* 8
         message.append(0x80)
         while message.count % 64 != 56 { message.append(0) }
         for i in 0..<8 { message.append(UInt8((bitLength >> (8 * UInt64(i))) & 0xff)) }
         var a0: UInt32 = 0x67452301, b0: UInt32 = 0xefcdab89, c0: UInt32 = 0x98badcfe, d0: UInt32 = 0x10325476
-        var m = [UInt32](repeating: 0, count: 16)
-        var chunk = 0
-        while chunk < message.count {
-            for i in 0..<16 {
-                let j = chunk + i * 4
-                m[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
-            }
-            var a = a0, b = b0, c = c0, d = d0
-            for i in 0..<64 {
-                var f: UInt32
-                var g: Int
-                switch i {
-                case 0..<16: f = (b & c) | (~b & d); g = i
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * i) % 16
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { m in
+            var chunk = 0
+            while chunk < message.count {
+                for i in 0..<16 {
+                    let j = chunk + i * 4
+                    m[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
                 }
-                f = f &+ a &+ kTable[i] &+ m[g]
-                a = d; d = c; c = b
-                b = b &+ ((f << s[i]) | (f >> (32 - s[i])))
+                var a = a0, b = b0, c = c0, d = d0
+                for i in 0..<64 {
+                    var f: UInt32
+                    var g: Int
+                    switch i {
+                    case 0..<16: f = (b & c) | (~b & d); g = i
+                    case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+                    case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+                    default: f = c ^ (b | ~d); g = (7 * i) % 16
+                    }
+                    f = f &+ a &+ kTable[i] &+ m[g]
+                    a = d; d = c; c = b
+                    b = b &+ ((f << s[i]) | (f >> (32 - s[i])))
+                }
+                a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
+                chunk += 64
             }
-            a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
-            chunk += 64
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for word in [a0, b0, c0, d0] {
-            for i in 0..<4 {
-                let byte = UInt8((word >> (8 * UInt32(i))) & 0xff)
-                bytes.append(hexDigits[Int(byte >> 4)])
-                bytes.append(hexDigits[Int(byte & 0xf)])
+        let words = (a0, b0, c0, d0)
+        return String(unsafeUninitializedCapacity: 32) { digits in
+            func put(_ word: UInt32, at offset: Int) {
+                for i in 0..<4 {
+                    let byte = UInt8((word >> (8 * UInt32(i))) & 0xff)
+                    digits[offset + 2 * i] = hexDigit(byte >> 4)
+                    digits[offset + 2 * i + 1] = hexDigit(byte & 0xf)
+                }
             }
+            put(words.0, at: 0); put(words.1, at: 8); put(words.2, at: 16); put(words.3, at: 24)
+            return 32
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
 
     private static let kTable: [UInt32] = [
         0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,

@@ -52,31 +52,29 @@ extension WorkingSet {
         return false
     }
 
-    /// Actions of `rsc` with `key`, newest first (as the prepended C list).
-    private func findByKey(_ rsc: Resource, _ key: String) -> [Action] {
-        var found: [Action] = []
-        for a in rsc.actions.reversed() where a.key == key { found.append(a) }
+    /// Calls `body` with each action of `rsc` with `key`, newest first (as the prepended C
+    /// list); whether there was one. No list is made: this runs for every ordering.
+    @discardableResult
+    private func forEachAction(of rsc: Resource, key: String, _ body: (Action) -> Void) -> Bool {
+        var found = false
+        for a in rsc.actions.reversed() where a.key == key { found = true; body(a) }
         return found
     }
 
     private func orderFirst(_ firstRsc: Resource, _ order: Ordering) {
-        var firsts: [Action] = []
-        if let a = order.firstAction { firsts = [a] } else if let key = order.firstKey { firsts = findByKey(firstRsc, key) }
-        if firsts.isEmpty {
-            if firstRsc === order.thenRsc { return }
-            guard let key = order.firstKey else { return }
-            let task = taskOf(key: key, rsc: firstRsc)
-            let state = currentState(firstRsc)
-            if state == .stopped && task == "stop" { return }
-            if state == .unpromoted && task == "demote" { return }
-            let a = customAction(firstRsc, key: key, task: task, node: nil, optional: true)
-            firsts = [a]
+        let thenRsc = order.thenRsc ?? order.thenAction?.rsc
+        func then(_ first: Action) {
+            if let thenRsc { orderAfter(first, thenRsc, order) } else if let t = order.thenAction { orderActions(first, t, order.flags) }
         }
-        guard let thenRsc = order.thenRsc ?? order.thenAction?.rsc else {
-            if let t = order.thenAction { for f in firsts { orderActions(f, t, order.flags) } }
-            return
-        }
-        for f in firsts { orderAfter(f, thenRsc, order) }
+        if let a = order.firstAction { return then(a) }
+        if let key = order.firstKey, forEachAction(of: firstRsc, key: key, then) { return }
+        if firstRsc === order.thenRsc { return }
+        guard let key = order.firstKey else { return }
+        let task = taskOf(key: key, rsc: firstRsc)
+        let state = currentState(firstRsc)
+        if state == .stopped && task == "stop" { return }
+        if state == .unpromoted && task == "demote" { return }
+        then(customAction(firstRsc, key: key, task: task, node: nil, optional: true))
     }
 
     /// The resource's current role (`fns->state(rsc, TRUE)`).
@@ -96,13 +94,11 @@ extension WorkingSet {
     }
 
     private func orderAfter(_ first: Action?, _ rsc: Resource, _ order: Ordering) {
-        var thens: [Action] = []
-        if let t = order.thenAction { thens = [t] } else if let key = order.thenKey { thens = findByKey(rsc, key) }
-        if thens.isEmpty { return }
         if first == nil && !order.flags.contains(.impliesThen) { return }
-        for t in thens {
+        func then(_ t: Action) {
             if let first { orderActions(first, t, order.flags) } else { t.flags.remove(.runnable) }
         }
+        if let t = order.thenAction { then(t) } else if let key = order.thenKey { forEachAction(of: rsc, key: key, then) }
     }
 
     /// "Probe A before anything that waits for A's stop". Mirrors
@@ -125,18 +121,17 @@ extension WorkingSet {
             if order.flags.contains(.sameNode) { flags.insert(.sameNode) }
             if order.flags == .antiColocation || order.flags == .load { flags = order.flags }
             let probeKey = opKey(firstRsc.id, "monitor")
-            let probes = firstRsc.actions.filter { $0.key == probeKey }
-            if probes.isEmpty { continue }
-            var thens: [Action] = []
-            if let t = order.thenAction { thens = [t] } else if let r = order.thenRsc, let key = order.thenKey {
-                thens = r.actions.filter { $0.key == key }
-            }
-            for probe in probes {
-                for then in thens {
-                    if then.task == "do_shutdown", let pn = probe.node, let tn = then.node, pn !== tn { continue }
+            for probe in firstRsc.actions where probe.key == probeKey {
+                func addOrdering(before then: Action) {
+                    if then.task == "do_shutdown", let pn = probe.node, let tn = then.node, pn !== tn { return }
                     // Probes on a node come after unfencing it, not before.
-                    if then.task == "stonith", then.fenceAction == "on", let pn = probe.node, pn === then.node { continue }
+                    if then.task == "stonith", then.fenceAction == "on", let pn = probe.node, pn === then.node { return }
                     orderActions(probe, then, flags)
+                }
+                if let t = order.thenAction {
+                    addOrdering(before: t)
+                } else if let r = order.thenRsc, let key = order.thenKey {
+                    for then in r.actions where then.key == key { addOrdering(before: then) }
                 }
             }
         }

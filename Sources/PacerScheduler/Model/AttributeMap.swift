@@ -24,6 +24,7 @@ struct AttributeMap: Sequence, ExpressibleByDictionaryLiteral {
             if let index = pairs.firstIndex(where: { $0.key == key }) {
                 if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
             } else if let newValue {
+                if pairs.isEmpty { pairs.reserveCapacity(4) }   // one allocation for most maps
                 pairs.append((key, newValue))
             }
         }

@@ -123,7 +123,7 @@ extension WorkingSet {
             rsc.migrationThreshold = Score(parsing: v).value
             if rsc.migrationThreshold < 0 { rsc.migrationThreshold = 1 }
         }
-        if rsc.resourceClass.lowercased() == "stonith" {
+        if rsc.resourceClass.equalsIgnoringASCIICase("stonith") {
             haveStonithResource = true
             rsc.isFenceDevice = true
         }
