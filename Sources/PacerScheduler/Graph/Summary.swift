@@ -6,9 +6,10 @@ extension WorkingSet {
     func transitionSummary() -> [String] {
         // crm_simulate formats the summary after an earlier pass has already grown
         // the (static) column widths, so lines come out aligned: do the same.
-        var printer = SummaryPrinter()
+        var printer = SummaryPrinter(measuring: true)
         for rsc in resources { outputActions(rsc, &printer) }
         printer.lines = []
+        printer.measuring = false
         // Node actions first, newest first (`pcmk__output_actions()`); only fencing
         // has a reason, and a node action without one is only logged.
         for a in actions.reversed() where a.rsc == nil && !a.optional && a.task == "stonith" {
@@ -97,6 +98,8 @@ extension WorkingSet {
 /// Formats `rsc-action-item` lines; widths only grow, as the C statics do.
 struct SummaryPrinter {
     var lines: [String] = []
+    /// Grow the column widths only, making no lines.
+    var measuring = false
     var rscWidth = 5
     var detailWidth = 5
 
@@ -131,6 +134,7 @@ struct SummaryPrinter {
             details = "\(rsc.role.text) \(origin!.uname) -> \(rsc.nextRole.text) \(destination!.uname)"
         }
         if details.count > detailWidth { detailWidth = details.count }
+        if measuring { return }   // the first pass only grows the widths
         var reason: String?
         if let r = source.reason, !action.runnable { reason = "due to \(r) (blocked)" }
         else if let r = source.reason { reason = "due to \(r)" }
