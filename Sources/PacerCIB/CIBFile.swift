@@ -80,20 +80,34 @@ public struct CIBFile: Sendable {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(path: path, reason: "not a regular file (\(fileKindDescription(info.st_mode)))")
         }
-        // Read straight into the array, sized by fstat (and grown if the file grows meanwhile).
-        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
-        var used = 0
-        while true {
-            if used == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 1 << 16))) }
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        // Read straight into an array sized by fstat, then in chunks if the file grew meanwhile.
+        var failure: CIBError?
+        let expected = max(Int(info.st_size), 0) + 1
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            while initialized < buffer.count {
+                let n = read(fd, buffer.baseAddress! + initialized, buffer.count - initialized)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = .unreadable(path: path, reason: String(cString: strerror(errno)))
+                    return
+                }
+                if n == 0 { return }
+                initialized += n
             }
-            if n == 0 { break }
-            used += n
         }
-        bytes.removeSubrange(used...)
+        if let failure { throw failure }
+        if bytes.count >= expected {   // filled: the file grew since fstat
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+                }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
+        }
         return bytes
     }
 

@@ -34,6 +34,13 @@ extension XMLElement {
         return result
     }
 
+    /// Calls `body` with each child element named `name`, in document order, without
+    /// collecting them into an array first (for long lists such as a node's history).
+    @inlinable
+    public func forEachChild(named name: String, _ body: (XMLElement) throws -> Void) rethrows {
+        for child in children { if case .element(let element) = child, element.name == name { try body(element) } }
+    }
+
     /// The first child element named `name`.
     public func firstElement(named name: String) -> XMLElement? {
         for child in children { if case .element(let element) = child, element.name == name { return element } }

@@ -46,19 +46,23 @@ public enum OperationDigest {
 }
 
 extension WorkingSet {
+    /// What `pcmk__filter_op_for_digest()` leaves out of a digest.
+    private static let undigestedParameters = ["id", "crm_feature_set", "op-digest", "CRM_meta_on_node", "CRM_meta_on_node_uuid",
+                                               "pcmk_external_ip"]
+
     /// Parameters that go into an operation's digest: instance attributes (parents'
     /// too), the op's own instance attributes, and `CRM_meta_timeout` for recurring ops.
     func digestParameters(_ rsc: Resource, node: Node?, task: String, intervalMs: Int) -> [(String, String)] {
-        var params: [String: String] = [:]
+        var params = AttributeMap()
         var r: Resource? = rsc
         while let cur = r {
             nvpairs(of: cur.xml, setName: "instance_attributes", node: node, into: &params)
             r = cur.parent
         }
-        let digestTask = (intervalMs == 0 && ["monitor", "migrate_from", "promote"].contains(task)) ? "start" : task
+        let digestTask = (intervalMs == 0 && (task == "monitor" || task == "migrate_from" || task == "promote")) ? "start" : task
         if let op = rsc.ops.first(where: { $0.name == digestTask && $0.intervalMs == intervalMs }),
            let opEl = rsc.xml.firstElement(named: "operations")?.elements(named: "op").first(where: { $0.id == op.id }) {
-            var extra: [String: String] = [:]
+            var extra = AttributeMap()
             nvpairs(of: opEl, setName: "instance_attributes", node: node, into: &extra)
             for (k, v) in extra { params[k] = v }
             if intervalMs > 0 {
@@ -68,9 +72,7 @@ extension WorkingSet {
         } else if intervalMs > 0 {
             params["CRM_meta_timeout"] = String(opDefaults["timeout"].flatMap(IntervalSpec.milliseconds) ?? 20000)
         }
-        for name in ["id", "crm_feature_set", "op-digest", "CRM_meta_on_node", "CRM_meta_on_node_uuid", "pcmk_external_ip"] {
-            params[name] = nil
-        }
+        for name in Self.undigestedParameters { params[name] = nil }
         return params.map { ($0.key, $0.value) }
     }
 }

@@ -9,7 +9,7 @@ import PacerModel
 extension WorkingSet {
     func resolvedOperation(_ rsc: Resource, name: String, task: String, intervalMs: Int, node: Node,
                            expectedRC: Int) -> ResourceOperation {
-        var params: [String: String] = [:]
+        var params = AttributeMap()
         var owner: Resource? = rsc
         while let current = owner {
             nvpairs(of: current.xml, setName: "instance_attributes", node: node, into: &params)
@@ -17,7 +17,7 @@ extension WorkingSet {
         }
         let entry = operationEntry(rsc, task: task, intervalMs: intervalMs)
         if let entry {
-            var extra: [String: String] = [:]
+            var extra = AttributeMap()
             nvpairs(of: entry, setName: "instance_attributes", node: node, into: &extra)
             for (key, value) in extra { params[key] = value }
         }

@@ -11,7 +11,7 @@ extension WorkingSet {
               let list = lrm.firstElement(named: "lrm_resources") else { return }
         var foundFiller = false
         var ordered: [[HistoryOp]] = []
-        for entry in list.elements(named: "lrm_resource") {
+        list.forEachChild(named: "lrm_resource") { entry in
             let ops = sortedOps(entry)
             if orderedHistory != nil { ordered.append(ops) }
             if let rsc = unpackLRMResource(node, entry, ops), rsc.orphanContainerFiller { foundFiller = true }
@@ -27,7 +27,12 @@ extension WorkingSet {
         }
         // The C code builds its list by prepending (reverse document order), then sorts
         // stably, so entries that compare equal end up in reverse document order.
-        return mergeSorted(entry.elements(named: "lrm_rsc_op").reversed().map(HistoryOp.init)) { compareOps($0, $1) <= 0 }
+        var ops: [HistoryOp] = []
+        ops.reserveCapacity(entry.children.count)
+        for child in entry.children.reversed() {
+            if case .element(let op) = child, op.name == "lrm_rsc_op" { ops.append(HistoryOp(op)) }
+        }
+        return mergeSorted(ops) { compareOps($0, $1) <= 0 }
     }
 
     /// Orphans whose history names an existing container run inside it (a guest

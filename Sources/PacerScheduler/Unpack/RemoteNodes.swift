@@ -52,12 +52,12 @@ extension WorkingSet {
         var configured: Set<String>?   // built only when some history is of a connection
         for state in status.elements(named: "node_state") {
             guard let list = state.firstElement(named: "lrm")?.firstElement(named: "lrm_resources") else { continue }
-            for entry in list.elements(named: "lrm_resource") {
+            list.forEachChild(named: "lrm_resource") { entry in
                 guard entry["type"]?.equalsIgnoringASCIICase("remote") == true, entry["class"]?.equalsIgnoringASCIICase("ocf") == true,
                       entry["provider"]?.equalsIgnoringASCIICase("pacemaker") == true, let id = entry["id"],
-                      nodeByUname[id] == nil, nodeByID[id] == nil else { continue }
+                      nodeByUname[id] == nil, nodeByID[id] == nil else { return }
                 if configured == nil { configured = configuredResourceIDs() }
-                if configured!.contains(id) { continue }
+                if configured!.contains(id) { return }
                 let node = Node(id: id, uname: id)
                 node.kind = .remote
                 node.orphanConnection = true
