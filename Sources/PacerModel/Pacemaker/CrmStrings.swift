@@ -25,6 +25,12 @@ package func leadingInteger(_ text: String) -> Int? {
 }
 
 extension StringProtocol {
+    /// Whether the UTF-8 bytes end with `suffix`'s, as `pcmk__ends_with()` (no grapheme work).
+    package func endsWithBytes(_ suffix: String) -> Bool {
+        let count = suffix.utf8.count
+        return utf8.count >= count && utf8.suffix(count).elementsEqual(suffix.utf8)
+    }
+
     /// Equal to `other` ignoring ASCII case, as `strcasecmp()` (no new string is made).
     package func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         let a = utf8, b = other.utf8

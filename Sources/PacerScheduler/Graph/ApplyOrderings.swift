@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+import PacerModel
 /// Turns recorded orderings into graph edges, then propagates flags. Mirrors
 /// `pcmk__apply_orderings()`, `rsc_order_first()` and
 /// `order_resource_actions_after()` (pcmk_sched_ordering.c).
@@ -108,14 +109,14 @@ extension WorkingSet {
             guard !order.flags.isEmpty, let firstRsc = order.firstRsc, firstRsc !== order.thenRsc else { continue }
             if let a = order.firstAction {
                 if a.task != "stop" { continue }
-            } else if !(order.firstKey?.hasSuffix("_stop_0") ?? false) {
+            } else if !(order.firstKey?.endsWithBytes("_stop_0") ?? false) {
                 continue
             }
             // Not for a resource inside a stopping container: the probe could come after
             // the container starts again (a loop).
             if let thenRsc = order.thenRsc, firstRsc.container === thenRsc {
                 if let t = order.thenAction { if t.task == "stop" { continue } }
-                else if order.thenKey?.hasSuffix("_stop_0") ?? false { continue }
+                else if order.thenKey?.endsWithBytes("_stop_0") ?? false { continue }
             }
             var flags: OrderFlags = [.optional]
             if order.flags.contains(.sameNode) { flags.insert(.sameNode) }

@@ -21,7 +21,7 @@ extension WorkingSet {
         let input = e.action
         if e.type.contains(.impliesFirstMigratable) && !input.runnable { return false }
         if e.type.contains(.applyFirstNonMigratable) && input.flags.contains(.migrateRunnable) { return false }
-        if e.type == .optional && input.flags.contains(.migrateRunnable) && input.key.hasSuffix("_stop_0") { return false }
+        if e.type == .optional && input.flags.contains(.migrateRunnable) && input.key.endsWithBytes("_stop_0") { return false }
         if e.type == .load {
             // Load orderings only hold between actions on one node (for migrate_to:
             // the node it migrates to), and only while the load_stopped is required.

@@ -294,7 +294,7 @@ extension WorkingSet {
     /// Mirrors `can_interleave_actions()`.
     private func canInterleave(_ first: Action, _ then: Action) -> Bool {
         guard let fr = first.rsc, let tr = then.rsc, fr !== tr, fr.variant == .clone, tr.variant == .clone else { return false }
-        let rsc = then.key.hasSuffix("_stop_0") || then.key.hasSuffix("_demote_0") ? fr : tr
+        let rsc = then.key.endsWithBytes("_stop_0") || then.key.endsWithBytes("_demote_0") ? fr : tr
         return isTrue(rsc.meta["interleave"])
     }
 
