@@ -87,6 +87,7 @@ extension Scheduler {
     /// The cluster state only (no decisions): what a status display needs.
     public static func status(_ input: SchedulerInput) -> ClusterStatus {
         let ws = WorkingSet(input: input.cib, now: input.effectiveNow)
+        ws.statusOnly = true
         ws.unpackConfig()
         ws.unpackNodes()
         ws.unpackResources()

@@ -117,7 +117,7 @@ extension WorkingSet {
             // Without allowed nodes yet (asymmetric clusters), where instances are known.
             var allowed = nodes.filter { r.allowed[$0.index] != nil }.map(\.uname)
             if allowed.isEmpty {
-                var known = Set<Int>()
+                var known = NodeIndexSet()
                 func walk(_ x: Resource) { known.formUnion(x.knownOn); x.children.forEach(walk) }
                 walk(r)
                 allowed = nodes.filter { known.contains($0.index) }.map(\.uname)

@@ -55,3 +55,25 @@ final class Node {
     /// Mirrors `pcmk__node_available()` without the score check.
     var available: Bool { online && !shutdown && !unclean && !standby && !maintenance }
 }
+
+/// A set of node indexes (where a resource's state is known, `rsc->known_on`). The first 64
+/// are bits of one word, so the usual set (a node or two per resource) allocates nothing.
+struct NodeIndexSet {
+    private var low: UInt64 = 0
+    private var high: Set<Int> = []
+
+    var isEmpty: Bool { low == 0 && high.isEmpty }
+
+    func contains(_ index: Int) -> Bool {
+        (0..<64).contains(index) ? low & (1 << UInt64(index)) != 0 : high.contains(index)
+    }
+
+    mutating func insert(_ index: Int) {
+        if (0..<64).contains(index) { low |= 1 << UInt64(index) } else { high.insert(index) }
+    }
+
+    mutating func formUnion(_ other: NodeIndexSet) {
+        low |= other.low
+        high.formUnion(other.high)
+    }
+}

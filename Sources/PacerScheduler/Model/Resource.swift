@@ -210,7 +210,7 @@ final class Resource {
     var role = Role.stopped
     var nextRole = Role.unknown
     var runningOn: [Node] = []
-    var knownOn: Set<Int> = []
+    var knownOn = NodeIndexSet()
     /// Allowed node scores by node index; nil where the node is not allowed at all.
     var allowed: [Int?]
     var allocatedTo: Node?

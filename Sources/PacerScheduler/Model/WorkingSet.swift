@@ -34,6 +34,9 @@ final class WorkingSet {
     /// Allocation scores in the order assignment saw them (`-s`).
     var scoreLog: [String] = []
     var recordScores = false
+    /// Unpacking for a status display (`Scheduler.status(_:)`): no actions are made for
+    /// what the history shows running, as nothing will be scheduled.
+    var statusOnly = false
     /// History entries by node index and resource id, built on first use.
     var historyIndex: [NodeHistoryKey: XMLElement]?
     /// The ops of each `lrm_resource` as `unpackStatus()` ordered them, by `node_state`

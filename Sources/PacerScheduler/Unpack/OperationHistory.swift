@@ -68,7 +68,8 @@ extension WorkingSet {
         for op in ops {
             unpackOp(resource, node, op, &lastFailure, &onFail, allOps: ops)
         }
-        recordActiveRecurring(resource, node, ops)
+        // Optional actions for the active monitors: only a schedule has a use for them.
+        if !statusOnly { recordActiveRecurring(resource, node, ops) }
         processState(resource, node, onFail)
         if let req = targetRole(resource.meta["target-role"], rsc: resource) {
             if resource.nextRole == .unknown || req < resource.nextRole { resource.nextRole = req }
