@@ -24,22 +24,31 @@ package func leadingInteger(_ text: String) -> Int? {
     return digits == 0 ? nil : (negative ? -value : value)
 }
 
-extension StringProtocol {
+extension String {
     /// Whether the UTF-8 bytes end with `suffix`'s, as `pcmk__ends_with()` (no grapheme work).
     package func endsWithBytes(_ suffix: String) -> Bool {
-        let count = suffix.utf8.count
-        return utf8.count >= count && utf8.suffix(count).elementsEqual(suffix.utf8)
-    }
-
-    /// Equal to `other` ignoring ASCII case, as `strcasecmp()` (no new string is made).
-    package func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in
-            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        var text = self, suffix = suffix
+        return text.withUTF8 { bytes in
+            suffix.withUTF8 { tail in
+                bytes.count >= tail.count && UnsafeBufferPointer(rebasing: bytes[(bytes.count - tail.count)...]).elementsEqual(tail)
+            }
         }
     }
 
+    /// Equal to `other` ignoring ASCII case, as `strcasecmp()` (no new string is made).
+    package func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && zip(x, y).allSatisfy { p, q in
+                    p == q || (p | 0x20 == q | 0x20 && (p | 0x20) >= UInt8(ascii: "a") && (p | 0x20) <= UInt8(ascii: "z"))
+                }
+            }
+        }
+    }
+}
+
+extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
     package var trimmingSpaces: String {
         var s = Substring(self)

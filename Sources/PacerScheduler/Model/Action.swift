@@ -103,15 +103,30 @@ final class Action {
 
 /// Builds an operation key as `pcmk__op_key()`: `RSC_TASK_INTERVAL`.
 func opKey(_ rsc: String, _ task: String, _ intervalMs: Int = 0) -> String {
-    // Appended rather than interpolated: keys are made for every action lookup.
-    let interval = intervalMs == 0 ? "0" : String(intervalMs)
-    var key = ""
-    let length = rsc.utf8.count + task.utf8.count + interval.utf8.count + 2
-    if length > 15 { key.reserveCapacity(length) }   // up to 15 bytes it lives inside the String
-    key += rsc
-    key += "_"
-    key += task
-    key += "_"
-    key += interval
-    return key
+    guard intervalMs >= 0 else { return "\(rsc)_\(task)_\(intervalMs)" }
+    // Written byte by byte into one new string: keys are made for every action lookup.
+    var rsc = rsc, task = task
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // room for the 19 digits of Int.max
+    return withUnsafeMutableBytes(of: &digits) { buffer in
+        var count = 0, value = intervalMs
+        repeat {
+            buffer[buffer.count - 1 - count] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+            count += 1
+        } while value > 0
+        let number = UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - count)...])
+        return rsc.withUTF8 { id in
+            task.withUTF8 { name in
+                String(unsafeUninitializedCapacity: id.count + name.count + count + 2) { out in
+                    var i = 0
+                    for b in id { out[i] = b; i += 1 }
+                    out[i] = UInt8(ascii: "_"); i += 1
+                    for b in name { out[i] = b; i += 1 }
+                    out[i] = UInt8(ascii: "_"); i += 1
+                    for b in number { out[i] = b; i += 1 }
+                    return i
+                }
+            }
+        }
+    }
 }
