@@ -31,11 +31,13 @@ extension WorkingSet {
         return nil
     }
 
+    private static let agentAttributes = ["type", "class", "provider"]
+
     /// Mirrors `pcmk__rsc_agent_changed()`: a fence device whose agent changed asks for
     /// unfencing, once per changed attribute.
     private func agentChanged(_ rsc: Resource, _ entry: XMLElement, _ node: Node) -> Bool {
         var changed = false
-        for name in ["type", "class", "provider"] where rsc.xml[name] != entry[name] {
+        for name in Self.agentAttributes where rsc.xml[name] != entry[name] {
             changed = true
             triggerUnfencing(node, device: rsc, reason: "Device definition changed")
         }

@@ -53,7 +53,7 @@ final class WorkingSet {
     /// Some node is a remote or guest node (`pe_flag_have_remote_nodes`).
     var haveRemoteNodes: Bool { nodes.contains { $0.isRemote } }
     /// Resources by id or history name, depth first (built after unpacking).
-    var renamedIndex: [String: [Resource]]?
+    var renamedIndex: [String: ResourceMatches]?
 
     // cluster options
     var haveQuorum = true
@@ -283,4 +283,16 @@ final class WorkingSet {
         newOrdering(firstRsc: first, firstKey: opKey(first.id, firstTask), firstAction: nil,
                     thenRsc: then, thenKey: opKey(then.id, thenTask), thenAction: nil, flags: flags)
     }
+}
+
+/// The resources an id names, depth first: nearly always one, kept without an array.
+struct ResourceMatches: RandomAccessCollection {
+    private(set) var first: Resource?
+    var rest: [Resource] = []
+
+    init(first: Resource? = nil) { self.first = first }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { first == nil ? 0 : 1 + rest.count }
+    subscript(position: Int) -> Resource { position == 0 ? first! : rest[position - 1] }
 }

@@ -154,18 +154,22 @@ extension WorkingSet {
 
     /// Every resource whose id or history name (`clone_name`) is `id`, depth first
     /// (`pcmk__rscs_matching_id()` returns them reversed).
-    func resourcesMatching(_ id: String) -> [Resource] {
+    func resourcesMatching(_ id: String) -> ResourceMatches {
         if renamedIndex == nil {
-            var index: [String: [Resource]] = [:]
+            var index: [String: ResourceMatches] = [:]
+            index.reserveCapacity(allPrimitives.count + resources.count)
+            func add(_ key: String, _ r: Resource) {
+                if index[key] == nil { index[key] = ResourceMatches(first: r) } else { index[key]!.rest.append(r) }
+            }
             func walk(_ r: Resource) {
-                index[r.id, default: []].append(r)
-                if let n = r.cloneName, n != r.id { index[n, default: []].append(r) }
+                add(r.id, r)
+                if let n = r.cloneName, n != r.id { add(n, r) }
                 r.children.forEach(walk)
             }
             resources.forEach(walk)
             renamedIndex = index
         }
-        return renamedIndex![id] ?? []
+        return renamedIndex![id] ?? ResourceMatches()
     }
 
     /// `pe_find_resource()`: the first resource, depth first, whose id or history
