@@ -52,27 +52,40 @@ extension WorkingSet {
         for a in actions.reversed() where a.rsc == nil && !added[a.id] && belongsInGraph(a) {
             added[a.id] = true; synapses.append(a)
         }
+        // Each synapse's inputs that are synapses too, found once (isGraphInput() reads flags
+        // that no longer change): positions inputStart[k]..<inputStart[k + 1] of inputIDs.
+        var slot = [Int32](repeating: -1, count: actions.count)
+        for (k, a) in synapses.enumerated() { slot[a.id] = Int32(k) }
+        var inputStart: [Int32] = []
+        inputStart.reserveCapacity(synapses.count + 1)
+        var inputIDs: [Int32] = []
+        for a in synapses {
+            inputStart.append(Int32(inputIDs.count))
+            for e in a.before where added[e.action.id] && isGraphInput(e, of: a) { inputIDs.append(Int32(e.action.id)) }
+        }
+        inputStart.append(Int32(inputIDs.count))
         var done = [Bool](repeating: false, count: actions.count)
         var order: [Action] = []
-        var remaining = synapses
+        order.reserveCapacity(synapses.count)
+        var remaining = Array(synapses.indices)
         while !remaining.isEmpty {
-            var next: [Action] = []
+            var next: [Int] = []
             var fired = false
-            for a in remaining {
-                let ready = a.before.allSatisfy { e in
-                    !isGraphInput(e, of: a) || !added[e.action.id] || done[e.action.id]
-                }
-                if ready { done[a.id] = true; order.append(a); fired = true } else { next.append(a) }
+            for k in remaining {
+                var ready = true
+                for j in Int(inputStart[k])..<Int(inputStart[k + 1]) where !done[Int(inputIDs[j])] { ready = false; break }
+                if ready { done[synapses[k].id] = true; order.append(synapses[k]); fired = true } else { next.append(k) }
             }
-            if !fired { order += next; break }   // a cycle: crm_simulate would stall; list the rest
+            if !fired { order += next.map { synapses[$0] }; break }   // a cycle: crm_simulate would stall; list the rest
             remaining = next
         }
         var position = [Int](repeating: -1, count: actions.count)
         for (index, a) in order.enumerated() { position[a.id] = index }
         return order.map { a in
             // The positions of its inputs, ascending, each once.
+            let k = Int(slot[a.id])
             var inputs: [Int] = []
-            for e in a.before where isGraphInput(e, of: a) && position[e.action.id] >= 0 { inputs.append(position[e.action.id]) }
+            for j in Int(inputStart[k])..<Int(inputStart[k + 1]) { inputs.append(position[Int(inputIDs[j])]) }
             inputs.sort()
             var distinctInputs: [Int] = []
             for input in inputs where distinctInputs.last != input { distinctInputs.append(input) }
