@@ -8,12 +8,6 @@ enum NoQuorumPolicy { case stop, ignore, freeze, demote, suicide }
 ///
 /// A reference type used only inside one `Scheduler.schedule(_:)` call; nothing
 /// escapes except the `Transition` value built at the end.
-/// A node (by index) and a resource id: where a history entry is found.
-struct NodeHistoryKey: Hashable {
-    var node: Int
-    var id: String
-}
-
 final class WorkingSet {
     let input: XMLElement
     let now: Int
@@ -295,4 +289,10 @@ struct ResourceMatches: RandomAccessCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { first == nil ? 0 : 1 + rest.count }
     subscript(position: Int) -> Resource { position == 0 ? first! : rest[position - 1] }
+}
+
+/// A node (by index) and a resource id: where a history entry is found.
+struct NodeHistoryKey: Hashable {
+    var node: Int
+    var id: String
 }
