@@ -23,7 +23,7 @@ public enum PacerMain {
     ///
     /// A command's work happens on one pool thread, whose own malloc heap grows by an mprotect
     /// of a few pages whenever it runs out: 15,780 of them in a 9,000-resource `simulate -S`.
-    /// With one heap (brk, 4 MiB at a time) that is 21 brk calls.
+    /// With one heap (brk, 4 MiB at a time) that is 23 brk calls.
     public static func prepareProcess() {
         pacer_malloc_one_heap()
     }

@@ -84,16 +84,6 @@ public enum XMLParser {
         guard let root = builder.root else { throw XMLError(line: 0, column: 0, message: "document has no root element") }
         return root
     }
-
-    static func lastError(of context: xmlParserCtxtPtr) -> XMLError? {
-        guard let error = xmlCtxtGetLastError(context) else { return nil }
-        return XMLError(error.pointee)
-    }
-
-    static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
-        guard let pointer else { return "" }
-        return String(cString: pointer)
-    }
 }
 
 extension XMLError {

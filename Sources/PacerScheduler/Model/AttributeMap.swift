@@ -3,17 +3,8 @@
 /// an operation's, the defaults. They hold a handful of entries and are read by name a
 /// dozen times each; a linear search over one array beats hashing every name, and a
 /// 9,000-resource CIB makes 18,000 of them.
-struct AttributeMap: Sequence, ExpressibleByDictionaryLiteral {
+struct AttributeMap: Sequence {
     private var pairs: [(key: String, value: String)] = []
-
-    init() {}
-
-    init(dictionaryLiteral elements: (String, String)...) {
-        for (key, value) in elements { self[key] = value }
-    }
-
-    var isEmpty: Bool { pairs.isEmpty }
-    var count: Int { pairs.count }
 
     subscript(key: String) -> String? {
         get {
